@@ -1,0 +1,34 @@
+# Entry points for local work and CI. The logic lives in scripts/*.sh; every
+# target installs what it needs (the Python tooling goes to .venv/).
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PORT ?= 3000
+EMULATOR_PORT ?= 5000
+export PORT EMULATOR_PORT
+
+.PHONY: help dev test emulator fmt lint venv
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+dev: ## emulator (127.0.0.1:5000) + bootstrap + dev server (127.0.0.1:$PORT, default 3000) (Ctrl-C stops all)
+	@bash scripts/dev.sh
+
+test: ## fmt check, clippy, sam validate, bootstrap smoke, tests, against a private emulator (what CI runs)
+	@bash scripts/test.sh
+
+emulator: ## only the AWS emulator (moto) on 127.0.0.1:$EMULATOR_PORT (default 5000), in the foreground
+	@bash scripts/emulator.sh run $(EMULATOR_PORT)
+
+fmt: ## format the Rust code
+	cargo fmt --all
+
+lint: ## clippy (warnings are errors) and sam validate --lint
+	cargo clippy --workspace --all-targets -- -D warnings
+	@bash scripts/venv.sh
+	. scripts/env.sh && sam validate --lint --template-file template.yaml
+
+venv: ## install the Python tooling (moto, SAM CLI) into .venv
+	@bash scripts/venv.sh

@@ -1,0 +1,12 @@
+//! The one auth core: every surface hashes, issues, checks and revokes
+//! through these functions.
+
+pub mod lockout;
+pub mod login;
+pub mod opaque;
+pub mod password;
+pub mod tokens;
+
+pub use login::{verify_login, LoginError, LoginOk};
+pub use opaque::OpaqueToken;
+pub use tokens::{check_holder, issue, resolve, AuthError, IssuedToken};

@@ -1,0 +1,41 @@
+use super::{Role, UserId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The one user record every surface reads and renders in its own shape
+/// (docs/surfaces.md). Stored as one item; fields added by later surfaces
+/// carry `#[serde(default)]` so older items still read.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct User {
+    pub id: UserId,
+    /// Integer id for the surfaces whose documents use integers.
+    pub seq: u64,
+    /// As the user typed it; uniqueness is on its lowercase key.
+    pub username: String,
+    pub email: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub patronymic: Option<String>,
+    pub study_group: Option<String>,
+    pub tg_id: Option<String>,
+    pub role: Role,
+    pub password_hash: String,
+    pub created_at: DateTime<Utc>,
+    /// Tokens of every kind issued before this instant (ms) are void: logout
+    /// everywhere, a password reset or a ban moves it forward.
+    pub tokens_valid_after: i64,
+    #[serde(default)]
+    pub failed_logins: u32,
+    /// Login refused until this instant (ms) after repeated failures.
+    #[serde(default)]
+    pub locked_until: Option<i64>,
+    #[serde(default)]
+    pub last_login: Option<DateTime<Utc>>,
+    /// A JSON object, kept as the text the user sent.
+    #[serde(default)]
+    pub preferences: Option<String>,
+    #[serde(default)]
+    pub banned: bool,
+    #[serde(default)]
+    pub email_verified: bool,
+}

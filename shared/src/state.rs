@@ -1,0 +1,31 @@
+use crate::email::Mailer;
+use crate::store::Store;
+use crate::Config;
+use aws_config::SdkConfig;
+use std::sync::Arc;
+
+/// What every handler needs, built once per cold start and cloned (cheaply)
+/// into each request.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub mailer: Mailer,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(sdk: &SdkConfig, config: Config) -> Self {
+        Self {
+            store: Store::new(
+                aws_sdk_dynamodb::Client::new(sdk),
+                config.table_name.as_str(),
+            ),
+            mailer: Mailer::new(aws_sdk_sesv2::Client::new(sdk), config.email_from.as_str()),
+            config: Arc::new(config),
+        }
+    }
+
+    pub async fn from_env() -> Self {
+        Self::new(&crate::aws::sdk_config().await, Config::from_env())
+    }
+}

@@ -1,0 +1,71 @@
+use super::item::{from_item, key, to_item};
+use super::{keys, Store, StoreError};
+use crate::domain::UserId;
+use serde::{Deserialize, Serialize};
+
+/// An opaque token as stored: only its hash names the item.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenRecord {
+    /// What the token is for (`account`, later `session`, …).
+    pub kind: String,
+    pub user_id: UserId,
+    /// Milliseconds; compared with the user's `tokens_valid_after`.
+    pub issued_at: i64,
+    /// Seconds since the epoch: the table's TTL attribute, and checked in code.
+    pub expires_at: i64,
+}
+
+impl TokenRecord {
+    pub fn is_expired(&self, now_secs: i64) -> bool {
+        now_secs >= self.expires_at
+    }
+
+    pub(crate) fn put(
+        &self,
+        table: &str,
+        hash: &str,
+    ) -> Result<aws_sdk_dynamodb::types::Put, StoreError> {
+        let mut item = to_item(self)?;
+        item.extend(key(keys::token(hash), keys::TOKEN_SK));
+        Ok(aws_sdk_dynamodb::types::Put::builder()
+            .table_name(table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()?)
+    }
+}
+
+impl Store {
+    pub async fn get_token(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(key(keys::token(hash), keys::TOKEN_SK)))
+            .send()
+            .await?;
+        out.item.map(from_item).transpose()
+    }
+
+    pub async fn put_token(&self, hash: &str, record: &TokenRecord) -> Result<(), StoreError> {
+        let put = record.put(self.table(), hash)?;
+        self.client
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(put.item))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_token(&self, hash: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(self.table())
+            .set_key(Some(key(keys::token(hash), keys::TOKEN_SK)))
+            .send()
+            .await?;
+        Ok(())
+    }
+}
