@@ -15,7 +15,7 @@ export PORT=${PORT:-3000}
 
 scripts/venv.sh
 # Build first, so the emulator is not idle through a long first compile.
-cargo build -q -p platform-cli --bin platform -p dev-server
+cargo build -q -p platform-cli -p dev-server
 
 cleanup() { scripts/emulator.sh stop "$EMULATOR_PORT"; }
 trap cleanup EXIT

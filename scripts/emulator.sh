@@ -41,8 +41,11 @@ start)
         exit 0
     fi
     if answers; then
-        echo "emulator: something else already answers on $url; stop it or pick another port" >&2
-        exit 1
+        # e.g. `make emulator` in another terminal: use it, and leave it
+        # running on `stop` (no pid file is written for it).
+        echo "emulator: reusing the moto already answering on $url (not started here)" >&2
+        echo "$url"
+        exit 0
     fi
     # setsid: its own process group, so a Ctrl-C meant for the foreground job
     # does not kill it before the caller's cleanup trap runs `stop`.

@@ -1,1 +1,76 @@
+//! Accounts API v1 (`/api/v1/accounts…`): opaque token in the path,
+//! `{"result": …, "status": "ok"}` envelope.
 
+mod envelope;
+mod error;
+mod handlers;
+mod lookup;
+mod session;
+mod views;
+
+pub use error::ApiError;
+
+use axum::{middleware, Router};
+use http::Method;
+use shared::http::{log_request, RouteTable};
+use shared::AppState;
+
+/// Every route of the function; template.yaml must declare exactly these.
+pub fn route_table() -> RouteTable<AppState> {
+    use handlers::*;
+    RouteTable::new()
+        .add(Method::POST, "/api/v1/accounts", create::create)
+        .add(Method::POST, "/api/v1/accounts/", create::create)
+        .add(Method::POST, "/api/v1/accounts/auth", auth::auth)
+        .add(
+            Method::GET,
+            "/api/v1/accounts/{token}",
+            account::get_account,
+        )
+        .add(
+            Method::GET,
+            "/api/v1/accounts/{token}/exists",
+            exists::exists,
+        )
+        .add(
+            Method::PUT,
+            "/api/v1/accounts/{token}/updateRole",
+            update_role::update_role,
+        )
+        .add(
+            Method::GET,
+            "/api/v1/accounts/{token}/listAccounts",
+            list_accounts::list_accounts,
+        )
+        .add(
+            Method::GET,
+            "/api/v1/accounts/{token}/getBio",
+            get_bio::get_bio,
+        )
+        .add(
+            Method::GET,
+            "/api/v1/accounts/{token}/getPreferences",
+            preferences::get_preferences,
+        )
+        .add(
+            Method::PUT,
+            "/api/v1/accounts/{token}/updatePreferences",
+            preferences::update_preferences,
+        )
+}
+
+/// The routes with request logging, for merging into the dev server.
+pub fn routes(state: AppState) -> Router {
+    route_table()
+        .into_router()
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// The function's whole app: routes plus answers in this surface's envelope
+/// for unknown paths and methods.
+pub fn app(state: AppState) -> Router {
+    routes(state)
+        .fallback(error::not_found_route)
+        .method_not_allowed_fallback(error::method_not_allowed)
+}

@@ -5,6 +5,7 @@ pub mod lockout;
 pub mod login;
 pub mod opaque;
 pub mod password;
+pub mod session;
 pub mod tokens;
 
 pub use login::{verify_login, LoginError, LoginOk};

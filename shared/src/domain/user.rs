@@ -39,3 +39,32 @@ pub struct User {
     #[serde(default)]
     pub email_verified: bool,
 }
+
+impl User {
+    /// A new account with every optional field unset. Surfaces fill in what
+    /// their create request carries; fields added later get their default
+    /// here, in one place.
+    pub fn new(seq: u64, username: String, email: String, password_hash: String) -> Self {
+        Self {
+            id: UserId::generate(),
+            seq,
+            username,
+            email,
+            first_name: None,
+            last_name: None,
+            patronymic: None,
+            study_group: None,
+            tg_id: None,
+            role: Role::Ghost,
+            password_hash,
+            created_at: crate::time::now(),
+            tokens_valid_after: 0,
+            failed_logins: 0,
+            locked_until: None,
+            last_login: None,
+            preferences: None,
+            banned: false,
+            email_verified: false,
+        }
+    }
+}

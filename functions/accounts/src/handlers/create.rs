@@ -1,0 +1,87 @@
+use crate::envelope::ok;
+use crate::views::TokenView;
+use crate::{session, ApiError};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use shared::auth::{self, password};
+use shared::domain::{Email, Password, PersonName, StudyGroup, User, Username, UsernameRule};
+use shared::http::{required, Input};
+use shared::AppState;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateRequest {
+    username: Option<String>,
+    password: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    study_group: Option<String>,
+}
+
+struct NewAccount {
+    username: Username,
+    password: Password,
+    first_name: PersonName,
+    last_name: PersonName,
+    email: Email,
+    study_group: Option<StudyGroup>,
+}
+
+impl CreateRequest {
+    fn parse(self) -> Result<NewAccount, ApiError> {
+        let username = required(self.username, "username")?;
+        let password = required(self.password, "password")?;
+        let first_name = required(self.first_name, "firstName")?;
+        let last_name = required(self.last_name, "lastName")?;
+        let email = required(self.email, "email")?;
+        Ok(NewAccount {
+            username: Username::parse(&username, UsernameRule::ACCOUNTS)
+                .map_err(|e| e.at("username"))?,
+            password: Password::parse(&password).map_err(|e| e.at("password"))?,
+            first_name: PersonName::parse(&first_name).map_err(|e| e.at("firstName"))?,
+            last_name: PersonName::parse(&last_name).map_err(|e| e.at("lastName"))?,
+            email: Email::parse(&email).map_err(|e| e.at("email"))?,
+            study_group: self
+                .study_group
+                .map(|g| StudyGroup::parse(&g).map_err(|e| e.at("studyGroup")))
+                .transpose()?,
+        })
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Input(req, _): Input<CreateRequest, ApiError>,
+) -> Result<impl IntoResponse, ApiError> {
+    let new = req.parse()?;
+    // The hash (CPU) and the integer id (one write) do not depend on each other.
+    let (password_hash, seq) = tokio::join!(
+        password::hash(new.password.expose()),
+        state.store.next_user_seq()
+    );
+    let mut user = User::new(
+        seq?,
+        new.username.as_str().to_owned(),
+        new.email.as_str().to_owned(),
+        password_hash,
+    );
+    user.first_name = Some(new.first_name.into_inner());
+    user.last_name = Some(new.last_name.into_inner());
+    user.study_group = new.study_group.map(StudyGroup::into_inner);
+    let issued = auth::issue(
+        session::TOKEN_KIND,
+        &user.id,
+        state.config.account_token_ttl_secs,
+    );
+    state
+        .store
+        .create_user(&user, Some((&issued.hash, &issued.record)))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        ok(TokenView::new(user, issued.token.expose())),
+    ))
+}

@@ -1,0 +1,22 @@
+use crate::envelope::ok;
+use crate::lookup::TargetParams;
+use crate::{session, ApiError};
+use axum::extract::{Path, State};
+use axum::Json;
+use shared::http::Input;
+use shared::AppState;
+
+pub async fn exists(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Input(params, _): Input<TargetParams, ApiError>,
+) -> Result<Json<impl serde::Serialize>, ApiError> {
+    let target = params.parse()?;
+    let record = session::token(&state.store, &token).await?;
+    let (holder, exists) = tokio::join!(
+        state.store.get_user(&record.user_id),
+        target.exists(&state.store)
+    );
+    session::check(holder, &record)?;
+    Ok(ok(exists?))
+}

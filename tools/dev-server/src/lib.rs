@@ -1,0 +1,21 @@
+//! The local platform: every function's routes on one port, the same
+//! routers the Lambdas run.
+
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::{Json, Router};
+use shared::AppState;
+
+/// The union of every function's routes. Each function keeps its own
+/// envelope for its routes; an unknown path gets a plain JSON 404.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(accounts::routes(state.clone()))
+        .fallback(|| async {
+            (
+                StatusCode::NOT_FOUND,
+                Json(serde_json::json!({ "error": "no such route" })),
+            )
+                .into_response()
+        })
+}

@@ -1,0 +1,31 @@
+//! `platform set-role`: the only way to make a moderator.
+
+use shared::domain::{Role, UserId, Username, UsernameRule};
+use shared::store::{GuardedWriteError, Store};
+
+pub async fn set_role(
+    store: &Store,
+    username: Option<String>,
+    id: Option<String>,
+    role: &str,
+) -> Result<String, String> {
+    let role = Role::parse(role).map_err(|e| format!("role {e}"))?;
+    let target = match (username, id) {
+        (_, Some(id)) => UserId::parse(&id).map_err(|e| format!("id {e}"))?,
+        (Some(name), None) => {
+            let name = Username::parse(&name, UsernameRule::LOOKUP)
+                .map_err(|e| format!("username {e}"))?;
+            store
+                .username_owner(&name.key())
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no account named {}", name.as_str()))?
+        }
+        (None, None) => return Err("give --username or --id".into()),
+    };
+    match store.set_role(&target, role, None).await {
+        Ok(()) => Ok(format!("account {target} is now {}", role.as_str())),
+        Err(GuardedWriteError::Target) => Err(format!("no account with id {target}")),
+        Err(e) => Err(e.to_string()),
+    }
+}
