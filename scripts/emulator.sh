@@ -32,7 +32,7 @@ alive() { [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 case $cmd in
 run)
     echo "emulator: moto on $url (Ctrl-C to stop)" >&2
-    exec .venv/bin/moto_server -H 127.0.0.1 -p "$port"
+    exec .venv/bin/python scripts/emulator.py -H 127.0.0.1 -p "$port"
     ;;
 start)
     if alive && answers; then
@@ -49,7 +49,7 @@ start)
     fi
     # setsid: its own process group, so a Ctrl-C meant for the foreground job
     # does not kill it before the caller's cleanup trap runs `stop`.
-    setsid .venv/bin/moto_server -H 127.0.0.1 -p "$port" > "$logfile" 2>&1 < /dev/null &
+    setsid .venv/bin/python scripts/emulator.py -H 127.0.0.1 -p "$port" > "$logfile" 2>&1 < /dev/null &
     echo $! > "$pidfile"
     for _ in $(seq 150); do # up to 30 s; it usually takes 1-2 s
         if answers; then

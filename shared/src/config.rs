@@ -7,6 +7,26 @@ pub struct Config {
     pub email_from: String,
     /// Lifetime of an Accounts API token.
     pub account_token_ttl_secs: i64,
+    /// OAuth issuer (`iss` of access tokens, base of the metadata URLs).
+    pub oauth_issuer: String,
+    /// `aud` of access tokens: the platform's delegated APIs.
+    pub oauth_audience: String,
+    /// Lifetime of a JWT access token.
+    pub access_token_ttl_secs: i64,
+    /// Lifetime of a refresh token family (each rotation keeps the family's end).
+    pub refresh_token_ttl_secs: i64,
+    /// Users API `user.account-creation.require-email-verification`
+    /// (`USER_ACCOUNT_CREATION_REQUIRE_EMAIL_VERIFICATION`, default true).
+    pub require_email_verification: bool,
+    /// Users API `user.profile.editable-fields` (`USER_PROFILE_EDITABLE_FIELDS`,
+    /// comma-separated request field names `PATCH /user/me` accepts).
+    pub profile_editable_fields: Vec<String>,
+    /// S3 bucket of profile pictures (`PROFILE_PICTURE_BUCKET`).
+    pub profile_picture_bucket: String,
+    /// Path-style S3 URLs (`S3_FORCE_PATH_STYLE`; default: on when
+    /// `AWS_ENDPOINT_URL` points at an emulator, whose host cannot take a
+    /// bucket subdomain).
+    pub s3_force_path_style: bool,
 }
 
 impl Config {
@@ -17,9 +37,43 @@ impl Config {
             account_token_ttl_secs: var("ACCOUNT_TOKEN_TTL_SECS")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(30 * 24 * 3600),
+            oauth_issuer: var("OAUTH_ISSUER")
+                .map(|v| v.trim_end_matches('/').to_owned())
+                .unwrap_or_else(|| "http://127.0.0.1:3000".into()),
+            oauth_audience: var("OAUTH_AUDIENCE").unwrap_or_else(|| "platform-api".into()),
+            access_token_ttl_secs: var("ACCESS_TOKEN_TTL_SECS")
+                .and_then(|v| v.parse().ok())
+                .filter(|v| (60..=3600).contains(v))
+                .unwrap_or(600),
+            refresh_token_ttl_secs: var("REFRESH_TOKEN_TTL_SECS")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(30 * 24 * 3600),
+            require_email_verification: var("USER_ACCOUNT_CREATION_REQUIRE_EMAIL_VERIFICATION")
+                .map(|v| {
+                    !matches!(
+                        v.to_ascii_lowercase().as_str(),
+                        "false" | "0" | "no" | "off"
+                    )
+                })
+                .unwrap_or(true),
+            profile_editable_fields: var("USER_PROFILE_EDITABLE_FIELDS")
+                .unwrap_or_else(|| DEFAULT_EDITABLE_FIELDS.into())
+                .split(',')
+                .map(|f| f.trim().to_owned())
+                .filter(|f| !f.is_empty())
+                .collect(),
+            profile_picture_bucket: var("PROFILE_PICTURE_BUCKET")
+                .unwrap_or_else(|| "platform-profile-pictures".into()),
+            s3_force_path_style: var("S3_FORCE_PATH_STYLE")
+                .map(|v| v == "true" || v == "1")
+                .unwrap_or_else(|| var("AWS_ENDPOINT_URL").is_some()),
         }
     }
 }
+
+/// Every field the Users API document lists for `PATCH /user/me`.
+pub const DEFAULT_EDITABLE_FIELDS: &str =
+    "username,firstName,lastName,email,password,role,phoneCountryCode,phone";
 
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())

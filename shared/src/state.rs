@@ -11,6 +11,8 @@ pub struct AppState {
     pub store: Store,
     pub mailer: Mailer,
     pub config: Arc<Config>,
+    /// JWT signing keys, loaded from the table and cached per process.
+    pub signing_keys: crate::auth::keyring::KeyCache,
 }
 
 impl AppState {
@@ -22,6 +24,7 @@ impl AppState {
             ),
             mailer: Mailer::new(aws_sdk_sesv2::Client::new(sdk), config.email_from.as_str()),
             config: Arc::new(config),
+            signing_keys: Default::default(),
         }
     }
 

@@ -68,7 +68,14 @@ impl TestEnv {
         shared::email::ensure_identity(&aws_sdk_sesv2::Client::new(&sdk), &config.email_from)
             .await
             .expect("create the sender identity");
+        users::pictures::ensure_bucket(&sdk, &config)
+            .await
+            .expect("create the profile picture bucket");
         let state = AppState::new(&sdk, config);
+        // Every table gets the JWT signing key the local stack's bootstrap makes.
+        shared::auth::keyring::ensure_active_key(&state.store)
+            .await
+            .expect("create a signing key");
         Self {
             app: app(state.clone()),
             state,
@@ -155,8 +162,10 @@ impl TestEnv {
             .await
             .into_iter()
             .map(|item| {
-                let mut pairs: Vec<String> =
-                    item.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+                let mut pairs: Vec<String> = item
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", render(v)))
+                    .collect();
                 pairs.sort();
                 pairs.join(",")
             })
@@ -165,20 +174,46 @@ impl TestEnv {
         rows
     }
 
-    /// Emails the emulator accepted for `to`, newest last: (subject, body).
+    /// Emails the emulator accepted for `to`, oldest first: (subject, body).
+    /// Read from the emulator wrapper's sent-mail endpoint
+    /// (scripts/emulator.py); a plain moto server only has the much slower
+    /// `/moto-api/data.json`, used as the fallback.
     pub async fn emails_to(&self, to: &str) -> Vec<(String, String)> {
-        let data: Value = reqwest::get(format!("{}/moto-api/data.json", self.endpoint))
+        let http = reqwest::Client::new();
+        let direct = http
+            .get(format!("{}/_emulator/ses/messages", self.endpoint))
+            .query(&[("to", to)])
+            .send()
+            .await
+            .expect("emulator answers");
+        if direct.status().is_success() {
+            let list: Vec<Value> = direct.json().await.expect("json");
+            return list
+                .iter()
+                .map(|m| {
+                    (
+                        m["subject"].as_str().unwrap_or_default().to_owned(),
+                        m["body"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect();
+        }
+        let data: Value = http
+            .get(format!("{}/moto-api/data.json", self.endpoint))
+            .send()
             .await
             .expect("emulator answers")
             .json()
             .await
             .expect("json");
         let mut found = Vec::new();
-        let messages = data["ses"]["Message"]
-            .as_object()
-            .cloned()
-            .unwrap_or_default();
-        for region in messages.values() {
+        // Keyed by region in some moto versions, a flat list in others.
+        let messages: Vec<Value> = match &data["ses"]["Message"] {
+            Value::Object(o) => o.values().cloned().collect(),
+            Value::Array(a) => vec![Value::Array(a.clone())],
+            _ => vec![],
+        };
+        for region in &messages {
             let list: Vec<Value> = match region {
                 Value::Array(a) => a.clone(),
                 Value::Object(o) => o.values().cloned().collect(),
@@ -195,6 +230,30 @@ impl TestEnv {
             }
         }
         found
+    }
+}
+
+/// An attribute value as text with maps and sets in a stable order, so two
+/// snapshots of the same data compare equal.
+fn render(v: &aws_sdk_dynamodb::types::AttributeValue) -> String {
+    use aws_sdk_dynamodb::types::AttributeValue as A;
+    let sorted = |mut xs: Vec<String>| {
+        xs.sort();
+        xs.join(",")
+    };
+    match v {
+        A::M(m) => format!(
+            "{{{}}}",
+            sorted(
+                m.iter()
+                    .map(|(k, v)| format!("{k}:{}", render(v)))
+                    .collect()
+            )
+        ),
+        A::L(l) => format!("[{}]", l.iter().map(render).collect::<Vec<_>>().join(",")),
+        A::Ss(s) => format!("SS({})", sorted(s.clone())),
+        A::Ns(s) => format!("NS({})", sorted(s.clone())),
+        other => format!("{other:?}"),
     }
 }
 

@@ -1,7 +1,8 @@
 //! The surface's one error envelope, in the family of its success envelope:
 //! `{"status": "error", "error": {"code", "message", "field"}}`.
 
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -16,6 +17,7 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     field: Option<String>,
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -25,6 +27,7 @@ impl ApiError {
             code,
             message: message.into(),
             field: None,
+            retry_after: None,
         }
     }
 
@@ -68,11 +71,17 @@ impl IntoResponse for ApiError {
         if let Some(field) = self.field {
             error["field"] = json!(field);
         }
-        (
+        let mut response = (
             self.status,
             Json(json!({ "status": "error", "error": error })),
         )
-            .into_response()
+            .into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
     }
 }
 
@@ -99,7 +108,17 @@ impl From<InvalidCursor> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         tracing::error!(error = %e, "store failure");
-        Self::internal()
+        match e.retry_after() {
+            Some(secs) => Self {
+                retry_after: Some(secs),
+                ..Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "busy: try again shortly",
+                )
+            },
+            None => Self::internal(),
+        }
     }
 }
 
@@ -145,6 +164,7 @@ impl From<CreateUserError> for ApiError {
                 "the email is already registered",
             )
             .on("email"),
+            CreateUserError::SeqTaken => StoreError::Unavailable("integer id taken".into()).into(),
             CreateUserError::Store(e) => e.into(),
         }
     }
@@ -160,4 +180,19 @@ pub async fn method_not_allowed() -> ApiError {
         "method_not_allowed",
         "method not allowed on this endpoint",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passing_store_failures_are_503_with_retry_after_others_500() {
+        let busy = ApiError::from(StoreError::Unavailable("throttled".into())).into_response();
+        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.headers()[RETRY_AFTER], "1");
+        let broken = ApiError::from(StoreError::Corrupt("x".into())).into_response();
+        assert_eq!(broken.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(broken.headers().get(RETRY_AFTER).is_none());
+    }
 }

@@ -1,10 +1,16 @@
 //! The one auth core: every surface hashes, issues, checks and revokes
 //! through these functions.
 
+pub mod api_key;
+pub mod bearer;
+pub mod codes;
+pub mod jwt;
+pub mod keyring;
 pub mod lockout;
 pub mod login;
 pub mod opaque;
 pub mod password;
+pub mod scopes;
 pub mod session;
 pub mod tokens;
 

@@ -38,6 +38,44 @@ pub struct User {
     pub banned: bool,
     #[serde(default)]
     pub email_verified: bool,
+    // Users API profile (docs/surfaces.md maps each to its JSON name).
+    #[serde(default)]
+    pub email_verified_at: Option<DateTime<Utc>>,
+    /// Created through the Users API while email verification is required
+    /// and not verified yet: may not log in. Accounts created elsewhere
+    /// never carry it, so they log in here as they are.
+    #[serde(default)]
+    pub verification_pending: bool,
+    #[serde(default)]
+    pub two_factor_enabled: bool,
+    #[serde(default)]
+    pub gender: Option<String>,
+    #[serde(default)]
+    pub bio: Option<String>,
+    #[serde(default)]
+    pub designation: Option<String>,
+    #[serde(default)]
+    pub pronouns: Option<String>,
+    #[serde(default)]
+    pub custom_link: Option<String>,
+    /// A JSON object, kept as text (like `preferences`).
+    #[serde(default)]
+    pub custom_data: Option<String>,
+    #[serde(default)]
+    pub phone_country_code: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// S3 key of the current profile picture.
+    #[serde(default)]
+    pub profile_picture_key: Option<String>,
+    #[serde(default)]
+    pub is_private: bool,
+    #[serde(default)]
+    pub restricted: bool,
+    #[serde(default)]
+    pub subscription_tier: Option<String>,
+    #[serde(default)]
+    pub subscription_expiry: Option<DateTime<Utc>>,
 }
 
 impl User {
@@ -65,6 +103,22 @@ impl User {
             preferences: None,
             banned: false,
             email_verified: false,
+            email_verified_at: None,
+            verification_pending: false,
+            two_factor_enabled: false,
+            gender: None,
+            bio: None,
+            designation: None,
+            pronouns: None,
+            custom_link: None,
+            custom_data: None,
+            phone_country_code: None,
+            phone: None,
+            profile_picture_key: None,
+            is_private: false,
+            restricted: false,
+            subscription_tier: None,
+            subscription_expiry: None,
         }
     }
 }

@@ -12,6 +12,9 @@ pub struct UsernameRule {
 impl UsernameRule {
     /// Accounts API v1: [3, 16] characters.
     pub const ACCOUNTS: UsernameRule = UsernameRule { min: 3, max: 16 };
+    /// Users API: "text, numbers and _ and at least 8"; at most 32, so a
+    /// name still fits a profile line (and stays within `LOOKUP`).
+    pub const USERS: UsernameRule = UsernameRule { min: 8, max: 32 };
     /// Looking a name up (login, exists): any length a surface may have
     /// created, so one surface finds users another made.
     pub const LOOKUP: UsernameRule = UsernameRule { min: 1, max: 64 };

@@ -51,3 +51,93 @@ pub fn by_creation(created_ms: i64, id: &UserId) -> String {
 
 pub const GSI1: &str = "gsi1";
 pub const GSI2: &str = "gsi2";
+
+/// All signing keys share one partition, so one Query lists them (a handful
+/// of items: the active key plus the ones still verifying).
+pub const SIGNING_KEYS: &str = "SIGNING_KEYS";
+
+/// Sort key of one JWT signing key.
+pub fn signing_key(kid: &str) -> String {
+    format!("KEY#{kid}")
+}
+
+/// API keys: the item a presented key is looked up by (its hash names it).
+pub fn api_key(hash: &str) -> String {
+    format!("APIKEY#{hash}")
+}
+pub const API_KEY_SK: &str = "APIKEY";
+/// Every key's metadata shares one partition: `api-key list` is one Query
+/// (operator-scale, a handful of items), `revoke <id>` one GetItem.
+pub const API_KEYS: &str = "APIKEYS";
+pub fn api_key_meta(id: &str) -> String {
+    format!("KEY#{id}")
+}
+
+/// A social network's partition: its record, one member item per linked
+/// user and one dense position slot per member (docs/data-model.md).
+pub fn network(id: u64) -> String {
+    format!("NETWORK#{id}")
+}
+pub const NETWORK_SK: &str = "NETWORK";
+/// The member item of user `seq` in a network (one link per user and network).
+pub fn network_member(seq: u64) -> String {
+    format!("MEMBER#{seq:020}")
+}
+/// Position `pos` (1-based, dense) of a network's users list.
+pub fn network_slot(pos: u64) -> String {
+    format!("SLOT#{pos:010}")
+}
+/// Sentinel that makes a network `key` unique.
+pub fn network_key(key: &str) -> String {
+    format!("NETWORKKEY#{key}")
+}
+/// Sentinel of a network account (network + id at the network): linked to
+/// at most one user, and what an authorization looks up.
+pub fn network_account(network: u64, value: &str) -> String {
+    format!("NETACCOUNT#{network}#{value}")
+}
+/// GSI1 partition of the networks list; the sort key is the dense position.
+pub const NETWORKS: &str = "NETWORKS";
+pub fn network_position(pos: u64) -> String {
+    format!("POS#{pos:010}")
+}
+
+/// One-time code slot of a user (sort key in the user's partition): one
+/// per purpose, so issuing a code replaces the previous one.
+pub fn code_slot(purpose: &str) -> String {
+    format!("CODE#{purpose}")
+}
+/// Pointer from a self-identifying code's hash to its slot (verify-email
+/// and reset-password codes arrive without the user's identity).
+pub fn code_pointer(hash: &str) -> String {
+    format!("CODE#{hash}")
+}
+pub const CODE_SK: &str = "CODE";
+/// Fixed-window rate-limit counter: `scope` and the SHA-256 of the subject
+/// (an email address is never a key in clear); the sort key is the window.
+pub fn rate_limit(scope: &str, subject_hash: &str) -> String {
+    format!("RATE#{scope}#{subject_hash}")
+}
+pub fn rate_window(index: i64) -> String {
+    format!("W#{index}")
+}
+
+/// One registered OAuth client.
+pub fn oauth_client(client_id: &str) -> String {
+    format!("OAUTH_CLIENT#{client_id}")
+}
+pub const OAUTH_CLIENT_SK: &str = "CLIENT";
+/// GSI1 partition listing the OAuth clients (operator CLI).
+pub const OAUTH_CLIENTS: &str = "OAUTH_CLIENTS";
+
+/// An authorization code, by the hash of the code.
+pub fn oauth_code(hash: &str) -> String {
+    format!("OAUTH_CODE#{hash}")
+}
+pub const OAUTH_CODE_SK: &str = "CODE";
+
+/// A refresh-token family (one authorization and all its rotations).
+pub fn oauth_family(family_id: &str) -> String {
+    format!("OAUTH_FAMILY#{family_id}")
+}
+pub const OAUTH_FAMILY_SK: &str = "FAMILY";

@@ -1,17 +1,40 @@
 //! The single DynamoDB table: key layout, item mapping and every access
 //! pattern (docs/data-model.md lists them). No Scan on any request path.
 
+mod api_keys;
+mod codes;
+mod contention;
 mod cursor;
 mod error;
 mod item;
 pub mod keys;
+mod links;
+mod networks;
+mod oauth;
+mod profile;
+mod rate_limit;
 pub mod schema;
+mod signing_keys;
 mod tokens;
 mod users;
 
+pub use api_keys::{ApiKeyRecord, RevokeApiKeyError};
+pub use codes::{CodeEffect, CodePointer, CodeSlot, RedeemError, Redemption};
 pub use cursor::{Cursor, InvalidCursor};
 pub use error::{cancellation_codes, StoreError};
 pub use item::{from_item, to_item};
+pub use links::{
+    AccountRecord, Authorization, AuthorizationSnapshot, LinkError, LinkSnapshot, MemberRecord,
+    NetworkAccount, SlotRecord, UnlinkSnapshot,
+};
+pub use networks::{
+    month_of, DeleteSnapshot, Network, NetworkCounter, NetworkFields, NetworkRecord,
+    NetworkWriteError,
+};
+pub use oauth::{AuthCode, ClientType, GrantWriteError, OAuthClient, RefreshFamily};
+pub use profile::{ProfileChanges, ProfileUpdateError, UserFlag};
+pub use rate_limit::RateLimit;
+pub use signing_keys::{KeyStatus, SigningKeyRecord};
 pub use tokens::TokenRecord;
 pub use users::{CreateUserError, GuardedWriteError, ModeratorGuard, Page};
 

@@ -10,6 +10,9 @@ pub enum CreateUserError {
     UsernameTaken,
     #[error("email taken")]
     EmailTaken,
+    /// The integer id was taken; `create_user` retries, callers never see it.
+    #[error("integer id taken")]
+    SeqTaken,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -91,11 +94,40 @@ impl Store {
     /// Creates the user with its uniqueness sentinels (username, email,
     /// integer id) in one transaction: the conditions, not a prior read,
     /// decide who gets a name. `first_token` is issued in the same write.
+    /// Returns the user as stored: should the integer id be taken already
+    /// (imported data), a fresh one is drawn, a bounded number of times.
     pub async fn create_user(
         &self,
         user: &User,
         first_token: Option<(&str, &TokenRecord)>,
-    ) -> Result<(), CreateUserError> {
+    ) -> Result<User, CreateUserError> {
+        let extra = match first_token {
+            Some((hash, record)) => vec![record.put(self.table(), hash)?],
+            None => Vec::new(),
+        };
+        self.create_user_with(user, extra).await
+    }
+
+    /// `create_user` with further puts in the same transaction (the Users
+    /// API's first verification code), so the account and what it needs
+    /// next exist together or not at all. They must not be the user's keys.
+    pub async fn create_user_with(
+        &self,
+        user: &User,
+        extra: Vec<Put>,
+    ) -> Result<User, CreateUserError> {
+        let mut user = user.clone();
+        for _ in 0..3 {
+            match self.try_create_user(&user, &extra).await {
+                Err(CreateUserError::SeqTaken) => user.seq = self.next_user_seq().await?,
+                Ok(()) => return Ok(user),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(StoreError::Unavailable("no free integer user id after 3 draws".into()).into())
+    }
+
+    async fn try_create_user(&self, user: &User, extra: &[Put]) -> Result<(), CreateUserError> {
         let table = self.table();
         let mut puts = vec![
             Put::builder()
@@ -112,9 +144,7 @@ impl Store {
             sentinel(table, keys::email(&user.email.to_lowercase()), &user.id)?,
             sentinel(table, keys::user_seq(user.seq), &user.id)?,
         ];
-        if let Some((hash, record)) = first_token {
-            puts.push(record.put(table, hash)?);
-        }
+        puts.extend(extra.iter().cloned());
         let items = puts
             .into_iter()
             .map(|p| TransactWriteItem::builder().put(p).build())
@@ -134,6 +164,7 @@ impl Store {
                 match cancellation_codes(&err) {
                     Some(codes) if failed(1, &codes) => Err(CreateUserError::UsernameTaken),
                     Some(codes) if failed(2, &codes) => Err(CreateUserError::EmailTaken),
+                    Some(codes) if failed(3, &codes) => Err(CreateUserError::SeqTaken),
                     _ => Err(StoreError::from(err).into()),
                 }
             }
@@ -388,24 +419,7 @@ impl Store {
         rehash: Option<&str>,
     ) -> Result<(), StoreError> {
         let table = self.table();
-        let now = crate::time::now();
-        let mut set = "SET failed_logins = :zero, last_login = :now".to_owned();
-        let mut update = Update::builder()
-            .table_name(table)
-            .set_key(Some(key(keys::user(user), keys::USER_SK)))
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":zero", n(0))
-            .expression_attribute_values(
-                ":now",
-                s(now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
-            );
-        if let Some(hash) = rehash {
-            set.push_str(", password_hash = :hash");
-            update = update.expression_attribute_values(":hash", s(hash));
-        }
-        let update = update
-            .update_expression(format!("{set} REMOVE locked_until"))
-            .build()?;
+        let update = login_update(table, user, rehash)?;
         self.client
             .transact_write_items()
             .transact_items(TransactWriteItem::builder().update(update).build())
@@ -418,6 +432,34 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+/// The user-item half of a successful login (also used when a 2FA code
+/// completes one): clears the failure count and lockout, stamps
+/// `last_login`, stores a rehashed password when there is one.
+pub(crate) fn login_update(
+    table: &str,
+    user: &UserId,
+    rehash: Option<&str>,
+) -> Result<Update, StoreError> {
+    let now = crate::time::now();
+    let mut set = "SET failed_logins = :zero, last_login = :now".to_owned();
+    let mut update = Update::builder()
+        .table_name(table)
+        .set_key(Some(key(keys::user(user), keys::USER_SK)))
+        .condition_expression("attribute_exists(pk)")
+        .expression_attribute_values(":zero", n(0))
+        .expression_attribute_values(
+            ":now",
+            s(now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+        );
+    if let Some(hash) = rehash {
+        set.push_str(", password_hash = :hash");
+        update = update.expression_attribute_values(":hash", s(hash));
+    }
+    Ok(update
+        .update_expression(format!("{set} REMOVE locked_until"))
+        .build()?)
 }
 
 /// The acting moderator of a guarded write.

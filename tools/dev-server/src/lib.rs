@@ -11,6 +11,9 @@ use shared::AppState;
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(accounts::routes(state.clone()))
+        .merge(oauth::routes(state.clone()))
+        .merge(socialnetworks::routes(state.clone()))
+        .merge(users::routes(state.clone()))
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,

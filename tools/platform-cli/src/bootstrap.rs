@@ -13,10 +13,21 @@ pub async fn bootstrap(
     shared::email::ensure_identity(ses, &config.email_from)
         .await
         .map_err(|e| e.to_string())?;
+    // The Users API's profile pictures live in S3.
+    users::pictures::ensure_bucket(&shared::aws::sdk_config().await, config).await?;
+    // Access tokens need a signing key from the first request on.
+    let key = shared::auth::keyring::ensure_active_key(&shared::store::Store::new(
+        dynamo.clone(),
+        config.table_name.as_str(),
+    ))
+    .await
+    .map_err(|e| e.to_string())?;
     Ok(format!(
-        "table {} {}; sender identity {} ready",
+        "table {} {}; sender identity {} ready; bucket {} ready; signing key {}",
         config.table_name,
         if created { "created" } else { "already there" },
-        config.email_from
+        config.email_from,
+        config.profile_picture_bucket,
+        key.map_or("already there".to_owned(), |kid| format!("{kid} created")),
     ))
 }

@@ -6,8 +6,11 @@ use clap::{Parser, Subcommand};
 use shared::store::Store;
 use std::process::ExitCode;
 
+mod api_keys;
 mod bootstrap;
+mod oauth_clients;
 mod roles;
+mod signing_keys;
 
 #[derive(Parser)]
 #[command(
@@ -21,6 +24,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Manage the API keys of backend callers (`X-API-Key`).
+    #[command(subcommand)]
+    ApiKey(api_keys::ApiKeyCommand),
+    /// Manage the OAuth clients (public / confidential, redirect URIs, scopes).
+    #[command(subcommand)]
+    OauthClient(oauth_clients::OAuthClientCommand),
+    /// Manage the keys that sign JWT access tokens.
+    #[command(subcommand)]
+    SigningKey(signing_keys::SigningKeyCommand),
     /// Create what the local stack needs (table, SES sender identity). Idempotent.
     Bootstrap,
     /// Set an account's role (the only way to make a moderator).
@@ -42,6 +54,15 @@ async fn main() -> ExitCode {
     let sdk = shared::aws::sdk_config().await;
     let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
     let result = match cli.command {
+        Command::ApiKey(command) => {
+            api_keys::run(&Store::new(dynamo, config.table_name.as_str()), command).await
+        }
+        Command::OauthClient(command) => {
+            oauth_clients::run(&Store::new(dynamo, config.table_name.as_str()), command).await
+        }
+        Command::SigningKey(command) => {
+            signing_keys::run(&Store::new(dynamo, config.table_name.as_str()), command).await
+        }
         Command::Bootstrap => {
             bootstrap::bootstrap(&dynamo, &aws_sdk_sesv2::Client::new(&sdk), &config).await
         }

@@ -31,23 +31,31 @@ struct NewAccount {
 }
 
 impl CreateRequest {
+    /// Field by field in the document's order, so the first error named
+    /// is the first field that is wrong.
     fn parse(self) -> Result<NewAccount, ApiError> {
         let username = required(self.username, "username")?;
+        let username =
+            Username::parse(&username, UsernameRule::ACCOUNTS).map_err(|e| e.at("username"))?;
         let password = required(self.password, "password")?;
+        let password = Password::parse(&password).map_err(|e| e.at("password"))?;
         let first_name = required(self.first_name, "firstName")?;
+        let first_name = PersonName::parse(&first_name).map_err(|e| e.at("firstName"))?;
         let last_name = required(self.last_name, "lastName")?;
+        let last_name = PersonName::parse(&last_name).map_err(|e| e.at("lastName"))?;
         let email = required(self.email, "email")?;
+        let email = Email::parse(&email).map_err(|e| e.at("email"))?;
+        let study_group = self
+            .study_group
+            .map(|g| StudyGroup::parse(&g).map_err(|e| e.at("studyGroup")))
+            .transpose()?;
         Ok(NewAccount {
-            username: Username::parse(&username, UsernameRule::ACCOUNTS)
-                .map_err(|e| e.at("username"))?,
-            password: Password::parse(&password).map_err(|e| e.at("password"))?,
-            first_name: PersonName::parse(&first_name).map_err(|e| e.at("firstName"))?,
-            last_name: PersonName::parse(&last_name).map_err(|e| e.at("lastName"))?,
-            email: Email::parse(&email).map_err(|e| e.at("email"))?,
-            study_group: self
-                .study_group
-                .map(|g| StudyGroup::parse(&g).map_err(|e| e.at("studyGroup")))
-                .transpose()?,
+            username,
+            password,
+            first_name,
+            last_name,
+            email,
+            study_group,
         })
     }
 }
@@ -76,7 +84,7 @@ pub async fn create(
         &user.id,
         state.config.account_token_ttl_secs,
     );
-    state
+    let user = state
         .store
         .create_user(&user, Some((&issued.hash, &issued.record)))
         .await?;

@@ -1,0 +1,97 @@
+//! `grant_type=refresh_token`: one round trip reads the client and the
+//! family; one transaction rotates the token (the presented one must still
+//! be current) and re-checks the user's revocation stamp. A token that is
+//! not current was rotated already: its reuse revokes the whole family.
+
+use super::token::TokenRequest;
+use crate::client_auth::Credentials;
+use crate::refresh_token::RefreshToken;
+use crate::views::{no_store, TokenResponse};
+use crate::OAuthError;
+use axum::response::Response;
+use shared::auth::jwt;
+use shared::auth::scopes::ScopeSet;
+use shared::http::required;
+use shared::store::GrantWriteError;
+use shared::{time, AppState};
+use subtle::ConstantTimeEq;
+
+pub async fn refresh(
+    state: &AppState,
+    creds: Credentials,
+    req: TokenRequest,
+) -> Result<Response, OAuthError> {
+    let raw = required(req.refresh_token, "refresh_token")?;
+    let requested = req
+        .scope
+        .as_deref()
+        .map(ScopeSet::parse)
+        .transpose()
+        .map_err(|e| OAuthError::invalid_scope(e.to_string()))?;
+    let invalid = || OAuthError::invalid_grant("the refresh token is invalid, expired or revoked");
+    let presented = RefreshToken::parse(&raw).ok_or_else(invalid)?;
+    let (client, family) = tokio::join!(
+        state.store.get_oauth_client(&creds.client_id),
+        state.store.get_refresh_family(&presented.family_id)
+    );
+    let client = creds.authenticate(client?)?;
+    let family = family?.ok_or_else(invalid)?;
+    if family.client_id != client.client_id
+        || family.revoked
+        || time::now_secs() >= family.expires_at
+    {
+        return Err(invalid());
+    }
+    let presented_hash = presented.hash();
+    let current: bool = presented_hash
+        .as_bytes()
+        .ct_eq(family.current_hash.as_bytes())
+        .into();
+    if !current {
+        tracing::warn!(client = %client.client_id, "refresh token reuse: family revoked");
+        state.store.revoke_refresh_family(&family.family_id).await?;
+        return Err(invalid());
+    }
+    let granted_scopes = ScopeSet::parse_lenient(&family.scope);
+    let scopes = match requested {
+        Some(r) if r.is_empty() => granted_scopes,
+        Some(r) if r.is_subset_of(&granted_scopes) => r,
+        Some(_) => {
+            return Err(OAuthError::invalid_scope(
+                "scope asks for more than the original grant",
+            ))
+        }
+        None => granted_scopes,
+    };
+
+    let next = RefreshToken::generate(&family.family_id);
+    match state
+        .store
+        .rotate_refresh(&family, &presented_hash, &next.hash())
+        .await
+    {
+        Ok(()) => {}
+        Err(GrantWriteError::Replayed) => {
+            // Another request rotated this very token a moment ago: reuse.
+            state.store.revoke_refresh_family(&family.family_id).await?;
+            return Err(invalid());
+        }
+        Err(GrantWriteError::UserVoided) => return Err(invalid()),
+        Err(GrantWriteError::Store(e)) => return Err(e.into()),
+    }
+    let access = jwt::mint(
+        state,
+        &family.user_id,
+        &client.client_id,
+        &scopes,
+        Some(&family.family_id),
+    )
+    .await?;
+    Ok(no_store(TokenResponse {
+        access_token: access.token,
+        token_type: "Bearer",
+        expires_in: access.expires_in,
+        refresh_token: next.expose().to_owned(),
+        scope: scopes.to_string(),
+    }))
+}

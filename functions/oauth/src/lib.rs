@@ -1,0 +1,51 @@
+//! OAuth 2.0 authorization server (RFC 6749, 7636, 7009, 8414): the
+//! authorization-code grant with PKCE behind the Users API's cookie session,
+//! refresh-token rotation with reuse detection, revocation, and the JWKS
+//! that lets any service verify the ES256 access tokens. Errors use the
+//! RFC 6749 envelope `{"error", "error_description"}`.
+
+mod client_auth;
+mod error;
+mod handlers;
+mod pkce;
+pub mod refresh_token;
+pub mod registration;
+mod views;
+
+pub use error::OAuthError;
+
+use axum::{middleware, Router};
+use http::Method;
+use shared::http::{log_request, RouteTable};
+use shared::AppState;
+
+/// Every route of the function; template.yaml must declare exactly these.
+pub fn route_table() -> RouteTable<AppState> {
+    use handlers::*;
+    RouteTable::new()
+        .add(Method::GET, "/oauth/authorize", authorize::authorize)
+        .add(Method::POST, "/oauth/token", token::token)
+        .add(Method::POST, "/oauth/revoke", revoke::revoke)
+        .add(Method::GET, "/.well-known/jwks.json", jwks::jwks)
+        .add(
+            Method::GET,
+            "/.well-known/oauth-authorization-server",
+            metadata::metadata,
+        )
+}
+
+/// The routes with request logging, for merging into the dev server.
+pub fn routes(state: AppState) -> Router {
+    route_table()
+        .into_router()
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// The function's whole app: routes plus answers in this surface's envelope
+/// for unknown paths and methods.
+pub fn app(state: AppState) -> Router {
+    routes(state)
+        .fallback(error::not_found_route)
+        .method_not_allowed_fallback(error::method_not_allowed)
+}

@@ -1,0 +1,9 @@
+//! Lambda entry point of the OAuth authorization server: state once per
+//! cold start, then the router on lambda_http.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::logging::init_lambda();
+    let state = shared::AppState::from_env().await;
+    lambda_http::run(oauth::app(state)).await
+}

@@ -1,0 +1,32 @@
+use crate::access::Caller;
+use crate::paging::path_id;
+use crate::ApiError;
+use axum::extract::{Path, State};
+use axum::Json;
+use serde_json::{json, Value};
+use shared::AppState;
+
+/// Refused (422) while users are linked: the condition `users_count = 0`
+/// is checked in the delete's own transaction, so a racing link cannot slip
+/// in between.
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = path_id(&raw);
+    let (auth, snapshot) = tokio::join!(caller.check(&state.store), async {
+        match id {
+            Some(id) => state.store.delete_snapshot(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    auth?;
+    let (Some(id), Some(snapshot)) = (id, snapshot?) else {
+        return Err(ApiError::not_found());
+    };
+    state.store.delete_network(id, snapshot).await?;
+    Ok(Json(
+        json!({ "message": "Social network deleted successfully" }),
+    ))
+}

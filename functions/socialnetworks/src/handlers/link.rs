@@ -1,0 +1,119 @@
+use crate::access::Caller;
+use crate::paging::path_id;
+use crate::views::NetworkUserView;
+use crate::ApiError;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use shared::http::{required, Input};
+use shared::store::NetworkAccount;
+use shared::AppState;
+
+const MAX_TEXT_CHARS: usize = 255;
+const MAX_URL_CHARS: usize = 2048;
+
+/// Backend endpoint (docs/api/social-networks.md): links a network account
+/// to a platform user, or with `registration` signs the user up through it.
+#[derive(Deserialize)]
+pub struct LinkRequest {
+    /// The platform user's integer id (`User::seq`).
+    user_id: Option<i64>,
+    value: Option<String>,
+    login: Option<String>,
+    name: Option<String>,
+    url: Option<String>,
+    registration: Option<bool>,
+}
+
+fn text(raw: Option<String>, field: &str) -> Result<String, ApiError> {
+    let raw = required(raw, field)?;
+    let n = raw.chars().count();
+    if raw.trim().is_empty() || n > MAX_TEXT_CHARS {
+        return Err(ApiError::invalid(
+            field,
+            format!("must be 1 to {MAX_TEXT_CHARS} characters"),
+        ));
+    }
+    if raw.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(raw)
+}
+
+/// The account's id at the network, as the network spells it.
+pub fn account_value(raw: Option<String>) -> Result<String, ApiError> {
+    let value = text(raw, "value")?;
+    if value.trim() != value {
+        return Err(ApiError::invalid(
+            "value",
+            "must not start or end with spaces",
+        ));
+    }
+    Ok(value)
+}
+
+fn profile_url(raw: Option<String>) -> Result<String, ApiError> {
+    let url = required(raw, "url")?;
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.chars().count() <= MAX_URL_CHARS
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !ok {
+        return Err(ApiError::invalid(
+            "url",
+            format!("must be an http(s) URL of at most {MAX_URL_CHARS} characters"),
+        ));
+    }
+    Ok(url)
+}
+
+impl LinkRequest {
+    fn parse(self) -> Result<(u64, NetworkAccount, bool), ApiError> {
+        let user = required(self.user_id, "user_id")?;
+        if user < 1 {
+            return Err(ApiError::invalid("user_id", "must be a positive integer"));
+        }
+        let account = NetworkAccount {
+            value: account_value(self.value)?,
+            login: text(self.login, "login")?,
+            name: text(self.name, "name")?,
+            url: profile_url(self.url)?,
+        };
+        Ok((user as u64, account, self.registration.unwrap_or(false)))
+    }
+}
+
+pub async fn link(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+    Input(req, _): Input<LinkRequest, ApiError>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (user_seq, account, registration) = req.parse()?;
+    let id = path_id(&raw);
+    let store = &state.store;
+    let (auth, snapshot) = tokio::join!(caller.check(store), async {
+        match id {
+            Some(id) => store.link_snapshot(id, user_seq).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    auth?;
+    let (Some(id), Some(snapshot)) = (id, snapshot?) else {
+        return Err(ApiError::not_found());
+    };
+    let slot = store
+        .link_account(id, user_seq, &account, registration, snapshot)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "message": "Social network account linked successfully",
+            "user": NetworkUserView::from(slot),
+        })),
+    ))
+}

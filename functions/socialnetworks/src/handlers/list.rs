@@ -1,0 +1,27 @@
+use crate::access::Caller;
+use crate::paging::PageParams;
+use crate::views::NetworkView;
+use crate::ApiError;
+use axum::extract::State;
+use axum::Json;
+use serde_json::{json, Value};
+use shared::http::Input;
+use shared::AppState;
+
+/// One range Query on the networks' dense positions, beside the key check.
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Input(params, _): Input<PageParams, ApiError>,
+) -> Result<Json<Value>, ApiError> {
+    let (first, last) = params.parse()?.positions();
+    let (auth, rows) = tokio::join!(
+        caller.check(&state.store),
+        state.store.networks_at(first, last)
+    );
+    auth?;
+    let mut rows = rows?;
+    rows.sort_by_key(|n| n.position);
+    let items: Vec<NetworkView> = rows.into_iter().map(NetworkView::from).collect();
+    Ok(Json(json!({ "social_networks": items })))
+}

@@ -1,0 +1,11 @@
+pub mod authorize;
+pub mod create;
+pub mod delete;
+pub mod get;
+pub mod link;
+pub mod list;
+pub mod stats;
+pub mod toggle;
+pub mod unlink;
+pub mod update;
+pub mod users;

@@ -1,0 +1,20 @@
+use crate::access::Caller;
+use crate::views::NetworkView;
+use crate::{lookup, ApiError};
+use axum::extract::{Path, State};
+use axum::Json;
+use serde_json::{json, Value};
+use shared::AppState;
+
+pub async fn toggle(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let network = lookup::network(&state.store, &caller, &id).await?;
+    let record = state.store.toggle_network(network.record).await?;
+    Ok(Json(json!({
+        "message": "Social network status updated successfully",
+        "social_network": NetworkView::from(record),
+    })))
+}

@@ -1,0 +1,36 @@
+use crate::access::Caller;
+use crate::paging::path_id;
+use crate::ApiError;
+use axum::extract::{Path, State};
+use axum::Json;
+use serde_json::{json, Value};
+use shared::AppState;
+
+/// Backend endpoint: removes the link of platform user `user_id` (integer
+/// id) to the network. Allowed on a disabled network.
+pub async fn unlink(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((raw_id, raw_user)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let (id, user) = (path_id(&raw_id), path_id(&raw_user));
+    let store = &state.store;
+    let (auth, snapshot) = tokio::join!(caller.check(store), async {
+        match (id, user) {
+            (Some(id), Some(user)) => store.unlink_snapshot(id, user).await.map(Some),
+            _ => Ok(None),
+        }
+    });
+    auth?;
+    let (Some(id), Some(user), Some(snapshot)) = (id, user, snapshot?) else {
+        return Err(if id.is_some() {
+            ApiError::not_linked()
+        } else {
+            ApiError::not_found()
+        });
+    };
+    store.unlink_account(id, user, snapshot).await?;
+    Ok(Json(json!({
+        "message": "Social network account unlinked successfully"
+    })))
+}

@@ -1,0 +1,46 @@
+use super::create::NetworkRequest;
+use crate::access::Caller;
+use crate::views::NetworkView;
+use crate::{lookup, ApiError};
+use axum::extract::{Path, State};
+use axum::Json;
+use serde_json::{json, Value};
+use shared::http::Input;
+use shared::store::NetworkWriteError;
+use shared::AppState;
+
+/// Reads for a key change that lost a race before giving up with a 409.
+const ATTEMPTS: usize = 3;
+
+/// Unset optional fields keep their values; a masked settings value keeps
+/// the stored secret; a key change moves the key's sentinel in the same
+/// transaction (conditioned on the key read, so a racing update re-reads).
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Input(req, _): Input<NetworkRequest, ApiError>,
+) -> Result<Json<Value>, ApiError> {
+    let input = req.parse()?;
+    let mut network = lookup::network(&state.store, &caller, &id).await?;
+    for attempt in 1..=ATTEMPTS {
+        let fields = input.fields(Some(&network.record));
+        match state.store.update_network(&network.record, &fields).await {
+            Ok(record) => {
+                return Ok(Json(json!({
+                    "message": "Social network updated successfully",
+                    "social_network": NetworkView::from(record),
+                })))
+            }
+            Err(NetworkWriteError::Changed) if attempt < ATTEMPTS => {
+                network = state
+                    .store
+                    .get_network(network.record.id)
+                    .await?
+                    .ok_or_else(ApiError::not_found)?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(NetworkWriteError::Changed.into())
+}

@@ -1,0 +1,114 @@
+//! `settings`: the request sends the string form of `{"keys": {name: value}}`
+//! (the credentials of the platform's app at the network); the detail
+//! answers the `keys` object itself, each value masked to its last four
+//! characters (`********cret`). Sending a masked value back (GET, edit, PUT)
+//! keeps the stored one, so an edit never overwrites a secret with its mask.
+
+use shared::domain::Invalid;
+use std::collections::BTreeMap;
+
+pub type Credentials = BTreeMap<String, String>;
+
+const MAX_BYTES: usize = 16 * 1024;
+const MAX_ENTRIES: usize = 32;
+const MAX_NAME_CHARS: usize = 64;
+/// Values shorter than this are masked entirely: four characters of a
+/// short secret would be too much of it.
+const MIN_REVEAL_CHARS: usize = 12;
+const MASK: &str = "********";
+
+pub fn parse(raw: &str) -> Result<Credentials, Invalid> {
+    let shape = || Invalid::new(r#"must be the JSON string of an object {"keys": {name: string}}"#);
+    if raw.len() > MAX_BYTES {
+        return Err(Invalid::new(format!("must be at most {MAX_BYTES} bytes")));
+    }
+    let value: serde_json::Value = serde_json::from_str(raw).map_err(|_| shape())?;
+    let object = value.as_object().ok_or_else(shape)?;
+    if object.keys().any(|k| k != "keys") {
+        return Err(Invalid::new(r#"may only hold "keys""#));
+    }
+    let Some(keys) = object.get("keys") else {
+        return Ok(Credentials::new());
+    };
+    let keys = keys.as_object().ok_or_else(shape)?;
+    if keys.len() > MAX_ENTRIES {
+        return Err(Invalid::new(format!("may hold at most {MAX_ENTRIES} keys")));
+    }
+    let mut out = Credentials::new();
+    for (name, value) in keys {
+        let ok_name = !name.is_empty()
+            && name.chars().count() <= MAX_NAME_CHARS
+            && !name.chars().any(char::is_control);
+        if !ok_name {
+            return Err(Invalid::new(format!(
+                "key names must be 1 to {MAX_NAME_CHARS} printable characters"
+            )));
+        }
+        let text = value
+            .as_str()
+            .ok_or_else(|| Invalid::new(format!("keys.{name} must be a string")))?;
+        out.insert(name.clone(), text.to_owned());
+    }
+    Ok(out)
+}
+
+pub fn mask(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() < MIN_REVEAL_CHARS {
+        return MASK.to_owned();
+    }
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{MASK}{tail}")
+}
+
+pub fn masked(credentials: &Credentials) -> Credentials {
+    credentials
+        .iter()
+        .map(|(k, v)| (k.clone(), mask(v)))
+        .collect()
+}
+
+/// New credentials, where a value equal to the mask of the stored value of
+/// the same name stands for that stored value.
+pub fn resolve(new: Credentials, stored: &Credentials) -> Credentials {
+    new.into_iter()
+        .map(|(name, value)| match stored.get(&name) {
+            Some(old) if value == mask(old) => (name, old.clone()),
+            _ => (name, value),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_documented_shape() {
+        let c = parse(r#"{"keys":{"client_id":"your-client-id","client_secret":"s"}}"#).unwrap();
+        assert_eq!(c["client_id"], "your-client-id");
+        assert!(parse("{}").unwrap().is_empty());
+        for bad in [
+            "",
+            "[]",
+            "\"x\"",
+            "{",
+            r#"{"keys":[1]}"#,
+            r#"{"keys":{"a":1}}"#,
+            r#"{"other":{}}"#,
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn masks_all_but_the_last_four_and_resolves_masks_back() {
+        assert_eq!(mask("your-client-secret"), "********cret");
+        assert_eq!(mask("short"), "********");
+        let stored: Credentials = [("s".to_owned(), "your-client-secret".to_owned())].into();
+        let back = resolve(masked(&stored), &stored);
+        assert_eq!(back, stored);
+        let new: Credentials = [("s".to_owned(), "fresh-secret-value".to_owned())].into();
+        assert_eq!(resolve(new.clone(), &stored), new);
+    }
+}

@@ -1,0 +1,143 @@
+use crate::envelope::ok;
+use crate::views::{BriefUserView, UserView, Visibility};
+use crate::{mail, pictures, sessions, ApiError};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+use shared::auth::codes::{Challenge, Purpose, ShortCode};
+use shared::auth::{session, verify_login, LoginError};
+use shared::domain::{Email, User, Username, UsernameRule};
+use shared::http::{required, Input};
+use shared::store::CodeSlot;
+use shared::AppState;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginRequest {
+    username: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+    user_agent: Option<String>,
+}
+
+/// Longest password a login will hash; anything longer cannot be right.
+const MAX_PASSWORD_CHARS: usize = 1024;
+const MAX_USER_AGENT_CHARS: usize = 1024;
+
+enum Identifier {
+    Username(String),
+    Email(String),
+    /// Cannot name an account: still costs one verify, same answer.
+    Nobody,
+}
+
+impl LoginRequest {
+    fn parse(self) -> Result<(Identifier, String), ApiError> {
+        let password = required(self.password, "password")?;
+        if password.chars().count() > MAX_PASSWORD_CHARS {
+            return Err(ApiError::invalid("password", "is too long"));
+        }
+        let agent = required(self.user_agent, "userAgent")?;
+        if agent.trim().is_empty() || agent.chars().count() > MAX_USER_AGENT_CHARS {
+            return Err(ApiError::invalid(
+                "userAgent",
+                format!("must be 1 to {MAX_USER_AGENT_CHARS} characters"),
+            ));
+        }
+        // The username wins when both are sent (the document lists both).
+        let id = match (self.username, self.email) {
+            (Some(name), _) => match Username::parse(&name, UsernameRule::LOOKUP) {
+                Ok(name) => Identifier::Username(name.key()),
+                Err(_) => Identifier::Nobody,
+            },
+            (None, Some(email)) => match Email::parse(&email) {
+                Ok(email) => Identifier::Email(email.key()),
+                Err(_) => Identifier::Nobody,
+            },
+            (None, None) => {
+                return Err(ApiError::invalid("username", "give a username or an email"))
+            }
+        };
+        Ok((id, password))
+    }
+}
+
+async fn find(state: &AppState, id: &Identifier) -> Result<Option<User>, ApiError> {
+    Ok(match id {
+        Identifier::Username(key) => state.store.find_user_by_username(key).await?,
+        Identifier::Email(key) => match state.store.email_owner(key).await? {
+            Some(owner) => state.store.get_user(&owner).await?,
+            None => None,
+        },
+        Identifier::Nobody => None,
+    })
+}
+
+pub fn not_verified() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "EmailNotVerified",
+        "verify the account's email address first (POST /user/verify-email)",
+    )
+}
+
+/// Unknown user, wrong password and locked account answer alike (401
+/// InvalidCredentials, one argon2 verify each). With 2FA on, no session
+/// yet: a challenge (`sessionHash`) and a code by email.
+pub async fn login(
+    State(state): State<AppState>,
+    Input(req, _): Input<LoginRequest, ApiError>,
+) -> Result<Response, ApiError> {
+    let (id, password) = req.parse()?;
+    let found = find(&state, &id).await?;
+    let login = verify_login(&state.store, found, &password).await?;
+    let user = login.user;
+    if user.verification_pending && state.config.require_email_verification {
+        return Err(not_verified());
+    }
+    if user.two_factor_enabled {
+        let challenge = Challenge::generate();
+        let code = ShortCode::generate();
+        let mut slot = CodeSlot::new(&user.id, Purpose::TwoFactor, code.hash(&challenge));
+        slot.challenge_hash = Some(challenge.hash());
+        slot.payload = login.rehash;
+        state.store.put_code(&slot, false).await?;
+        mail::two_factor_code(&state.mailer, &user.email, code.expose()).await?;
+        return Ok(ok(json!({
+            "2faEnabled": true,
+            "sessionHash": challenge.expose(),
+            "user": BriefUserView::from(&user),
+        }))
+        .into_response());
+    }
+    let issued = sessions::issue(&user.id);
+    state
+        .store
+        .complete_login(
+            &user.id,
+            (&issued.hash, &issued.record),
+            login.rehash.as_deref(),
+        )
+        .await
+        .map_err(LoginError::from)?;
+    logged_in(&state, user, issued.token.expose(), false).await
+}
+
+/// The answer of a completed login: the session cookie and the user.
+pub async fn logged_in(
+    state: &AppState,
+    user: User,
+    token: &str,
+    after_2fa: bool,
+) -> Result<Response, ApiError> {
+    let url = pictures::url_of(state, user.profile_picture_key.as_deref()).await?;
+    let view = UserView::new(user, url, Visibility::Full);
+    let body = if after_2fa {
+        json!({ "user": view })
+    } else {
+        json!({ "2faEnabled": false, "user": view })
+    };
+    Ok(([session::set_cookie(token)], ok(body)).into_response())
+}

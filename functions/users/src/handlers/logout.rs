@@ -1,0 +1,43 @@
+use crate::caller;
+use crate::envelope::done;
+use crate::ApiError;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use shared::auth::scopes::PROFILE_WRITE;
+use shared::auth::session;
+use shared::auth::OpaqueToken;
+use shared::AppState;
+
+/// Ends the cookie session of the request (its item is deleted at once).
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    caller::session(&state, &headers).await?;
+    end_cookie_session(&state, &headers).await?;
+    Ok(([session::clear_cookie()], done()).into_response())
+}
+
+/// Moves the user's `tokens_valid_after` stamp to now: every session,
+/// access token and refresh token issued before dies on its next use, on
+/// every surface. Takes the cookie session or a bearer token with
+/// `delegated:profile:write`.
+pub async fn logout_all(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let caller = caller::either(&state, &headers, PROFILE_WRITE).await?;
+    state.store.void_tokens(&caller.user.id).await?;
+    if caller.by_session {
+        end_cookie_session(&state, &headers).await?;
+    }
+    Ok(([session::clear_cookie()], done()).into_response())
+}
+
+async fn end_cookie_session(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    if let Some(token) = session::cookie_token(headers).and_then(|t| OpaqueToken::parse(&t)) {
+        state.store.delete_token(&token.hash()).await?;
+    }
+    Ok(())
+}

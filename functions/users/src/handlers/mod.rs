@@ -1,0 +1,14 @@
+pub mod code;
+pub mod create;
+pub mod do_2fa;
+pub mod login;
+pub mod logout;
+mod phone;
+pub mod private;
+pub mod profile_picture;
+pub mod reset_password;
+pub mod roles;
+pub mod two_factor;
+pub mod update_me;
+pub mod user;
+pub mod verify_email;

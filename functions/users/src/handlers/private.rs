@@ -1,0 +1,32 @@
+use crate::envelope::done;
+use crate::{caller, ApiError};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::Json;
+use serde::Deserialize;
+use shared::auth::scopes::PROFILE_WRITE;
+use shared::http::{required, Input};
+use shared::store::UserFlag;
+use shared::AppState;
+
+#[derive(Deserialize)]
+pub struct PrivateRequest {
+    state: Option<bool>,
+}
+
+pub async fn set_private(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Input(req, _): Input<PrivateRequest, ApiError>,
+) -> Result<Json<impl serde::Serialize>, ApiError> {
+    let private = required(req.state, "state")?;
+    let principal = caller::bearer(&state, &headers, PROFILE_WRITE).await?;
+    if !state
+        .store
+        .set_user_flag(&principal.user.id, UserFlag::Private, private)
+        .await?
+    {
+        return Err(ApiError::unauthenticated());
+    }
+    Ok(done())
+}

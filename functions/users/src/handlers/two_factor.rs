@@ -1,0 +1,62 @@
+use crate::caller;
+use crate::envelope::done;
+use crate::{mail, ApiError};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::Json;
+use serde::Deserialize;
+use shared::auth::scopes::PROFILE_WRITE;
+use shared::auth::verify_login;
+use shared::http::{required, Input};
+use shared::store::UserFlag;
+use shared::AppState;
+
+#[derive(Deserialize)]
+pub struct PasswordRequest {
+    password: Option<String>,
+}
+
+pub async fn enable(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Input(req, _): Input<PasswordRequest, ApiError>,
+) -> Result<Json<impl serde::Serialize>, ApiError> {
+    set(&state, &headers, req, true).await
+}
+
+pub async fn disable(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Input(req, _): Input<PasswordRequest, ApiError>,
+) -> Result<Json<impl serde::Serialize>, ApiError> {
+    set(&state, &headers, req, false).await
+}
+
+/// Turning 2FA on or off takes the password again (counted like a login,
+/// with the same lockout), and the account's address hears about a change.
+async fn set(
+    state: &AppState,
+    headers: &HeaderMap,
+    req: PasswordRequest,
+    on: bool,
+) -> Result<Json<impl serde::Serialize>, ApiError> {
+    let password = required(req.password, "password")?;
+    if password.chars().count() > 1024 {
+        return Err(ApiError::invalid("password", "is too long"));
+    }
+    let caller = caller::either(state, headers, PROFILE_WRITE).await?;
+    let user = verify_login(&state.store, Some(caller.user), &password)
+        .await?
+        .user;
+    if user.two_factor_enabled != on {
+        if !state
+            .store
+            .set_user_flag(&user.id, UserFlag::TwoFactor, on)
+            .await?
+        {
+            return Err(ApiError::unauthenticated());
+        }
+        mail::two_factor_changed(&state.mailer, &user.email, on).await?;
+    }
+    Ok(done())
+}

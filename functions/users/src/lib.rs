@@ -1,0 +1,72 @@
+//! Users API, identity half (`/user/…`, `/roles/list`): sign-up with email
+//! verification, cookie-session login with optional 2FA, logout, password
+//! reset, profile and picture, role catalogue. `{"ok": 1, "data": …}`
+//! envelope; errors `{"ok": 0, "error", "code", "field"}`
+//! (docs/api/users.md).
+
+mod caller;
+mod envelope;
+mod error;
+mod handlers;
+mod mail;
+pub mod pictures;
+mod sessions;
+mod views;
+
+pub use error::ApiError;
+
+use axum::{middleware, Router};
+use http::Method;
+use shared::http::{log_request, RouteTable};
+use shared::AppState;
+
+/// Every route of the function; template.yaml must declare exactly these.
+pub fn route_table() -> RouteTable<AppState> {
+    use handlers::*;
+    RouteTable::new()
+        .add(Method::POST, "/user/create", create::create)
+        .add(
+            Method::POST,
+            "/user/verify-email",
+            verify_email::verify_email,
+        )
+        .add(Method::POST, "/user/login", login::login)
+        .add(Method::POST, "/user/do-2fa", do_2fa::do_2fa)
+        .add(Method::POST, "/user/2fa/enable", two_factor::enable)
+        .add(Method::POST, "/user/2fa/disable", two_factor::disable)
+        .add(Method::POST, "/user/logout", logout::logout)
+        .add(Method::POST, "/user/logout-all", logout::logout_all)
+        .add(Method::GET, "/user/code", code::code)
+        .add(
+            Method::POST,
+            "/user/reset-password",
+            reset_password::reset_password,
+        )
+        .add(Method::POST, "/user/private", private::set_private)
+        .add(Method::GET, "/user/me", user::me)
+        .add(Method::PATCH, "/user/me", update_me::update_me)
+        .add(Method::PATCH, "/user/profile-picture", profile_picture::set)
+        .add(
+            Method::DELETE,
+            "/user/profile-picture",
+            profile_picture::remove,
+        )
+        .add(Method::GET, "/user/{userId}", user::by_id)
+        .add(Method::GET, "/roles/list", roles::list)
+}
+
+/// The routes with request logging, for merging into the dev server.
+pub fn routes(state: AppState) -> Router {
+    route_table()
+        .into_router()
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// The function's whole app: routes plus answers in this surface's envelope
+/// for unknown paths and methods.
+pub fn app(state: AppState) -> Router {
+    routes(state)
+        .fallback(error::not_found_route)
+        .method_not_allowed_fallback(error::method_not_allowed)
+}

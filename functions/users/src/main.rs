@@ -1,0 +1,9 @@
+//! Lambda entry point of the Users API: state once per cold start, then
+//! the router on lambda_http.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::logging::init_lambda();
+    let state = shared::AppState::from_env().await;
+    lambda_http::run(users::app(state)).await
+}

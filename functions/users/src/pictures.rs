@@ -1,0 +1,169 @@
+//! Profile pictures in S3: PNG only, at most `MAX_BYTES`, one object per
+//! upload under `profile-pictures/<user id>/<random>.png` (a new name per
+//! upload, so a cached old URL never shows the new picture wrongly), read
+//! back through presigned GET URLs.
+
+use crate::ApiError;
+use aws_sdk_s3::presigning::PresigningConfig;
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::Client;
+use shared::domain::UserId;
+use shared::{AppState, Config};
+use std::time::Duration;
+use tokio::sync::OnceCell;
+
+pub const MAX_BYTES: usize = 1024 * 1024;
+/// How long a `signedUrl` / `profilePictureUrl` works.
+pub const URL_TTL: Duration = Duration::from_secs(3600);
+const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
+
+/// The S3 client, built once per process on first use (most requests of
+/// this function never touch S3, so the cold start does not pay for it).
+async fn client(config: &Config) -> &'static Client {
+    static CLIENT: OnceCell<Client> = OnceCell::const_new();
+    CLIENT
+        .get_or_init(|| async {
+            let sdk = shared::aws::sdk_config().await;
+            build_client(&sdk, config)
+        })
+        .await
+}
+
+pub fn build_client(sdk: &aws_config::SdkConfig, config: &Config) -> Client {
+    Client::from_conf(
+        aws_sdk_s3::config::Builder::from(sdk)
+            .force_path_style(config.s3_force_path_style)
+            .build(),
+    )
+}
+
+/// A PNG: the signature, then an IHDR chunk of 13 bytes with non-zero
+/// dimensions. Anything else (JPEG, a renamed text file) is refused.
+pub fn is_png(bytes: &[u8]) -> bool {
+    if bytes.len() < 33 || bytes[..8] != PNG_SIGNATURE {
+        return false;
+    }
+    let length = u32::from_be_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+    let width = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+    let height = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
+    length == 13 && &bytes[12..16] == b"IHDR" && width > 0 && height > 0
+}
+
+fn new_key(user: &UserId) -> String {
+    format!(
+        "profile-pictures/{user}/{}.png",
+        hex::encode(rand::random::<[u8; 12]>())
+    )
+}
+
+fn internal(what: &str, e: impl std::fmt::Display) -> ApiError {
+    tracing::error!(error = %e, "s3 {what} failed");
+    ApiError::internal()
+}
+
+/// Stores the picture; returns its key.
+pub async fn put(state: &AppState, user: &UserId, png: Vec<u8>) -> Result<String, ApiError> {
+    let key = new_key(user);
+    client(&state.config)
+        .await
+        .put_object()
+        .bucket(&state.config.profile_picture_bucket)
+        .key(&key)
+        .content_type("image/png")
+        .body(ByteStream::from(png))
+        .send()
+        .await
+        .map_err(|e| internal("put", aws_sdk_s3::error::DisplayErrorContext(e)))?;
+    Ok(key)
+}
+
+/// Best effort: an object left behind costs storage, not correctness (the
+/// user record no longer names it).
+pub async fn delete(state: &AppState, key: &str) {
+    if let Err(e) = client(&state.config)
+        .await
+        .delete_object()
+        .bucket(&state.config.profile_picture_bucket)
+        .key(key)
+        .send()
+        .await
+    {
+        tracing::warn!(error = %aws_sdk_s3::error::DisplayErrorContext(e), "s3 delete failed");
+    }
+}
+
+/// A presigned GET URL (computed locally: no network call).
+pub async fn url(state: &AppState, key: &str) -> Result<String, ApiError> {
+    let presigning = PresigningConfig::expires_in(URL_TTL).map_err(|e| internal("presign", e))?;
+    let request = client(&state.config)
+        .await
+        .get_object()
+        .bucket(&state.config.profile_picture_bucket)
+        .key(key)
+        .presigned(presigning)
+        .await
+        .map_err(|e| internal("presign", aws_sdk_s3::error::DisplayErrorContext(e)))?;
+    Ok(request.uri().to_owned())
+}
+
+/// The URL of a user's picture, if they have one.
+pub async fn url_of(state: &AppState, key: Option<&str>) -> Result<Option<String>, ApiError> {
+    match key {
+        Some(k) => Ok(Some(url(state, k).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Creates the bucket if needed (local stack, tests; the template declares
+/// it in the cloud).
+pub async fn ensure_bucket(sdk: &aws_config::SdkConfig, config: &Config) -> Result<(), String> {
+    let client = build_client(sdk, config);
+    let mut req = client
+        .create_bucket()
+        .bucket(&config.profile_picture_bucket);
+    if let Some(region) = sdk.region().map(|r| r.as_ref().to_owned()) {
+        if region != "us-east-1" {
+            req = req.create_bucket_configuration(
+                aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(
+                        region.as_str(),
+                    ))
+                    .build(),
+            );
+        }
+    }
+    match req.send().await {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e.as_service_error().is_some_and(|s| {
+                s.is_bucket_already_owned_by_you() || s.is_bucket_already_exists()
+            }) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(aws_sdk_s3::error::DisplayErrorContext(e).to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(width: u32) -> Vec<u8> {
+        let mut b = PNG_SIGNATURE.to_vec();
+        b.extend(13u32.to_be_bytes());
+        b.extend(b"IHDR");
+        b.extend(width.to_be_bytes());
+        b.extend(1u32.to_be_bytes());
+        b.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+        b
+    }
+
+    #[test]
+    fn recognises_pngs_only() {
+        assert!(is_png(&png(1)));
+        assert!(!is_png(&png(0)));
+        assert!(!is_png(b"\xff\xd8\xff\xe0 a jpeg, not a png at all......"));
+        assert!(!is_png(&PNG_SIGNATURE));
+    }
+}

@@ -1,0 +1,297 @@
+//! Replays every API Gateway (HTTP API, v2) event in `events/` through
+//! lambda_http's own conversion and the routers the functions run, and
+//! checks the status `events/expected.json` names. The events are the same
+//! files `sam local invoke -e` takes; `{{NAME}}` placeholders in them are
+//! filled from the seed below (values that cannot be fixed in a file, such
+//! as a freshly signed token).
+
+use http_body_util::BodyExt;
+use platform_tests::TestEnv;
+use shared::auth::OpaqueToken;
+use shared::domain::{Role, User, UserId};
+use shared::store::TokenRecord;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tower::ServiceExt;
+
+fn events_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../events")
+}
+
+/// The data the events refer to, in a fresh table. Returns placeholder values.
+async fn seed(env: &TestEnv) -> Vec<(&'static str, String)> {
+    seed_accounts(env).await;
+    seed_oauth(env).await;
+    let mut placeholders = Vec::new();
+    placeholders.extend(seed_social_networks(env).await);
+    placeholders.extend(seed_users(env).await);
+    placeholders
+}
+
+/// The Social Networks events: an API key with read and write (`{{API_KEY}}`),
+/// networks 1 (steam) and 2 (discord, no users), users 1001 and 1002, and
+/// user 1001 linked to steam account 76561198000000001.
+async fn seed_social_networks(env: &TestEnv) -> Vec<(&'static str, String)> {
+    use shared::auth::api_key::{self, Permission};
+    use shared::store::{NetworkAccount, NetworkFields};
+    let store = &env.state.store;
+    let (key, _) = api_key::create(store, "events", vec![Permission::Read, Permission::Write])
+        .await
+        .unwrap();
+    for key_name in ["steam", "discord"] {
+        let fields = NetworkFields {
+            key: key_name.into(),
+            cooldown_time: 3600,
+            allow_to_register: true,
+            icon: "<svg>...</svg>".into(),
+            enabled: true,
+            settings: [("client_id".to_owned(), "your-client-id".to_owned())].into(),
+        };
+        let counter = store.network_counter().await.unwrap();
+        store.create_network(&fields, counter).await.unwrap();
+    }
+    for seq in [1001, 1002] {
+        let user = User::new(
+            seq,
+            format!("sn{seq}"),
+            format!("sn{seq}@example.com"),
+            "x".into(),
+        );
+        assert_eq!(store.create_user(&user, None).await.unwrap().seq, seq);
+    }
+    let account = NetworkAccount {
+        value: "76561198000000001".into(),
+        login: "john123".into(),
+        name: "John Doe".into(),
+        url: "https://steamcommunity.com/profiles/76561198000000001".into(),
+    };
+    let snapshot = store.link_snapshot(1, 1001).await.unwrap();
+    store
+        .link_account(1, 1001, &account, false, snapshot)
+        .await
+        .unwrap();
+    vec![("API_KEY", key.expose().to_owned())]
+}
+
+/// The Accounts API events use the document's example token for a moderator
+/// `max`, and a ghost `andr` with the document's example id.
+async fn seed_accounts(env: &TestEnv) {
+    let store = &env.state.store;
+    let hash = shared::auth::password::hash("moderator-pass").await;
+    let mut max = User::new(1, "max".into(), "max@innopolis.ru".into(), hash.clone());
+    max.id = UserId::parse("575b3581aa87dd1cd0e137ab").unwrap();
+    max.role = Role::Moderator;
+    let token = OpaqueToken::parse("cQY85mgmSxZl9G3t1B5ZpbsmWWj0bMxb").unwrap();
+    let now = shared::time::now_ms();
+    let record = TokenRecord {
+        kind: "account".into(),
+        user_id: max.id.clone(),
+        issued_at: now,
+        expires_at: now / 1000 + 3600,
+    };
+    store
+        .create_user(&max, Some((&token.hash(), &record)))
+        .await
+        .unwrap();
+    let mut andr = User::new(2, "andr".into(), "andr@innopolis.ru".into(), hash);
+    andr.id = UserId::parse("575b53fbaa87dd30d6963e5d").unwrap();
+    andr.first_name = Some("Andrew".into());
+    store.create_user(&andr, None).await.unwrap();
+}
+
+fn event_files() -> Vec<String> {
+    let mut files = Vec::new();
+    for group in std::fs::read_dir(events_dir()).unwrap() {
+        let group = group.unwrap().path();
+        if group.is_dir() {
+            for file in std::fs::read_dir(&group).unwrap() {
+                let file = file.unwrap().path();
+                if file.extension().is_some_and(|e| e == "json") {
+                    let rel = file.strip_prefix(events_dir()).unwrap();
+                    files.push(rel.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[tokio::test]
+async fn every_event_file_is_listed_with_its_expected_status() {
+    let expected: BTreeMap<String, u16> =
+        serde_json::from_str(&std::fs::read_to_string(events_dir().join("expected.json")).unwrap())
+            .unwrap();
+    let listed: Vec<String> = expected.keys().cloned().collect();
+    assert_eq!(
+        event_files(),
+        listed,
+        "events/ and events/expected.json disagree"
+    );
+}
+
+#[tokio::test]
+async fn every_event_replays_to_its_expected_status() {
+    let env = TestEnv::new(dev_server::app).await;
+    let placeholders = seed(&env).await;
+    let expected: BTreeMap<String, u16> =
+        serde_json::from_str(&std::fs::read_to_string(events_dir().join("expected.json")).unwrap())
+            .unwrap();
+    let mut failures = Vec::new();
+    for (file, status) in &expected {
+        let mut text = std::fs::read_to_string(events_dir().join(file)).unwrap();
+        for (name, value) in &placeholders {
+            text = text.replace(&format!("{{{{{name}}}}}"), value);
+        }
+        let request = lambda_http::request::from_str(&text)
+            .unwrap_or_else(|e| panic!("{file} is not an API Gateway event: {e}"))
+            .map(|body| axum::body::Body::from(body.to_vec()));
+        let response = env.app.clone().oneshot(request).await.unwrap();
+        let got = response.status().as_u16();
+        if got != *status {
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            failures.push(format!(
+                "{file}: expected {status}, got {got}: {}",
+                String::from_utf8_lossy(&body)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The OAuth events: a public client, a cookie session of `max`, a code
+/// (PKCE verifier of RFC 7636 appendix B) and a refresh family, each with
+/// the fixed values the event files carry.
+async fn seed_oauth(env: &TestEnv) {
+    use shared::auth::opaque::hash_secret;
+    use shared::store::{AuthCode, ClientType, OAuthClient, RefreshFamily};
+    let store = &env.state.store;
+    let max = UserId::parse("575b3581aa87dd1cd0e137ab").unwrap();
+    let now = shared::time::now_ms();
+    let redirect = "https://client.example.com/callback";
+    store
+        .put_oauth_client(&OAuthClient {
+            client_id: "cl_events000000000000".into(),
+            name: "events".into(),
+            client_type: ClientType::Public,
+            secret_hash: None,
+            redirect_uris: vec![redirect.into()],
+            scopes: "delegated:profile:read delegated:profile:write".into(),
+            created_at: now,
+        })
+        .await
+        .unwrap();
+    let session = TokenRecord {
+        kind: "session".into(),
+        user_id: max.clone(),
+        issued_at: now,
+        expires_at: now / 1000 + 3600,
+    };
+    store
+        .put_token(&hash_secret("SessionEvent0000000000000000000A"), &session)
+        .await
+        .unwrap();
+    let code = |family_id: &str| AuthCode {
+        client_id: "cl_events000000000000".into(),
+        user_id: max.clone(),
+        redirect_uri: redirect.into(),
+        scope: "delegated:profile:read".into(),
+        code_challenge: Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into()),
+        family_id: family_id.into(),
+        issued_at: now,
+        expires_at: now / 1000 + 60,
+        used_at: None,
+    };
+    let event_code = hash_secret("CodeEvent00000000000000000000000");
+    store
+        .put_auth_code(&event_code, &code("ffffffffffffffffffffffffffffffff"), now)
+        .await
+        .unwrap();
+    // The refresh family comes from redeeming a second code.
+    let family_id = "0123456789abcdef0123456789abcdef";
+    let seed_code = hash_secret("CodeSeed000000000000000000000000");
+    let seeded = code(family_id);
+    store.put_auth_code(&seed_code, &seeded, now).await.unwrap();
+    let family = RefreshFamily {
+        family_id: family_id.into(),
+        user_id: max,
+        client_id: "cl_events000000000000".into(),
+        scope: "delegated:profile:read".into(),
+        issued_at: now,
+        expires_at: now / 1000 + 3600,
+        current_hash: hash_secret(&format!("{family_id}.RefreshEvent00000000000000000000")),
+        rotations: 0,
+        revoked: false,
+    };
+    store
+        .redeem_auth_code(&seed_code, &seeded, &family)
+        .await
+        .unwrap();
+}
+
+/// The Users API events: verified users A (`events_user_a`, password
+/// `events-pass`, a bearer token with every Users API scope, two cookie
+/// sessions, a pending 2FA challenge) and B (a session for logout-all), C
+/// with a reset code, and D, unverified, with a verification code.
+async fn seed_users(env: &TestEnv) -> Vec<(&'static str, String)> {
+    use shared::auth::codes::{Challenge, LinkCode, Purpose, ShortCode};
+    use shared::auth::{jwt, scopes, session};
+    use shared::store::CodeSlot;
+    let store = &env.state.store;
+    let hash = shared::auth::password::hash("events-pass").await;
+    let mut users = Vec::new();
+    for (i, name) in ["a", "b", "c", "d"].into_iter().enumerate() {
+        let mut u = User::new(
+            9001 + i as u64,
+            format!("events_user_{name}"),
+            format!("events.{name}@example.com"),
+            hash.clone(),
+        );
+        u.id = UserId::parse(&format!("65f00000000000000000000{}", i + 1)).unwrap();
+        u.email_verified = name != "d";
+        u.verification_pending = name == "d";
+        store.create_user(&u, None).await.unwrap();
+        users.push(u);
+    }
+    let mut sessions = Vec::new();
+    for u in [&users[0], &users[0], &users[1]] {
+        let issued = shared::auth::issue(session::KIND, &u.id, session::TTL_SECS);
+        store.put_token(&issued.hash, &issued.record).await.unwrap();
+        sessions.push(issued.token.expose().to_owned());
+    }
+    let all = [
+        scopes::PROFILE_READ,
+        scopes::PROFILE_WRITE,
+        scopes::ADMIN_PROFILE_WRITE,
+        scopes::ROLES_READ,
+    ];
+    let token = jwt::mint_for_user(&env.state, &users[0], &all)
+        .await
+        .unwrap();
+    let (challenge, short) = (Challenge::generate(), ShortCode::generate());
+    let mut slot = CodeSlot::new(&users[0].id, Purpose::TwoFactor, short.hash(&challenge));
+    slot.challenge_hash = Some(challenge.hash());
+    store.put_code(&slot, false).await.unwrap();
+    let reset = LinkCode::generate();
+    let mut slot = CodeSlot::new(&users[2].id, Purpose::ResetPassword, reset.hash());
+    slot.payload = Some(users[2].email.clone());
+    store.put_code(&slot, true).await.unwrap();
+    let verify = LinkCode::generate();
+    store
+        .put_code(
+            &CodeSlot::new(&users[3].id, Purpose::VerifyEmail, verify.hash()),
+            true,
+        )
+        .await
+        .unwrap();
+    vec![
+        ("USERS_ACCESS_TOKEN", token),
+        ("USERS_SESSION", sessions[0].clone()),
+        ("USERS_SESSION_LOGOUT", sessions[1].clone()),
+        ("USERS_SESSION_B", sessions[2].clone()),
+        ("USERS_2FA_HASH", challenge.expose().to_owned()),
+        ("USERS_2FA_CODE", short.expose().to_owned()),
+        ("USERS_RESET_CODE", reset.expose()),
+        ("USERS_VERIFY_CODE", verify.expose()),
+    ]
+}
