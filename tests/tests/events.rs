@@ -201,6 +201,7 @@ async fn seed_oauth(env: &TestEnv) {
         issued_at: now,
         expires_at: now / 1000 + 60,
         used_at: None,
+        session: None,
     };
     let event_code = hash_secret("CodeEvent00000000000000000000000");
     store
@@ -222,6 +223,7 @@ async fn seed_oauth(env: &TestEnv) {
         current_hash: hash_secret(&format!("{family_id}.RefreshEvent00000000000000000000")),
         rotations: 0,
         revoked: false,
+        session: None,
     };
     store
         .redeem_auth_code(&seed_code, &seeded, &family)

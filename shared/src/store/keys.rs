@@ -141,3 +141,12 @@ pub fn oauth_family(family_id: &str) -> String {
     format!("OAUTH_FAMILY#{family_id}")
 }
 pub const OAUTH_FAMILY_SK: &str = "FAMILY";
+
+/// The refresh families a cookie session granted (by the session token's
+/// hash), so ending the session ends what it issued.
+pub fn session_grants(session_hash: &str) -> String {
+    format!("SESSION_GRANTS#{session_hash}")
+}
+pub fn session_grant(family_id: &str) -> String {
+    format!("FAMILY#{family_id}")
+}

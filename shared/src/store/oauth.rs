@@ -65,6 +65,10 @@ pub struct AuthCode {
     /// condition is `attribute_not_exists(used_at)`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_at: Option<i64>,
+    /// Hash of the cookie session that granted the code: logging that
+    /// session out revokes the family the code leads to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
 }
 
 /// One authorization's refresh tokens: only `current_hash` is redeemable.
@@ -84,6 +88,9 @@ pub struct RefreshFamily {
     pub rotations: u64,
     #[serde(default)]
     pub revoked: bool,
+    /// Hash of the cookie session that granted it (see `AuthCode::session`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
 }
 
 /// Why a redemption or a rotation did not happen.
@@ -286,14 +293,30 @@ impl Store {
             .condition_expression("attribute_not_exists(pk)")
             .build()
             .map_err(StoreError::from)?;
-        let result = self
+        let mut request = self
             .client
             .transact_write_items()
             .transact_items(TransactWriteItem::builder().update(mark_used).build())
             .transact_items(user_guard(table, &code.user_id, code.issued_at)?)
-            .transact_items(TransactWriteItem::builder().put(put).build())
-            .send()
-            .await;
+            .transact_items(TransactWriteItem::builder().put(put).build());
+        if let Some(session) = &family.session {
+            let mut grant = key(
+                keys::session_grants(session),
+                &keys::session_grant(&family.family_id),
+            );
+            grant.insert(
+                "family_id".into(),
+                AttributeValue::S(family.family_id.clone()),
+            );
+            grant.insert("expires_at".into(), n(family.expires_at));
+            let grant = Put::builder()
+                .table_name(table)
+                .set_item(Some(grant))
+                .build()
+                .map_err(StoreError::from)?;
+            request = request.transact_items(TransactWriteItem::builder().put(grant).build());
+        }
+        let result = request.send().await;
         match result {
             Ok(_) => Ok(()),
             Err(err) => match cancellation_codes(&err) {
@@ -376,6 +399,44 @@ impl Store {
                 _ => Err(StoreError::from(err).into()),
             },
         }
+    }
+
+    /// Revokes every refresh family a cookie session granted (logout ends
+    /// the session and what it issued: their access tokens die with them,
+    /// as the bearer check reads the family). Returns how many there were.
+    pub async fn revoke_session_grants(&self, session_hash: &str) -> Result<usize, StoreError> {
+        let mut families = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(self.table())
+                .key_condition_expression("pk = :p")
+                .expression_attribute_values(
+                    ":p",
+                    AttributeValue::S(keys::session_grants(session_hash)),
+                )
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            families.extend(
+                out.items
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|i| i.get("family_id").and_then(|v| v.as_s().ok()).cloned()),
+            );
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                break;
+            }
+        }
+        let revoked =
+            futures::future::join_all(families.iter().map(|f| self.revoke_refresh_family(f))).await;
+        for r in revoked {
+            r?;
+        }
+        Ok(families.len())
     }
 
     /// Revokes a family for good (reuse detected, `/oauth/revoke`, logout).

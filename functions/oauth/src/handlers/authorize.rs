@@ -46,6 +46,9 @@ pub async fn authorize(
         return Err(OAuthError::invalid_request("client_id: unknown client"));
     }
     let session_token = session::cookie_token(&headers);
+    let session_hash = session_token
+        .as_deref()
+        .map(shared::auth::opaque::hash_secret);
     let session = async {
         match session_token {
             Some(raw) => match auth::resolve(&state.store, &raw, session::KIND).await {
@@ -134,6 +137,7 @@ pub async fn authorize(
         issued_at: now_ms,
         expires_at: now_ms.div_euclid(1000) + CODE_TTL_SECS,
         used_at: None,
+        session: session_hash,
     };
     match state
         .store

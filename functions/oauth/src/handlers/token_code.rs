@@ -85,6 +85,7 @@ pub async fn exchange(
         current_hash: refresh.hash(),
         rotations: 0,
         revoked: false,
+        session: stored.session.clone(),
     };
     match state.store.redeem_auth_code(&hash, &stored, &family).await {
         Ok(()) => {}

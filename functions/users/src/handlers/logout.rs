@@ -9,7 +9,9 @@ use shared::auth::session;
 use shared::auth::OpaqueToken;
 use shared::AppState;
 
-/// Ends the cookie session of the request (its item is deleted at once).
+/// Ends the cookie session of the request and what it issued: the session
+/// item is deleted and the OAuth grants made through it are revoked, so
+/// their refresh and access tokens fail on their next use.
 pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -37,7 +39,13 @@ pub async fn logout_all(
 
 async fn end_cookie_session(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     if let Some(token) = session::cookie_token(headers).and_then(|t| OpaqueToken::parse(&t)) {
-        state.store.delete_token(&token.hash()).await?;
+        let hash = token.hash();
+        let (deleted, revoked) = tokio::join!(
+            state.store.delete_token(&hash),
+            state.store.revoke_session_grants(&hash)
+        );
+        deleted?;
+        revoked?;
     }
     Ok(())
 }
