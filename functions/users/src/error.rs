@@ -5,7 +5,8 @@
 //! (`field` only when one field is at fault). docs/api/users.md lists the
 //! codes and statuses.
 
-use axum::http::{header::WWW_AUTHENTICATE, HeaderValue, StatusCode};
+use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -22,6 +23,7 @@ pub struct ApiError {
     message: String,
     field: Option<String>,
     challenge: Option<HeaderValue>,
+    retry_after: Option<u16>,
 }
 
 impl ApiError {
@@ -32,6 +34,7 @@ impl ApiError {
             message: message.into(),
             field: None,
             challenge: None,
+            retry_after: None,
         }
     }
 
@@ -101,6 +104,11 @@ impl IntoResponse for ApiError {
         if let Some(challenge) = self.challenge {
             response.headers_mut().insert(WWW_AUTHENTICATE, challenge);
         }
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(secs));
+        }
         response
     }
 }
@@ -122,7 +130,17 @@ impl From<FieldError> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         tracing::error!(error = %e, "store failure");
-        Self::internal()
+        match e.retry_after() {
+            Some(secs) => Self {
+                retry_after: Some(u16::try_from(secs).unwrap_or(u16::MAX)),
+                ..Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Unavailable",
+                    "busy: try again shortly",
+                )
+            },
+            None => Self::internal(),
+        }
     }
 }
 

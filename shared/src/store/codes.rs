@@ -5,7 +5,7 @@
 //! condition "this hash, not expired, attempts left" together with the
 //! code's effect: the condition is the proof that one caller won.
 
-use super::error::cancellation_codes;
+use super::error::{cancellation_codes, condition_failed, transaction_error};
 use super::item::{from_item, key, n, s, to_item};
 use super::users::login_update;
 use super::{keys, Store, StoreError, TokenRecord};
@@ -390,23 +390,14 @@ impl Store {
             Ok(_) => Ok(()),
             Err(err) => match cancellation_codes(&err) {
                 Some(codes) => {
-                    let code = |i: usize| codes.get(i).and_then(|c| c.as_deref());
-                    if code(0) == Some("ConditionalCheckFailed") {
+                    if condition_failed(&codes, 0) {
                         Err(RedeemError::Invalid)
-                    } else if new_sentinel
-                        .is_some_and(|i| code(i) == Some("ConditionalCheckFailed"))
-                    {
+                    } else if new_sentinel.is_some_and(|i| condition_failed(&codes, i)) {
                         Err(RedeemError::EmailTaken)
-                    } else if codes
-                        .iter()
-                        .flatten()
-                        .any(|c| c == "ConditionalCheckFailed")
-                    {
+                    } else if (0..codes.len()).any(|i| condition_failed(&codes, i)) {
                         Err(RedeemError::Invalid)
-                    } else if codes.iter().flatten().any(|c| c == "TransactionConflict") {
-                        Err(StoreError::Unavailable("TransactionConflict".into()).into())
                     } else {
-                        Err(StoreError::from(err).into())
+                        Err(transaction_error(err).into())
                     }
                 }
                 None => Err(StoreError::from(err).into()),

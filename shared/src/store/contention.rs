@@ -32,6 +32,4 @@ pub fn exhausted(what: &str) -> StoreError {
 }
 
 /// Whether a cancelled transaction's item `i` failed its condition.
-pub fn failed(codes: &[Option<String>], i: usize) -> bool {
-    codes.get(i).and_then(|c| c.as_deref()) == Some("ConditionalCheckFailed")
-}
+pub use super::error::condition_failed as failed;

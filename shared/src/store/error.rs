@@ -74,3 +74,23 @@ pub fn cancellation_codes<R>(
         _ => None,
     }
 }
+
+/// Whether item `i` of a cancelled transaction failed its condition.
+pub fn condition_failed(codes: &[Option<String>], i: usize) -> bool {
+    codes.get(i).and_then(|c| c.as_deref()) == Some("ConditionalCheckFailed")
+}
+
+/// A cancelled transaction that no condition explains: a collision with a
+/// concurrent transaction is passing (503), anything else is a failure.
+pub fn transaction_error<R>(err: SdkError<TransactWriteItemsError, R>) -> StoreError
+where
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let conflict = cancellation_codes(&err)
+        .is_some_and(|codes| codes.iter().flatten().any(|c| c == "TransactionConflict"));
+    if conflict {
+        StoreError::Unavailable(DisplayErrorContext(err).to_string())
+    } else {
+        err.into()
+    }
+}

@@ -21,7 +21,7 @@ mod users;
 pub use api_keys::{ApiKeyRecord, RevokeApiKeyError};
 pub use codes::{CodeEffect, CodePointer, CodeSlot, RedeemError, Redemption};
 pub use cursor::{Cursor, InvalidCursor};
-pub use error::{cancellation_codes, StoreError};
+pub use error::{cancellation_codes, condition_failed, transaction_error, StoreError};
 pub use item::{from_item, to_item};
 pub use links::{
     AccountRecord, Authorization, AuthorizationSnapshot, LinkError, LinkSnapshot, MemberRecord,

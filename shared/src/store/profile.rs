@@ -2,7 +2,7 @@
 //! its sentinel and login index entry in the same transaction), flags, the
 //! revocation stamp and the profile picture key.
 
-use super::error::cancellation_codes;
+use super::error::{cancellation_codes, condition_failed, transaction_error};
 use super::item::{key, n, s};
 use super::{keys, Store, StoreError};
 use crate::domain::{User, UserId};
@@ -168,19 +168,11 @@ impl Store {
         {
             Ok(_) => Ok(()),
             Err(err) => match cancellation_codes(&err) {
-                Some(codes) => {
-                    let failed = |i: usize| {
-                        codes.get(i).and_then(|c| c.as_deref()) == Some("ConditionalCheckFailed")
-                    };
-                    if failed(1) {
-                        Err(ProfileUpdateError::UsernameTaken)
-                    } else if failed(0) {
-                        Err(ProfileUpdateError::Conflict)
-                    } else {
-                        Err(StoreError::from(err).into())
-                    }
+                Some(codes) if condition_failed(&codes, 1) => {
+                    Err(ProfileUpdateError::UsernameTaken)
                 }
-                None => Err(StoreError::from(err).into()),
+                Some(codes) if condition_failed(&codes, 0) => Err(ProfileUpdateError::Conflict),
+                _ => Err(transaction_error(err).into()),
             },
         }
     }

@@ -1,4 +1,4 @@
-use super::error::cancellation_codes;
+use super::error::{cancellation_codes, condition_failed, transaction_error};
 use super::item::{from_item, key, n, s, to_item, Item};
 use super::{keys, Cursor, InvalidCursor, Store, StoreError, TokenRecord};
 use crate::domain::{Role, User, UserId};
@@ -157,17 +157,12 @@ impl Store {
             .await
         {
             Ok(_) => Ok(()),
-            Err(err) => {
-                let failed = |i: usize, codes: &[Option<String>]| {
-                    codes.get(i).and_then(|c| c.as_deref()) == Some("ConditionalCheckFailed")
-                };
-                match cancellation_codes(&err) {
-                    Some(codes) if failed(1, &codes) => Err(CreateUserError::UsernameTaken),
-                    Some(codes) if failed(2, &codes) => Err(CreateUserError::EmailTaken),
-                    Some(codes) if failed(3, &codes) => Err(CreateUserError::SeqTaken),
-                    _ => Err(StoreError::from(err).into()),
-                }
-            }
+            Err(err) => match cancellation_codes(&err) {
+                Some(codes) if condition_failed(&codes, 1) => Err(CreateUserError::UsernameTaken),
+                Some(codes) if condition_failed(&codes, 2) => Err(CreateUserError::EmailTaken),
+                Some(codes) if condition_failed(&codes, 3) => Err(CreateUserError::SeqTaken),
+                _ => Err(transaction_error(err).into()),
+            },
         }
     }
 
@@ -339,19 +334,13 @@ impl Store {
         {
             Ok(_) => Ok(()),
             Err(err) => match cancellation_codes(&err) {
-                Some(codes) => {
-                    let failed = |i: usize| {
-                        codes.get(i).and_then(|c| c.as_deref()) == Some("ConditionalCheckFailed")
-                    };
-                    if target_index == 1 && failed(0) {
-                        Err(GuardedWriteError::Actor)
-                    } else if failed(target_index) {
-                        Err(GuardedWriteError::Target)
-                    } else {
-                        Err(StoreError::from(err).into())
-                    }
+                Some(codes) if target_index == 1 && condition_failed(&codes, 0) => {
+                    Err(GuardedWriteError::Actor)
                 }
-                None => Err(StoreError::from(err).into()),
+                Some(codes) if condition_failed(&codes, target_index) => {
+                    Err(GuardedWriteError::Target)
+                }
+                _ => Err(transaction_error(err).into()),
             },
         }
     }
