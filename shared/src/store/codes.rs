@@ -86,6 +86,9 @@ pub enum CodeEffect<'a> {
         token_hash: &'a str,
         record: &'a TokenRecord,
         rehash: Option<&'a str>,
+        /// When the password behind this login was checked (ms): a void
+        /// of the user's tokens since then refuses the login.
+        verified_at: i64,
     },
 }
 
@@ -367,10 +370,11 @@ impl Store {
                 token_hash,
                 record,
                 rehash,
+                verified_at,
             } => {
                 items.push(
                     TransactWriteItem::builder()
-                        .update(login_update(table, r.user, *rehash)?)
+                        .update(login_update(table, r.user, *rehash, *verified_at)?)
                         .build(),
                 );
                 items.push(

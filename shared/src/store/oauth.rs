@@ -300,6 +300,16 @@ impl Store {
             .transact_items(user_guard(table, &code.user_id, code.issued_at)?)
             .transact_items(TransactWriteItem::builder().put(put).build());
         if let Some(session) = &family.session {
+            // The session that granted the code must still be live: a code
+            // issued just before a logout must not outlive it.
+            let live = ConditionCheck::builder()
+                .table_name(table)
+                .set_key(Some(key(keys::token(session), keys::TOKEN_SK)))
+                .condition_expression("attribute_exists(pk)")
+                .build()
+                .map_err(StoreError::from)?;
+            request =
+                request.transact_items(TransactWriteItem::builder().condition_check(live).build());
             let mut grant = key(
                 keys::session_grants(session),
                 &keys::session_grant(&family.family_id),
@@ -330,6 +340,10 @@ impl Store {
                 }
                 Some(codes) if codes.get(2).is_some_and(Option::is_some) => {
                     Err(GrantWriteError::Replayed)
+                }
+                // The granting session was logged out meanwhile.
+                Some(codes) if codes.get(3).is_some_and(Option::is_some) => {
+                    Err(GrantWriteError::UserVoided)
                 }
                 _ => Err(StoreError::from(err).into()),
             },

@@ -408,7 +408,7 @@ impl Store {
         rehash: Option<&str>,
     ) -> Result<(), StoreError> {
         let table = self.table();
-        let update = login_update(table, user, rehash)?;
+        let update = login_update(table, user, rehash, token.1.issued_at)?;
         self.client
             .transact_write_items()
             .transact_items(TransactWriteItem::builder().update(update).build())
@@ -426,17 +426,24 @@ impl Store {
 /// The user-item half of a successful login (also used when a 2FA code
 /// completes one): clears the failure count and lockout, stamps
 /// `last_login`, stores a rehashed password when there is one.
+/// The user-side half of a completed login. `valid_since` (ms) is when the
+/// login's proof was checked (the password, or the 2FA challenge): should
+/// the user's tokens have been voided after it (a reset, logout-all, a
+/// ban), the login fails instead of minting a session the void misses, and
+/// a stale rehash of an old password is never written.
 pub(crate) fn login_update(
     table: &str,
     user: &UserId,
     rehash: Option<&str>,
+    valid_since: i64,
 ) -> Result<Update, StoreError> {
     let now = crate::time::now();
     let mut set = "SET failed_logins = :zero, last_login = :now".to_owned();
     let mut update = Update::builder()
         .table_name(table)
         .set_key(Some(key(keys::user(user), keys::USER_SK)))
-        .condition_expression("attribute_exists(pk)")
+        .condition_expression("attribute_exists(pk) AND tokens_valid_after <= :since")
+        .expression_attribute_values(":since", n(valid_since))
         .expression_attribute_values(":zero", n(0))
         .expression_attribute_values(
             ":now",

@@ -61,6 +61,11 @@ pub async fn do_2fa(
         return Err(ApiError::invalid_code());
     }
     let user = user?.ok_or_else(ApiError::invalid_code)?;
+    // A reset or logout-all since the password was checked voids the
+    // challenge (the write below re-checks this under its condition).
+    if slot.issued_at < user.tokens_valid_after {
+        return Err(ApiError::invalid_code());
+    }
     if user.banned {
         return Err(shared::auth::LoginError::Banned.into());
     }
@@ -79,6 +84,7 @@ pub async fn do_2fa(
                 token_hash: &issued.hash,
                 record: &issued.record,
                 rehash: slot.payload.as_deref(),
+                verified_at: slot.issued_at,
             },
         })
         .await?;

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
-use shared::auth::codes::{Challenge, Purpose, ShortCode};
+use shared::auth::codes::{Challenge, Purpose, ShortCode, SEND_LIMIT};
 use shared::auth::{session, verify_login, LoginError};
 use shared::domain::{Email, User, Username, UsernameRule};
 use shared::http::{required, Input};
@@ -98,6 +98,16 @@ pub async fn login(
         return Err(not_verified());
     }
     if user.two_factor_enabled {
+        // Every challenge emails a code: the per-address send limit applies,
+        // or a caller with the password could flood the inbox and draw
+        // unlimited fresh codes to guess.
+        if !state
+            .store
+            .hit_rate_limit(&SEND_LIMIT, &Email::from_stored(user.email.clone()).key())
+            .await?
+        {
+            return Err(ApiError::too_many_requests());
+        }
         let challenge = Challenge::generate();
         let code = ShortCode::generate();
         let mut slot = CodeSlot::new(&user.id, Purpose::TwoFactor, code.hash(&challenge));
