@@ -12,6 +12,8 @@ source scripts/env.sh
 
 EMULATOR_PORT=${EMULATOR_PORT:-5000}
 export PORT=${PORT:-3000}
+# Access tokens name the server that issued them; follow the port.
+export OAUTH_ISSUER=${OAUTH_ISSUER:-http://127.0.0.1:$PORT}
 
 scripts/venv.sh
 # Build first, so the emulator is not idle through a long first compile.
