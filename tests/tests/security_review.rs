@@ -242,3 +242,53 @@ async fn logout_also_voids_the_sessions_unredeemed_authorization_codes() {
         me.body
     );
 }
+
+/// Moderators are operator-managed (as `updateRole` on the Accounts API):
+/// one moderator's admin token may edit ordinary users through `target`,
+/// but not another moderator's password or email (an account takeover).
+#[tokio::test]
+async fn a_moderator_cannot_take_over_another_moderator() {
+    let env = env().await;
+    let admin = verified(&env).await;
+    let other = verified(&env).await;
+    let plain = verified(&env).await;
+    for p in [&admin, &other] {
+        env.state
+            .store
+            .set_role(
+                &UserId::parse(&p.id).unwrap(),
+                shared::domain::Role::Moderator,
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    let bearer = bearer(&token(&env, &admin, &["admin:profile:write"]).await);
+    let patch = |target: &str| json!({"target": target, "password": "taken-0ver-pass", "email": "attacker@example.com"});
+    let before = env.snapshot().await;
+    let auth = [("authorization", bearer.as_str())];
+    let r = call(
+        &env,
+        Method::PATCH,
+        "/user/me",
+        Some(patch(&other.id)),
+        &auth,
+    )
+    .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "Forbidden");
+    assert_eq!(
+        env.snapshot().await,
+        before,
+        "a refused edit wrote something"
+    );
+    // Ordinary users stay editable by a moderator.
+    let r = call(
+        &env,
+        Method::PATCH,
+        "/user/me",
+        Some(json!({"target": plain.id, "firstName": "Renamed"})),
+        &auth,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+}

@@ -36,12 +36,15 @@ impl TokenRecord {
 }
 
 impl Store {
+    /// Strongly consistent: a token deleted by a logout must not be found
+    /// a moment later on another replica.
     pub async fn get_token(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
         let out = self
             .client
             .get_item()
             .table_name(self.table())
             .set_key(Some(key(keys::token(hash), keys::TOKEN_SK)))
+            .consistent_read(true)
             .send()
             .await?;
         out.item.map(from_item).transpose()

@@ -125,11 +125,20 @@ pub async fn update_me(
                         .on("target"),
                 );
             }
-            state
+            let other = state
                 .store
                 .get_user(id)
                 .await?
-                .ok_or_else(ApiError::not_found)?
+                .ok_or_else(ApiError::not_found)?;
+            // Moderators are managed by operators, as on the Accounts API:
+            // one moderator may not take over another's password or email.
+            if other.role == Role::Moderator {
+                return Err(ApiError::forbidden(
+                    "another moderator's account is managed by operators",
+                )
+                .on("target"));
+            }
+            other
         }
         _ => principal.user,
     };
