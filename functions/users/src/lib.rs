@@ -34,6 +34,8 @@ pub fn route_table() -> RouteTable<AppState> {
         .add(Method::POST, "/user/do-2fa", do_2fa::do_2fa)
         .add(Method::POST, "/user/2fa/enable", two_factor::enable)
         .add(Method::POST, "/user/2fa/disable", two_factor::disable)
+        .add(Method::POST, "/user/2fa/totp/setup", totp::setup)
+        .add(Method::POST, "/user/2fa/totp/confirm", totp::confirm)
         .add(Method::POST, "/user/logout", logout::logout)
         .add(Method::POST, "/user/logout-all", logout::logout_all)
         .add(Method::GET, "/user/code", code::code)

@@ -91,6 +91,17 @@ pub async fn two_factor_code(
     .await
 }
 
+pub async fn totp_enabled(m: &Mailer, to: &str) -> Result<(), shared::email::EmailError> {
+    m.send(
+        to,
+        "Two-factor authentication changed",
+        "An authenticator app is now this account's second factor: each login \
+         will ask for its code (or a recovery code). If this was not you, reset \
+         your password now.",
+    )
+    .await
+}
+
 pub async fn two_factor_changed(
     m: &Mailer,
     to: &str,

@@ -191,6 +191,12 @@ impl Challenge {
     pub fn hash(&self) -> String {
         hash_secret(&format!("challenge:{}", self.0))
     }
+
+    /// The slot's `code_hash` of a TOTP challenge: no short code can hash
+    /// to it, so an emailed-code check never matches such a slot.
+    pub fn totp_marker(&self) -> String {
+        hash_secret(&format!("totp:{}", self.0))
+    }
 }
 
 impl fmt::Debug for Challenge {

@@ -13,6 +13,7 @@ pub mod password;
 pub mod scopes;
 pub mod session;
 pub mod tokens;
+pub mod totp;
 
 pub use login::{verify_login, LoginError, LoginOk};
 pub use opaque::OpaqueToken;

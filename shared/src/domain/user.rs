@@ -76,6 +76,20 @@ pub struct User {
     pub subscription_tier: Option<String>,
     #[serde(default)]
     pub subscription_expiry: Option<DateTime<Utc>>,
+    /// Active TOTP secret (base32). Stored plaintext: the server must
+    /// compute codes from it (docs/decisions.md on its protection).
+    #[serde(default)]
+    pub totp_secret: Option<String>,
+    /// A secret from `/user/2fa/totp/setup` awaiting its first code.
+    #[serde(default)]
+    pub totp_pending: Option<String>,
+    /// The last TOTP time step accepted: a code works once.
+    #[serde(default)]
+    pub totp_last_step: i64,
+    /// Hashes of the unused recovery codes (a map, so one is removed by
+    /// name under a condition, without index shifts).
+    #[serde(default)]
+    pub recovery_codes: std::collections::BTreeMap<String, bool>,
 }
 
 impl User {
@@ -119,6 +133,10 @@ impl User {
             restricted: false,
             subscription_tier: None,
             subscription_expiry: None,
+            totp_secret: None,
+            totp_pending: None,
+            totp_last_step: 0,
+            recovery_codes: Default::default(),
         }
     }
 }

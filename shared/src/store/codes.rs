@@ -89,6 +89,8 @@ pub enum CodeEffect<'a> {
         /// When the password behind this login was checked (ms): a void
         /// of the user's tokens since then refuses the login.
         verified_at: i64,
+        /// A TOTP step or recovery code spent by this login.
+        second: Option<&'a super::SecondFactor>,
     },
 }
 
@@ -371,10 +373,17 @@ impl Store {
                 record,
                 rehash,
                 verified_at,
+                second,
             } => {
                 items.push(
                     TransactWriteItem::builder()
-                        .update(login_update(table, r.user, *rehash, *verified_at)?)
+                        .update(login_update(
+                            table,
+                            r.user,
+                            *rehash,
+                            *verified_at,
+                            *second,
+                        )?)
                         .build(),
                 );
                 items.push(

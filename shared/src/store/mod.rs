@@ -16,6 +16,7 @@ mod rate_limit;
 pub mod schema;
 mod signing_keys;
 mod tokens;
+mod totp;
 mod users;
 
 pub use api_keys::{ApiKeyRecord, RevokeApiKeyError};
@@ -36,6 +37,7 @@ pub use profile::{ProfileChanges, ProfileUpdateError, UserFlag};
 pub use rate_limit::RateLimit;
 pub use signing_keys::{KeyStatus, SigningKeyRecord};
 pub use tokens::TokenRecord;
+pub use totp::SecondFactor;
 pub use users::{CreateUserError, GuardedWriteError, ModeratorGuard, Page};
 
 use aws_sdk_dynamodb::Client;

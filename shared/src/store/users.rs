@@ -408,7 +408,7 @@ impl Store {
         rehash: Option<&str>,
     ) -> Result<(), StoreError> {
         let table = self.table();
-        let update = login_update(table, user, rehash, token.1.issued_at)?;
+        let update = login_update(table, user, rehash, token.1.issued_at, None)?;
         self.client
             .transact_write_items()
             .transact_items(TransactWriteItem::builder().update(update).build())
@@ -436,13 +436,15 @@ pub(crate) fn login_update(
     user: &UserId,
     rehash: Option<&str>,
     valid_since: i64,
+    second: Option<&super::SecondFactor>,
 ) -> Result<Update, StoreError> {
     let now = crate::time::now();
     let mut set = "SET failed_logins = :zero, last_login = :now".to_owned();
+    let mut condition = "attribute_exists(pk) AND tokens_valid_after <= :since".to_owned();
+    let mut remove = "REMOVE locked_until".to_owned();
     let mut update = Update::builder()
         .table_name(table)
         .set_key(Some(key(keys::user(user), keys::USER_SK)))
-        .condition_expression("attribute_exists(pk) AND tokens_valid_after <= :since")
         .expression_attribute_values(":since", n(valid_since))
         .expression_attribute_values(":zero", n(0))
         .expression_attribute_values(
@@ -453,8 +455,27 @@ pub(crate) fn login_update(
         set.push_str(", password_hash = :hash");
         update = update.expression_attribute_values(":hash", s(hash));
     }
+    // The factor is spent by this same write: its condition is the proof
+    // that one login, and only one, used it.
+    match second {
+        Some(super::SecondFactor::TotpStep(step)) => {
+            set.push_str(", totp_last_step = :step");
+            condition.push_str(
+                " AND attribute_exists(totp_secret) \
+                 AND (attribute_not_exists(totp_last_step) OR totp_last_step < :step)",
+            );
+            update = update.expression_attribute_values(":step", n(*step));
+        }
+        Some(super::SecondFactor::Recovery(hash)) => {
+            remove.push_str(", recovery_codes.#rc");
+            condition.push_str(" AND attribute_exists(recovery_codes.#rc)");
+            update = update.expression_attribute_names("#rc", hash);
+        }
+        None => {}
+    }
     Ok(update
-        .update_expression(format!("{set} REMOVE locked_until"))
+        .condition_expression(condition)
+        .update_expression(format!("{set} {remove}"))
         .build()?)
 }
 

@@ -5,9 +5,10 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::Value;
 use shared::auth::codes::{same_hash, Challenge, Purpose, ShortCode};
-use shared::domain::UserId;
+use shared::auth::totp::{accepted_step, RecoveryCode, TotpSecret};
+use shared::domain::{User, UserId};
 use shared::http::{required, Input};
-use shared::store::{CodeEffect, Redemption};
+use shared::store::{CodeEffect, CodeSlot, RedeemError, Redemption, SecondFactor};
 use shared::AppState;
 
 #[derive(Deserialize)]
@@ -19,21 +20,70 @@ pub struct Do2faRequest {
     session_hash: Option<String>,
 }
 
+/// A code field: a string, or a number as in the document's sample.
+pub(crate) fn code_text(raw: Value) -> Result<String, ApiError> {
+    match raw {
+        Value::String(s) => Ok(s),
+        Value::Number(n) => Ok(n.to_string()),
+        _ => Err(ApiError::invalid("code", "must be a string of digits")),
+    }
+}
+
+/// What was typed: six digits (emailed or TOTP) or a recovery code.
+enum Given {
+    Short(ShortCode),
+    Recovery(RecoveryCode),
+}
+
+/// What the code proves, or `None`: `Some(None)` for an emailed code (the
+/// slot's deletion spends it), `Some(Some(f))` for a TOTP step or a
+/// recovery code, which the login write spends under its condition.
+fn check(
+    slot: &CodeSlot,
+    challenge: &Challenge,
+    given: &Given,
+    user: Option<&User>,
+    now: i64,
+) -> Option<Option<SecondFactor>> {
+    match (user.filter(|u| u.totp_secret.is_some()), given) {
+        (Some(u), Given::Short(code)) => {
+            let secret = TotpSecret::parse(u.totp_secret.as_deref()?)?;
+            accepted_step(secret.bytes(), code.expose(), now, u.totp_last_step)
+                .map(|step| Some(SecondFactor::TotpStep(step)))
+        }
+        (Some(u), Given::Recovery(code)) => {
+            let hash = code.hash(&u.id);
+            u.recovery_codes
+                .contains_key(&hash)
+                .then_some(Some(SecondFactor::Recovery(hash)))
+        }
+        (None, Given::Short(code)) => {
+            same_hash(&slot.code_hash, &code.hash(challenge)).then_some(None)
+        }
+        (None, Given::Recovery(_)) => None,
+    }
+}
+
 /// Completes a login that answered `2faEnabled: true`. The code is bound to
 /// that login's `sessionHash`; five wrong codes end the challenge (log in
-/// again for a new one, which also replaces the old code).
+/// again for a new one, which also replaces the old code). With TOTP on,
+/// the code is the authenticator's or a recovery code, each usable once.
 pub async fn do_2fa(
     State(state): State<AppState>,
     Input(req, _): Input<Do2faRequest, ApiError>,
 ) -> Result<Response, ApiError> {
     let target = UserId::parse(&required(req.target, "target")?).map_err(|e| e.at("target"))?;
-    let raw_code = match required(req.code, "code")? {
-        Value::String(s) => s,
-        Value::Number(n) => n.to_string(),
-        _ => return Err(ApiError::invalid("code", "must be a string of digits")),
+    let raw_code = code_text(required(req.code, "code")?)?;
+    let given = match (ShortCode::parse(&raw_code), RecoveryCode::parse(&raw_code)) {
+        (Some(code), _) => Given::Short(code),
+        (None, Some(code)) => Given::Recovery(code),
+        (None, None) => {
+            return Err(ApiError::invalid(
+                "code",
+                "must be 6 digits or a recovery code",
+            ))
+        }
     };
-    let code =
-        ShortCode::parse(&raw_code).ok_or_else(|| ApiError::invalid("code", "must be 6 digits"))?;
     let challenge =
         Challenge::parse(&required(req.session_hash, "sessionHash")?).ok_or_else(|| {
             ApiError::invalid("sessionHash", "is not a session hash /user/login gave")
@@ -52,15 +102,15 @@ pub async fn do_2fa(
                 .is_some_and(|h| same_hash(h, &challenge.hash()))
         })
         .ok_or_else(ApiError::invalid_code)?;
-    let code_hash = code.hash(&challenge);
-    if !same_hash(&slot.code_hash, &code_hash) {
+    let user = user?;
+    let Some(second) = check(&slot, &challenge, &given, user.as_ref(), now) else {
         state
             .store
             .count_code_failure(&target, Purpose::TwoFactor, &slot.code_hash)
             .await?;
         return Err(ApiError::invalid_code());
-    }
-    let user = user?.ok_or_else(ApiError::invalid_code)?;
+    };
+    let user = user.ok_or_else(ApiError::invalid_code)?;
     // A reset or logout-all since the password was checked voids the
     // challenge (the write below re-checks this under its condition).
     if slot.issued_at < user.tokens_valid_after {
@@ -73,20 +123,29 @@ pub async fn do_2fa(
         return Err(not_verified());
     }
     let issued = sessions::issue(&user.id);
-    state
+    let redeemed = state
         .store
         .redeem_code(&Redemption {
             user: &user.id,
             purpose: Purpose::TwoFactor,
-            code_hash: &code_hash,
+            code_hash: &slot.code_hash,
             pointer: false,
             effect: CodeEffect::Login {
                 token_hash: &issued.hash,
                 record: &issued.record,
                 rehash: slot.payload.as_deref(),
                 verified_at: slot.issued_at,
+                second: second.as_ref(),
             },
         })
-        .await?;
+        .await;
+    if let (Err(RedeemError::Invalid), Some(_)) = (&redeemed, &second) {
+        // A replayed TOTP step or spent recovery code is a wrong guess too.
+        state
+            .store
+            .count_code_failure(&target, Purpose::TwoFactor, &slot.code_hash)
+            .await?;
+    }
+    redeemed?;
     logged_in(&state, user, issued.token.expose(), true).await
 }

@@ -98,9 +98,9 @@ pub async fn login(
         return Err(not_verified());
     }
     if user.two_factor_enabled {
-        // Every challenge emails a code: the per-address send limit applies,
-        // or a caller with the password could flood the inbox and draw
-        // unlimited fresh codes to guess.
+        // Every challenge counts against the per-address send limit, or a
+        // caller with the password could flood the inbox and draw unlimited
+        // fresh codes to guess (with TOTP: unlimited sets of 5 attempts).
         if !state
             .store
             .hit_rate_limit(&SEND_LIMIT, &Email::from_stored(user.email.clone()).key())
@@ -109,12 +109,20 @@ pub async fn login(
             return Err(ApiError::too_many_requests());
         }
         let challenge = Challenge::generate();
-        let code = ShortCode::generate();
-        let mut slot = CodeSlot::new(&user.id, Purpose::TwoFactor, code.hash(&challenge));
+        // With TOTP the authenticator holds the code: nothing is emailed and
+        // the slot only carries the challenge and its attempt count.
+        let code = user.totp_secret.is_none().then(ShortCode::generate);
+        let code_hash = match &code {
+            Some(code) => code.hash(&challenge),
+            None => challenge.totp_marker(),
+        };
+        let mut slot = CodeSlot::new(&user.id, Purpose::TwoFactor, code_hash);
         slot.challenge_hash = Some(challenge.hash());
         slot.payload = login.rehash;
         state.store.put_code(&slot, false).await?;
-        mail::two_factor_code(&state.mailer, &user.email, code.expose()).await?;
+        if let Some(code) = code {
+            mail::two_factor_code(&state.mailer, &user.email, code.expose()).await?;
+        }
         return Ok(ok(json!({
             "2faEnabled": true,
             "sessionHash": challenge.expose(),

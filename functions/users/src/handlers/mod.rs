@@ -8,6 +8,7 @@ pub mod private;
 pub mod profile_picture;
 pub mod reset_password;
 pub mod roles;
+pub mod totp;
 pub mod two_factor;
 pub mod update_me;
 pub mod user;

@@ -7,6 +7,7 @@ use axum::Json;
 use serde::Deserialize;
 use shared::auth::scopes::PROFILE_WRITE;
 use shared::auth::verify_login;
+use shared::domain::User;
 use shared::http::{required, Input};
 use shared::store::UserFlag;
 use shared::AppState;
@@ -32,6 +33,23 @@ pub async fn disable(
     set(&state, &headers, req, false).await
 }
 
+/// The caller (cookie or bearer with profile write) proven again by the
+/// password, counted like a login with the same lockout.
+pub async fn reauthenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    req: PasswordRequest,
+) -> Result<User, ApiError> {
+    let password = required(req.password, "password")?;
+    if password.chars().count() > 1024 {
+        return Err(ApiError::invalid("password", "is too long"));
+    }
+    let caller = caller::either(state, headers, PROFILE_WRITE).await?;
+    Ok(verify_login(&state.store, Some(caller.user), &password)
+        .await?
+        .user)
+}
+
 /// Turning 2FA on or off takes the password again (counted like a login,
 /// with the same lockout), and the account's address hears about a change.
 async fn set(
@@ -40,20 +58,19 @@ async fn set(
     req: PasswordRequest,
     on: bool,
 ) -> Result<Json<impl serde::Serialize>, ApiError> {
-    let password = required(req.password, "password")?;
-    if password.chars().count() > 1024 {
-        return Err(ApiError::invalid("password", "is too long"));
-    }
-    let caller = caller::either(state, headers, PROFILE_WRITE).await?;
-    let user = verify_login(&state.store, Some(caller.user), &password)
-        .await?
-        .user;
+    let user = reauthenticate(state, headers, req).await?;
     if user.two_factor_enabled != on {
-        if !state
-            .store
-            .set_user_flag(&user.id, UserFlag::TwoFactor, on)
-            .await?
-        {
+        // Off also forgets the TOTP secret and recovery codes: turning 2FA
+        // back on later starts from emailed codes, not an old authenticator.
+        let changed = if on {
+            state
+                .store
+                .set_user_flag(&user.id, UserFlag::TwoFactor, true)
+                .await?
+        } else {
+            state.store.disable_two_factor(&user.id).await?
+        };
+        if !changed {
             return Err(ApiError::unauthenticated());
         }
         mail::two_factor_changed(&state.mailer, &user.email, on).await?;

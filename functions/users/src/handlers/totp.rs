@@ -1,0 +1,81 @@
+use super::do_2fa::code_text;
+use super::two_factor::{reauthenticate, PasswordRequest};
+use crate::caller;
+use crate::envelope::ok;
+use crate::{mail, ApiError};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use shared::auth::codes::ShortCode;
+use shared::auth::scopes::PROFILE_WRITE;
+use shared::auth::totp::{accepted_step, RecoveryCode, TotpSecret, RECOVERY_CODES};
+use shared::http::{required, Input};
+use shared::AppState;
+
+/// The issuer label authenticator apps show beside the account.
+const ISSUER: &str = "Platform";
+
+/// Starts TOTP enrolment: a fresh secret, kept pending until a code from it
+/// is confirmed, so a half-done setup never locks the account.
+pub async fn setup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Input(req, _): Input<PasswordRequest, ApiError>,
+) -> Result<Response, ApiError> {
+    let user = reauthenticate(&state, &headers, req).await?;
+    let secret = TotpSecret::generate();
+    if !state
+        .store
+        .set_totp_pending(&user.id, &secret.base32())
+        .await?
+    {
+        return Err(ApiError::unauthenticated());
+    }
+    Ok(ok(json!({
+        "secret": secret.base32(),
+        "otpauthUri": secret.otpauth_uri(ISSUER, &user.username),
+    }))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmRequest {
+    code: Option<Value>,
+}
+
+/// A code from the pending secret proves the authenticator holds it: TOTP
+/// becomes the account's second factor and the recovery codes are shown,
+/// this once (only their hashes are stored).
+pub async fn confirm(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Input(req, _): Input<ConfirmRequest, ApiError>,
+) -> Result<Response, ApiError> {
+    let code = ShortCode::parse(&code_text(required(req.code, "code")?)?)
+        .ok_or_else(|| ApiError::invalid("code", "must be 6 digits"))?;
+    let user = caller::either(&state, &headers, PROFILE_WRITE).await?.user;
+    let pending = user
+        .totp_pending
+        .as_deref()
+        .ok_or_else(ApiError::invalid_code)?;
+    let secret = TotpSecret::parse(pending).ok_or_else(ApiError::invalid_code)?;
+    let now = shared::time::now_secs();
+    let step =
+        accepted_step(secret.bytes(), code.expose(), now, 0).ok_or_else(ApiError::invalid_code)?;
+    let codes: Vec<RecoveryCode> = (0..RECOVERY_CODES)
+        .map(|_| RecoveryCode::generate())
+        .collect();
+    let hashes: Vec<String> = codes.iter().map(|c| c.hash(&user.id)).collect();
+    if !state
+        .store
+        .activate_totp(&user.id, pending, step, &hashes)
+        .await?
+    {
+        return Err(ApiError::invalid_code());
+    }
+    mail::totp_enabled(&state.mailer, &user.email).await?;
+    let shown: Vec<String> = codes.iter().map(RecoveryCode::expose).collect();
+    Ok(ok(json!({ "recoveryCodes": shown })).into_response())
+}
