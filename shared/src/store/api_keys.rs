@@ -69,15 +69,8 @@ impl Store {
     /// The live key a hash names (one strongly consistent GetItem, so a
     /// revocation takes effect at once).
     pub async fn get_api_key(&self, hash: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(keys::api_key(hash), keys::API_KEY_SK)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        out.item.map(from_item).transpose()
+        self.get_record(key(keys::api_key(hash), keys::API_KEY_SK))
+            .await
     }
 
     /// Every key's metadata, revoked ones included (a Query on one partition).

@@ -6,7 +6,7 @@
 //! code's effect: the condition is the proof that one caller won.
 
 use super::error::{cancellation_codes, condition_failed, transaction_error};
-use super::item::{from_item, key, n, s, to_item};
+use super::item::{key, n, s, to_item};
 use super::users::login_update;
 use super::{keys, Store, StoreError, TokenRecord};
 use crate::auth::codes::{Purpose, MAX_ATTEMPTS, TTL_SECS};
@@ -178,15 +178,8 @@ impl Store {
         &self,
         code_hash: &str,
     ) -> Result<Option<CodePointer>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(keys::code_pointer(code_hash), keys::CODE_SK)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        out.item.map(from_item).transpose()
+        self.get_record(key(keys::code_pointer(code_hash), keys::CODE_SK))
+            .await
     }
 
     pub async fn get_code_slot(
@@ -194,15 +187,7 @@ impl Store {
         user: &UserId,
         purpose: Purpose,
     ) -> Result<Option<CodeSlot>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(slot_key(user, purpose.as_str())))
-            .consistent_read(true)
-            .send()
-            .await?;
-        out.item.map(from_item).transpose()
+        self.get_record(slot_key(user, purpose.as_str())).await
     }
 
     /// Counts a wrong guess against the slot that holds `code_hash` (a

@@ -327,18 +327,8 @@ impl Store {
         network: u64,
         user_seq: u64,
     ) -> Result<Option<MemberRecord>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(
-                keys::network(network),
-                &keys::network_member(user_seq),
-            )))
-            .consistent_read(true)
-            .send()
-            .await?;
-        out.item.map(from_item).transpose()
+        self.get_record(key(keys::network(network), &keys::network_member(user_seq)))
+            .await
     }
 
     /// The slot at the highest position.

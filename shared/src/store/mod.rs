@@ -64,4 +64,21 @@ impl Store {
     pub fn table(&self) -> &str {
         &self.table
     }
+
+    /// One item by its key, strongly consistent, as `T`: the read behind
+    /// every "get by id / by hash" of the store.
+    pub(crate) async fn get_record<T: serde::de::DeserializeOwned>(
+        &self,
+        key: std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
+    ) -> Result<Option<T>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(key))
+            .consistent_read(true)
+            .send()
+            .await?;
+        out.item.map(from_item).transpose()
+    }
 }

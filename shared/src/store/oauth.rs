@@ -252,15 +252,8 @@ impl Store {
     /// A code by its hash (strongly consistent, so a code issued a moment
     /// ago is found).
     pub async fn get_auth_code(&self, hash: &str) -> Result<Option<AuthCode>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(keys::oauth_code(hash), keys::OAUTH_CODE_SK)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        out.item.map(from_item).transpose()
+        self.get_record(key(keys::oauth_code(hash), keys::OAUTH_CODE_SK))
+            .await
     }
 
     /// Redeems a code: marks it used (the condition is the proof that this
@@ -356,18 +349,8 @@ impl Store {
         &self,
         family_id: &str,
     ) -> Result<Option<RefreshFamily>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(
-                keys::oauth_family(family_id),
-                keys::OAUTH_FAMILY_SK,
-            )))
-            .consistent_read(true)
-            .send()
-            .await?;
-        out.item.map(from_item).transpose()
+        self.get_record(key(keys::oauth_family(family_id), keys::OAUTH_FAMILY_SK))
+            .await
     }
 
     /// Rotates the family's refresh token from `presented_hash` to

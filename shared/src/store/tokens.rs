@@ -1,4 +1,4 @@
-use super::item::{from_item, key, to_item};
+use super::item::{key, to_item};
 use super::{keys, Store, StoreError};
 use crate::domain::UserId;
 use serde::{Deserialize, Serialize};
@@ -39,15 +39,8 @@ impl Store {
     /// Strongly consistent: a token deleted by a logout must not be found
     /// a moment later on another replica.
     pub async fn get_token(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(keys::token(hash), keys::TOKEN_SK)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        out.item.map(from_item).transpose()
+        self.get_record(key(keys::token(hash), keys::TOKEN_SK))
+            .await
     }
 
     pub async fn put_token(&self, hash: &str, record: &TokenRecord) -> Result<(), StoreError> {

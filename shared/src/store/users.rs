@@ -168,15 +168,7 @@ impl Store {
 
     /// Strongly consistent read of one user.
     pub async fn get_user(&self, id: &UserId) -> Result<Option<User>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(keys::user(id), keys::USER_SK)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        out.item.map(from_item).transpose()
+        self.get_record(key(keys::user(id), keys::USER_SK)).await
     }
 
     /// The user holding a username (by its lowercase key), through GSI2:
