@@ -10,9 +10,9 @@ mod views;
 
 pub use error::ApiError;
 
-use axum::{middleware, Router};
+use axum::Router;
 use http::Method;
-use shared::http::{log_request, RouteTable};
+use shared::http::RouteTable;
 use shared::AppState;
 
 /// Every route of the function; template.yaml must declare exactly these.
@@ -59,12 +59,9 @@ pub fn route_table() -> RouteTable<AppState> {
         )
 }
 
-/// The routes with request logging, for merging into the dev server.
+/// The routes (each request logged), for merging into the dev server.
 pub fn routes(state: AppState) -> Router {
-    route_table()
-        .into_router()
-        .layer(middleware::from_fn(log_request))
-        .with_state(state)
+    route_table().into_router().with_state(state)
 }
 
 /// The function's whole app: routes plus answers in this surface's envelope

@@ -46,7 +46,11 @@ impl<S: Clone + Send + Sync + 'static> RouteTable<S> {
         &self.routes
     }
 
+    /// The router, with every request logged by its route template (never
+    /// its path: tokens travel in some). Built in here so no function can
+    /// serve a route without it.
     pub fn into_router(self) -> Router<S> {
         self.router
+            .layer(axum::middleware::from_fn(super::log_request))
     }
 }

@@ -1,4 +1,4 @@
-use super::item::{key, to_item};
+use super::item::{key, to_item, Item};
 use super::{keys, Store, StoreError};
 use crate::domain::UserId;
 use serde::{Deserialize, Serialize};
@@ -15,22 +15,30 @@ pub struct TokenRecord {
     pub expires_at: i64,
 }
 
+/// A token is written once: a (vanishingly unlikely) collision must fail.
+const NEW_ITEM: &str = "attribute_not_exists(pk)";
+
 impl TokenRecord {
     pub fn is_expired(&self, now_secs: i64) -> bool {
         now_secs >= self.expires_at
     }
 
+    fn item(&self, hash: &str) -> Result<Item, StoreError> {
+        let mut item = to_item(self)?;
+        item.extend(key(keys::token(hash), keys::TOKEN_SK));
+        Ok(item)
+    }
+
+    /// The token as one write of a transaction (never over an existing one).
     pub(crate) fn put(
         &self,
         table: &str,
         hash: &str,
     ) -> Result<aws_sdk_dynamodb::types::Put, StoreError> {
-        let mut item = to_item(self)?;
-        item.extend(key(keys::token(hash), keys::TOKEN_SK));
         Ok(aws_sdk_dynamodb::types::Put::builder()
             .table_name(table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
+            .set_item(Some(self.item(hash)?))
+            .condition_expression(NEW_ITEM)
             .build()?)
     }
 }
@@ -44,12 +52,11 @@ impl Store {
     }
 
     pub async fn put_token(&self, hash: &str, record: &TokenRecord) -> Result<(), StoreError> {
-        let put = record.put(self.table(), hash)?;
         self.client
             .put_item()
             .table_name(self.table())
-            .set_item(Some(put.item))
-            .condition_expression("attribute_not_exists(pk)")
+            .set_item(Some(record.item(hash)?))
+            .condition_expression(NEW_ITEM)
             .send()
             .await?;
         Ok(())
