@@ -7,9 +7,9 @@ use axum::body::Body;
 use axum::Router;
 use http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
+use identity::{AppState, Config};
 use serde_json::Value;
-use shared::store::schema;
-use shared::{AppState, Config};
+use table::schema;
 use tower::ServiceExt;
 
 pub struct TestEnv {
@@ -55,7 +55,7 @@ impl TestEnv {
                 unsafe { std::env::set_var(k, v) };
             }
         }
-        let sdk = shared::aws::sdk_config().await;
+        let sdk = table::aws::sdk_config().await;
         let table = format!("test-{}", hex_id());
         let config = Config {
             table_name: table.clone(),
@@ -65,7 +65,7 @@ impl TestEnv {
         schema::ensure_table(&aws_sdk_dynamodb::Client::new(&sdk), &table)
             .await
             .expect("create the test table");
-        shared::email::ensure_identity(&aws_sdk_sesv2::Client::new(&sdk), &config.email_from)
+        identity::email::ensure_identity(&aws_sdk_sesv2::Client::new(&sdk), &config.email_from)
             .await
             .expect("create the sender identity");
         users::pictures::ensure_bucket(&sdk, &config)
@@ -73,7 +73,7 @@ impl TestEnv {
             .expect("create the profile picture bucket");
         let state = AppState::new(&sdk, config);
         // Every table gets the JWT signing key the local stack's bootstrap makes.
-        shared::auth::keyring::ensure_active_key(&state.store)
+        identity::keyring::ensure_active_key(&state.store)
             .await
             .expect("create a signing key");
         Self {

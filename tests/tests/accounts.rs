@@ -2,11 +2,11 @@
 //! documented errors and bad inputs (with nothing written), tokens of other
 //! users, expired and revoked tokens, and the username race.
 
+use domain::{Role, UserId};
 use http::{Method, StatusCode};
 use platform_tests::{unique_name, Reply, TestEnv};
 use serde_json::{json, Value};
-use shared::domain::{Role, UserId};
-use shared::store::TokenRecord;
+use table::TokenRecord;
 
 async fn env() -> TestEnv {
     TestEnv::new(accounts::app).await
@@ -339,9 +339,9 @@ async fn bad_unknown_expired_and_revoked_tokens_are_401() {
         assert_error(&r, StatusCode::UNAUTHORIZED, "invalid_token");
     }
     // Expired: a token whose expiry passed (TTL deletes late; code checks).
-    let expired = shared::auth::OpaqueToken::generate();
+    let expired = domain::OpaqueToken::generate();
     let id = UserId::parse(&a.id).unwrap();
-    let now = shared::time::now_ms();
+    let now = domain::time::now_ms();
     let record = TokenRecord {
         kind: "account".into(),
         user_id: id.clone(),
@@ -361,7 +361,7 @@ async fn bad_unknown_expired_and_revoked_tokens_are_401() {
         .await;
     assert_error(&r, StatusCode::UNAUTHORIZED, "invalid_token");
     // A token of another kind (say a future session token) is not an account token.
-    let other = shared::auth::OpaqueToken::generate();
+    let other = domain::OpaqueToken::generate();
     let record = TokenRecord {
         kind: "session".into(),
         user_id: id.clone(),

@@ -2,9 +2,9 @@
 //! created with a name and permissions, shown once and stored as a hash,
 //! listed from their own partition, revoked at once.
 
+use identity::api_key::{self, ApiKey, ApiKeyError, Permission};
 use platform_tests::TestEnv;
-use shared::auth::api_key::{self, ApiKey, ApiKeyError, Permission};
-use shared::store::RevokeApiKeyError;
+use table::RevokeApiKeyError;
 
 #[tokio::test]
 async fn create_list_authorize_and_revoke() {

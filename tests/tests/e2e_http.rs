@@ -1,9 +1,9 @@
 //! The dev server over real HTTP: the document's Accounts API walk-through
 //! with a real client, as `curl` would do it against `make dev`.
 
+use domain::{Role, UserId};
 use platform_tests::{unique_name, TestEnv};
 use serde_json::{json, Value};
-use shared::domain::{Role, UserId};
 
 #[tokio::test]
 async fn accounts_walk_through_over_http() {

@@ -5,13 +5,13 @@
 //! filled from the seed below (values that cannot be fixed in a file, such
 //! as a freshly signed token).
 
+use domain::OpaqueToken;
+use domain::{Role, User, UserId};
 use http_body_util::BodyExt;
 use platform_tests::TestEnv;
-use shared::auth::OpaqueToken;
-use shared::domain::{Role, User, UserId};
-use shared::store::TokenRecord;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use table::TokenRecord;
 use tower::ServiceExt;
 
 fn events_dir() -> PathBuf {
@@ -32,8 +32,8 @@ async fn seed(env: &TestEnv) -> Vec<(&'static str, String)> {
 /// networks 1 (steam) and 2 (discord, no users), users 1001 and 1002, and
 /// user 1001 linked to steam account 76561198000000001.
 async fn seed_social_networks(env: &TestEnv) -> Vec<(&'static str, String)> {
-    use shared::auth::api_key::{self, Permission};
-    use shared::store::{NetworkAccount, NetworkFields};
+    use identity::api_key::{self, Permission};
+    use table::{NetworkAccount, NetworkFields};
     let store = &env.state.store;
     let (key, _) = api_key::create(store, "events", vec![Permission::Read, Permission::Write])
         .await
@@ -77,12 +77,12 @@ async fn seed_social_networks(env: &TestEnv) -> Vec<(&'static str, String)> {
 /// `max`, and a ghost `andr` with the document's example id.
 async fn seed_accounts(env: &TestEnv) {
     let store = &env.state.store;
-    let hash = shared::auth::password::hash("moderator-pass").await;
+    let hash = domain::password_hash::hash("moderator-pass").await;
     let mut max = User::new(1, "max".into(), "max@innopolis.ru".into(), hash.clone());
     max.id = UserId::parse("575b3581aa87dd1cd0e137ab").unwrap();
     max.role = Role::Moderator;
     let token = OpaqueToken::parse("cQY85mgmSxZl9G3t1B5ZpbsmWWj0bMxb").unwrap();
-    let now = shared::time::now_ms();
+    let now = domain::time::now_ms();
     let record = TokenRecord {
         kind: "account".into(),
         user_id: max.id.clone(),
@@ -163,11 +163,11 @@ async fn every_event_replays_to_its_expected_status() {
 /// (PKCE verifier of RFC 7636 appendix B) and a refresh family, each with
 /// the fixed values the event files carry.
 async fn seed_oauth(env: &TestEnv) {
-    use shared::auth::opaque::hash_secret;
-    use shared::store::{AuthCode, ClientType, OAuthClient, RefreshFamily};
+    use domain::opaque::hash_secret;
+    use table::{AuthCode, ClientType, OAuthClient, RefreshFamily};
     let store = &env.state.store;
     let max = UserId::parse("575b3581aa87dd1cd0e137ab").unwrap();
-    let now = shared::time::now_ms();
+    let now = domain::time::now_ms();
     let redirect = "https://client.example.com/callback";
     store
         .put_oauth_client(&OAuthClient {
@@ -236,11 +236,12 @@ async fn seed_oauth(env: &TestEnv) {
 /// sessions, a pending 2FA challenge) and B (a session for logout-all), C
 /// with a reset code, and D, unverified, with a verification code.
 async fn seed_users(env: &TestEnv) -> Vec<(&'static str, String)> {
-    use shared::auth::codes::{Challenge, LinkCode, Purpose, ShortCode};
-    use shared::auth::{jwt, scopes, session};
-    use shared::store::CodeSlot;
+    use domain::codes::{Challenge, LinkCode, Purpose, ShortCode};
+    use domain::scopes;
+    use identity::{jwt, session};
+    use table::CodeSlot;
     let store = &env.state.store;
-    let hash = shared::auth::password::hash("events-pass").await;
+    let hash = domain::password_hash::hash("events-pass").await;
     let mut users = Vec::new();
     for (i, name) in ["a", "b", "c", "d"].into_iter().enumerate() {
         let mut u = User::new(
@@ -257,7 +258,7 @@ async fn seed_users(env: &TestEnv) -> Vec<(&'static str, String)> {
     }
     let mut sessions = Vec::new();
     for u in [&users[0], &users[0], &users[1]] {
-        let issued = shared::auth::issue(session::KIND, &u.id, session::TTL_SECS);
+        let issued = identity::issue(session::KIND, &u.id, session::TTL_SECS);
         store.put_token(&issued.hash, &issued.record).await.unwrap();
         sessions.push(issued.token.expose().to_owned());
     }

@@ -10,7 +10,7 @@ use axum::body::Body;
 use http::{Method, Request, StatusCode};
 use platform_tests::{Reply, TestEnv};
 use serde_json::json;
-use shared::store::ClientType;
+use table::ClientType;
 use users_support::{cookie, last_code, login, sign_up, Person, PASSWORD};
 
 const REDIRECT: &str = "https://client.example.com/callback";

@@ -6,15 +6,16 @@
 
 use axum::body::Body;
 use axum::Router;
+use domain::scopes;
+use domain::{User, UserId};
 use http::Request;
+use identity::api_key::{self, Permission};
+use identity::AppState;
+use identity::{jwt, session};
 use platform_tests::{unique_name, TestEnv};
 use serde_json::{json, Map, Value};
-use shared::auth::api_key::{self, Permission};
-use shared::auth::{jwt, scopes, session};
-use shared::domain::{User, UserId};
-use shared::http::Route;
-use shared::AppState;
 use tower::ServiceExt;
+use web::Route;
 
 /// Field names across the five documents.
 const FIELDS: &[&str] = &[
@@ -173,7 +174,7 @@ async fn credentials(env: &TestEnv) -> (String, Vec<(&'static str, String)>) {
     )
     .await
     .unwrap();
-    let issued = shared::auth::issue(session::KIND, &user.id, 3600);
+    let issued = identity::issue(session::KIND, &user.id, 3600);
     env.state
         .store
         .put_token(&issued.hash, &issued.record)

@@ -11,16 +11,17 @@ use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::{Json, Router};
 use base64::Engine;
+use domain::scopes;
+use domain::{User, UserId};
 use http::{Method, Request, StatusCode};
+use identity::bearer;
+use identity::jwt::{self, AccessClaims};
+use identity::keyring::{self, KeyRing};
+use identity::AppState;
+use identity::{self as core_auth, session};
 use platform_tests::{unique_name, Reply, TestEnv};
 use serde_json::{json, Value};
-use shared::auth::bearer;
-use shared::auth::jwt::{self, AccessClaims};
-use shared::auth::keyring::{self, KeyRing};
-use shared::auth::{self as core_auth, scopes, session};
-use shared::domain::{User, UserId};
-use shared::store::{ClientType, KeyStatus};
-use shared::AppState;
+use table::{ClientType, KeyStatus};
 
 const REDIRECT: &str = "https://client.example.com/callback";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -256,7 +257,7 @@ async fn void_tokens(env: &TestEnv, id: &UserId) {
         .update_expression("SET tokens_valid_after = :now")
         .expression_attribute_values(
             ":now",
-            aws_sdk_dynamodb::types::AttributeValue::N(shared::time::now_ms().to_string()),
+            aws_sdk_dynamodb::types::AttributeValue::N(domain::time::now_ms().to_string()),
         )
         .send()
         .await
@@ -717,7 +718,7 @@ async fn an_expired_code_is_refused() {
     let (_, cookie) = signed_in(&env).await;
     let c = client(&env, ClientType::Public, &[READ]).await;
     let code = code(&env, &cookie, &c, READ).await;
-    let hash = shared::auth::opaque::hash_secret(&code);
+    let hash = domain::opaque::hash_secret(&code);
     let stored = env.state.store.get_auth_code(&hash).await.unwrap().unwrap();
     assert!(stored.expires_at - stored.issued_at / 1000 <= 60);
     env.state
@@ -736,7 +737,7 @@ async fn an_expired_code_is_refused() {
         .update_expression("SET expires_at = :past")
         .expression_attribute_values(
             ":past",
-            aws_sdk_dynamodb::types::AttributeValue::N((shared::time::now_secs() - 1).to_string()),
+            aws_sdk_dynamodb::types::AttributeValue::N((domain::time::now_secs() - 1).to_string()),
         )
         .send()
         .await
@@ -911,7 +912,7 @@ async fn forged_access_tokens_are_refused() {
     for (field, value) in [
         ("aud", json!("someone-else")),
         ("iss", json!("https://evil.test")),
-        ("exp", json!(shared::time::now_secs() - 30)),
+        ("exp", json!(domain::time::now_secs() - 30)),
     ] {
         let mut c = base.clone();
         c[field] = value;
@@ -940,8 +941,8 @@ async fn forged_access_tokens_are_refused() {
     for (field, value) in [
         ("aud", json!("someone-else")),
         ("iss", json!("https://evil.test")),
-        ("exp", json!(shared::time::now_secs() - 30)),
-        ("iat", json!(shared::time::now_secs() + 3600)),
+        ("exp", json!(domain::time::now_secs() - 30)),
+        ("iat", json!(domain::time::now_secs() + 3600)),
     ] {
         let mut c = base.clone();
         c[field] = value;

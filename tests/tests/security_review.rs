@@ -7,11 +7,11 @@
 mod users_support;
 
 use axum::body::Body;
+use domain::UserId;
 use http::{Method, Request, StatusCode};
 use platform_tests::{Reply, TestEnv};
 use serde_json::json;
-use shared::domain::UserId;
-use shared::store::{ClientType, UserFlag};
+use table::{ClientType, UserFlag};
 use users_support::*;
 
 const REDIRECT: &str = "https://client.example.com/callback";
@@ -86,7 +86,7 @@ async fn two_factor_code_emails_are_rate_limited_per_address() {
         }
     }
     let sent = env.emails_to(&p.email).await.len() - before;
-    let max = shared::auth::codes::SEND_LIMIT.max as usize;
+    let max = domain::codes::SEND_LIMIT.max as usize;
     assert!(
         sent <= max,
         "{sent} two-factor code emails (and {challenges} fresh challenges) in one \
@@ -257,7 +257,7 @@ async fn a_moderator_cannot_take_over_another_moderator() {
             .store
             .set_role(
                 &UserId::parse(&p.id).unwrap(),
-                shared::domain::Role::Moderator,
+                domain::Role::Moderator,
                 None,
             )
             .await

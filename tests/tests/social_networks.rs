@@ -6,11 +6,11 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use axum::body::Body;
+use domain::User;
 use http::{Method, Request, StatusCode};
+use identity::api_key::{self, Permission};
 use platform_tests::{unique_name, Reply, TestEnv};
 use serde_json::{json, Value};
-use shared::auth::api_key::{self, Permission};
-use shared::domain::User;
 
 async fn env() -> TestEnv {
     TestEnv::new(socialnetworks::app).await

@@ -3,8 +3,8 @@
 //! declares matches the one the local stack creates.
 
 use serde_yaml::Value;
-use shared::http::Route;
 use std::collections::{BTreeMap, BTreeSet};
+use web::Route;
 
 fn template() -> Value {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
@@ -92,7 +92,7 @@ fn the_template_table_matches_the_local_schema() {
     let table = &template["Resources"]["Table"]["Properties"];
     assert_eq!(
         table["TimeToLiveSpecification"]["AttributeName"],
-        shared::store::schema::TTL_ATTRIBUTE
+        table::schema::TTL_ATTRIBUTE
     );
     assert_eq!(
         table["StreamSpecification"]["StreamViewType"],
@@ -117,7 +117,7 @@ fn the_template_table_matches_the_local_schema() {
             )
         })
         .collect();
-    let local: BTreeSet<(String, String, String)> = shared::store::schema::INDEXES
+    let local: BTreeSet<(String, String, String)> = table::schema::INDEXES
         .iter()
         .map(|(i, p, s)| (i.to_string(), p.to_string(), s.to_string()))
         .collect();

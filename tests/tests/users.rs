@@ -356,7 +356,7 @@ async fn logout_ends_the_session_and_logout_all_voids_every_session_at_once() {
 
     // logout-all from session b kills session c and a bearer token too.
     let c = session(&env, &p).await;
-    let token = token(&env, &p, &[shared::auth::scopes::PROFILE_READ]).await;
+    let token = token(&env, &p, &[domain::scopes::PROFILE_READ]).await;
     let auth = bearer(&token);
     let r = call(
         &env,
@@ -404,7 +404,7 @@ async fn logout_ends_the_session_and_logout_all_voids_every_session_at_once() {
 async fn logout_all_by_bearer_needs_profile_write() {
     let env = env().await;
     let p = verified(&env).await;
-    let read = token(&env, &p, &[shared::auth::scopes::PROFILE_READ]).await;
+    let read = token(&env, &p, &[domain::scopes::PROFILE_READ]).await;
     let r = call(
         &env,
         Method::POST,
@@ -414,7 +414,7 @@ async fn logout_all_by_bearer_needs_profile_write() {
     )
     .await;
     assert_error(&r, StatusCode::FORBIDDEN, "InsufficientScope");
-    let write = token(&env, &p, &[shared::auth::scopes::PROFILE_WRITE]).await;
+    let write = token(&env, &p, &[domain::scopes::PROFILE_WRITE]).await;
     let r = call(
         &env,
         Method::POST,

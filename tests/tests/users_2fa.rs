@@ -229,7 +229,7 @@ async fn one_2fa_code_redeemed_by_ten_concurrent_callers_issues_one_session() {
 async fn two_factor_can_be_set_with_a_bearer_token_holding_profile_write() {
     let env = env().await;
     let p = verified(&env).await;
-    let read = token(&env, &p, &[shared::auth::scopes::PROFILE_READ]).await;
+    let read = token(&env, &p, &[domain::scopes::PROFILE_READ]).await;
     let body = Some(json!({"password": PASSWORD}));
     let r = call(
         &env,
@@ -240,7 +240,7 @@ async fn two_factor_can_be_set_with_a_bearer_token_holding_profile_write() {
     )
     .await;
     assert_error(&r, StatusCode::FORBIDDEN, "InsufficientScope");
-    let write = token(&env, &p, &[shared::auth::scopes::PROFILE_WRITE]).await;
+    let write = token(&env, &p, &[domain::scopes::PROFILE_WRITE]).await;
     let r = call(
         &env,
         Method::POST,

@@ -6,11 +6,11 @@
 mod users_support;
 
 use axum::body::Body;
+use domain::scopes::{ADMIN_PROFILE_WRITE, PROFILE_READ, PROFILE_WRITE, ROLES_READ};
+use domain::{Role, UserId};
 use http::{Method, Request, StatusCode};
 use platform_tests::{unique_name, Reply, TestEnv};
 use serde_json::json;
-use shared::auth::scopes::{ADMIN_PROFILE_WRITE, PROFILE_READ, PROFILE_WRITE, ROLES_READ};
-use shared::domain::{Role, UserId};
 use users_support::*;
 
 async fn with_token(

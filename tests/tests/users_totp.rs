@@ -5,14 +5,14 @@
 
 mod users_support;
 
+use domain::totp::{totp_at, TotpSecret};
 use http::{Method, StatusCode};
 use platform_tests::{Reply, TestEnv};
 use serde_json::{json, Value};
-use shared::auth::totp::{totp_at, TotpSecret};
 use users_support::*;
 
 fn now() -> i64 {
-    shared::time::now_secs()
+    domain::time::now_secs()
 }
 
 async fn post_with(env: &TestEnv, path: &str, body: Value, cookie: &str) -> Reply {

@@ -5,11 +5,11 @@ use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use domain::FieldError;
+use identity::{AuthError, LoginError};
 use serde_json::json;
-use shared::auth::{AuthError, LoginError};
-use shared::domain::FieldError;
-use shared::http::InputError;
-use shared::store::{CreateUserError, InvalidCursor, StoreError};
+use table::{CreateUserError, InvalidCursor, StoreError};
+use web::InputError;
 
 #[derive(Debug)]
 pub struct ApiError {

@@ -12,8 +12,8 @@ pub use error::ApiError;
 
 use axum::Router;
 use http::Method;
-use shared::http::RouteTable;
-use shared::AppState;
+use identity::AppState;
+use web::RouteTable;
 
 /// Every route of the function; template.yaml must declare exactly these.
 pub fn route_table() -> RouteTable<AppState> {

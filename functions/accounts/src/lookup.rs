@@ -2,9 +2,9 @@
 //! request asks about.
 
 use crate::ApiError;
+use domain::{User, UserId, Username, UsernameRule};
 use serde::Deserialize;
-use shared::domain::{User, UserId, Username, UsernameRule};
-use shared::store::{Store, StoreError};
+use table::{Store, StoreError};
 
 #[derive(Deserialize)]
 pub struct TargetParams {

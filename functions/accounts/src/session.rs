@@ -1,9 +1,9 @@
 //! The path token: which user it speaks for.
 
 use crate::ApiError;
-use shared::auth::{self, check_holder};
-use shared::domain::{Role, User};
-use shared::store::{Store, StoreError, TokenRecord};
+use domain::{Role, User};
+use identity::check_holder;
+use table::{Store, StoreError, TokenRecord};
 
 /// The kind of opaque token this surface issues.
 pub const TOKEN_KIND: &str = "account";
@@ -11,7 +11,7 @@ pub const TOKEN_KIND: &str = "account";
 /// The live token the path names (one read). The holder is loaded
 /// separately so callers can run their own read beside it.
 pub async fn token(store: &Store, raw: &str) -> Result<TokenRecord, ApiError> {
-    Ok(auth::resolve(store, raw, TOKEN_KIND).await?)
+    Ok(identity::resolve(store, raw, TOKEN_KIND).await?)
 }
 
 pub async fn holder(store: &Store, record: &TokenRecord) -> Result<User, ApiError> {

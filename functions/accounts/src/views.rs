@@ -1,7 +1,7 @@
 //! The response shapes of the document, field for field (nulls where unset).
 
+use domain::User;
 use serde::Serialize;
-use shared::domain::User;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -6,11 +6,11 @@
 use crate::OAuthError;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use domain::opaque::hash_secret;
 use http::header::AUTHORIZATION;
 use http::HeaderMap;
-use shared::auth::opaque::hash_secret;
-use shared::store::{ClientType, OAuthClient};
 use subtle::ConstantTimeEq;
+use table::{ClientType, OAuthClient};
 
 /// Who the request says it is, before checking.
 pub struct Credentials {

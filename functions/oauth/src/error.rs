@@ -6,10 +6,10 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use identity::keyring::KeyError;
 use serde_json::json;
-use shared::auth::keyring::KeyError;
-use shared::http::InputError;
-use shared::store::StoreError;
+use table::StoreError;
+use web::InputError;
 
 #[derive(Debug)]
 pub struct OAuthError {

@@ -3,7 +3,7 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::logging::init_lambda();
-    let state = shared::AppState::from_env().await;
+    web::logging::init_lambda();
+    let state = identity::AppState::from_env().await;
     lambda_http::run(oauth::app(state)).await
 }

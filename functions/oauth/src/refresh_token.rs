@@ -4,7 +4,7 @@
 //! Only `opaque::hash_secret` of the whole token is stored, as the family's
 //! `current_hash`.
 
-use shared::auth::opaque::{hash_secret, OpaqueToken};
+use domain::opaque::{hash_secret, OpaqueToken};
 
 pub struct RefreshToken {
     pub family_id: String,

@@ -2,9 +2,9 @@
 //! the rules a redirect URI and a scope list must meet, the client id, and
 //! the secret that is shown once and stored only as a hash.
 
-use shared::auth::opaque::OpaqueToken;
-use shared::auth::scopes::ScopeSet;
-use shared::store::{ClientType, OAuthClient, Store, StoreError};
+use domain::opaque::OpaqueToken;
+use domain::scopes::ScopeSet;
+use table::{ClientType, OAuthClient, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegisterError {
@@ -89,7 +89,7 @@ pub async fn register(
         secret_hash: secret.as_ref().map(OpaqueToken::hash),
         redirect_uris,
         scopes: scopes.to_string(),
-        created_at: shared::time::now_ms(),
+        created_at: domain::time::now_ms(),
     };
     store.put_oauth_client(&client).await?;
     Ok(Registered {

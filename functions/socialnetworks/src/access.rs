@@ -6,8 +6,8 @@
 use crate::ApiError;
 use axum::extract::FromRequestParts;
 use http::request::Parts;
-use shared::auth::api_key::{self, ApiKey, Permission};
-use shared::store::Store;
+use identity::api_key::{self, ApiKey, Permission};
+use table::Store;
 
 pub struct Caller {
     key: ApiKey,
@@ -20,7 +20,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(Self {
             key: ApiKey::from_headers(&parts.headers)?,
-            needs: Permission::for_method(&parts.method),
+            needs: Permission::for_method(parts.method.as_str()),
         })
     }
 }

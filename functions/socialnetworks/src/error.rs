@@ -5,11 +5,11 @@
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use domain::FieldError;
+use identity::api_key::ApiKeyError;
 use serde_json::json;
-use shared::auth::api_key::ApiKeyError;
-use shared::domain::FieldError;
-use shared::http::InputError;
-use shared::store::{LinkError, NetworkWriteError, StoreError};
+use table::{LinkError, NetworkWriteError, StoreError};
+use web::InputError;
 
 #[derive(Debug)]
 pub struct ApiError {

@@ -4,7 +4,7 @@
 use crate::access::Caller;
 use crate::paging::path_id;
 use crate::ApiError;
-use shared::store::{Network, Store};
+use table::{Network, Store};
 
 pub async fn network(store: &Store, caller: &Caller, raw_id: &str) -> Result<Network, ApiError> {
     let id = path_id(raw_id);

@@ -1,7 +1,7 @@
 //! A network's `key`: one of the networks the platform knows how to talk to
 //! (an unknown key is refused: there would be no provider behind it).
 
-use shared::domain::Invalid;
+use domain::Invalid;
 
 pub const KNOWN: [&str; 22] = [
     "apple",

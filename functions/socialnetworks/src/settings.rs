@@ -4,7 +4,7 @@
 //! characters (`********cret`). Sending a masked value back (GET, edit, PUT)
 //! keeps the stored one, so an edit never overwrites a secret with its mask.
 
-use shared::domain::Invalid;
+use domain::Invalid;
 use std::collections::BTreeMap;
 
 pub type Credentials = BTreeMap<String, String>;

@@ -3,7 +3,7 @@
 use crate::settings::{self, Credentials};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
-use shared::store::{Network, NetworkRecord, SlotRecord};
+use table::{Network, NetworkRecord, SlotRecord};
 
 pub fn iso(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)

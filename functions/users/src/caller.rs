@@ -5,11 +5,11 @@
 
 use crate::ApiError;
 use axum::http::{header::AUTHORIZATION, HeaderMap};
-use shared::auth::bearer::{self, Principal};
-use shared::auth::session;
-use shared::domain::User;
-use shared::store::TokenRecord;
-use shared::AppState;
+use domain::User;
+use identity::bearer::{self, Principal};
+use identity::session;
+use identity::AppState;
+use table::TokenRecord;
 
 /// The bearer token's principal, which must hold `scope`.
 pub async fn bearer(

@@ -9,12 +9,12 @@ use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use domain::FieldError;
+use identity::bearer::BearerError;
+use identity::{AuthError, LoginError};
 use serde_json::json;
-use shared::auth::bearer::BearerError;
-use shared::auth::{AuthError, LoginError};
-use shared::domain::FieldError;
-use shared::http::InputError;
-use shared::store::{CreateUserError, ProfileUpdateError, RedeemError, StoreError};
+use table::{CreateUserError, ProfileUpdateError, RedeemError, StoreError};
+use web::InputError;
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -247,8 +247,8 @@ impl From<ProfileUpdateError> for ApiError {
     }
 }
 
-impl From<shared::email::EmailError> for ApiError {
-    fn from(e: shared::email::EmailError) -> Self {
+impl From<identity::email::EmailError> for ApiError {
+    fn from(e: identity::email::EmailError) -> Self {
         tracing::error!(error = %e, "email failure");
         Self::internal()
     }

@@ -1,13 +1,13 @@
 //! The emails this surface sends (plain text). Codes appear only here and
 //! in the message; nothing logs them.
 
-use shared::email::Mailer;
+use identity::email::Mailer;
 
 pub async fn verification_code(
     m: &Mailer,
     to: &str,
     code: &str,
-) -> Result<(), shared::email::EmailError> {
+) -> Result<(), identity::email::EmailError> {
     m.send(
         to,
         "Verify your email address",
@@ -19,7 +19,7 @@ pub async fn verification_code(
     .await
 }
 
-pub async fn welcome(m: &Mailer, to: &str) -> Result<(), shared::email::EmailError> {
+pub async fn welcome(m: &Mailer, to: &str) -> Result<(), identity::email::EmailError> {
     m.send(
         to,
         "Welcome",
@@ -29,7 +29,7 @@ pub async fn welcome(m: &Mailer, to: &str) -> Result<(), shared::email::EmailErr
 }
 
 /// Someone tried to register an address that already has an account.
-pub async fn already_registered(m: &Mailer, to: &str) -> Result<(), shared::email::EmailError> {
+pub async fn already_registered(m: &Mailer, to: &str) -> Result<(), identity::email::EmailError> {
     m.send(
         to,
         "Sign-up attempt with your address",
@@ -40,7 +40,11 @@ pub async fn already_registered(m: &Mailer, to: &str) -> Result<(), shared::emai
     .await
 }
 
-pub async fn reset_code(m: &Mailer, to: &str, code: &str) -> Result<(), shared::email::EmailError> {
+pub async fn reset_code(
+    m: &Mailer,
+    to: &str,
+    code: &str,
+) -> Result<(), identity::email::EmailError> {
     m.send(
         to,
         "Your password reset code",
@@ -56,7 +60,7 @@ pub async fn reset_code(m: &Mailer, to: &str, code: &str) -> Result<(), shared::
 /// A reset asked for an address without an account: the same kind of
 /// message as the one an owner gets, so the request's answer and timing
 /// are the same either way.
-pub async fn no_account(m: &Mailer, to: &str) -> Result<(), shared::email::EmailError> {
+pub async fn no_account(m: &Mailer, to: &str) -> Result<(), identity::email::EmailError> {
     m.send(
         to,
         "Your password reset code",
@@ -66,7 +70,7 @@ pub async fn no_account(m: &Mailer, to: &str) -> Result<(), shared::email::Email
     .await
 }
 
-pub async fn password_changed(m: &Mailer, to: &str) -> Result<(), shared::email::EmailError> {
+pub async fn password_changed(m: &Mailer, to: &str) -> Result<(), identity::email::EmailError> {
     m.send(
         to,
         "Your password was changed",
@@ -80,7 +84,7 @@ pub async fn two_factor_code(
     m: &Mailer,
     to: &str,
     code: &str,
-) -> Result<(), shared::email::EmailError> {
+) -> Result<(), identity::email::EmailError> {
     m.send(
         to,
         "Your login code",
@@ -91,7 +95,7 @@ pub async fn two_factor_code(
     .await
 }
 
-pub async fn totp_enabled(m: &Mailer, to: &str) -> Result<(), shared::email::EmailError> {
+pub async fn totp_enabled(m: &Mailer, to: &str) -> Result<(), identity::email::EmailError> {
     m.send(
         to,
         "Two-factor authentication changed",
@@ -106,7 +110,7 @@ pub async fn two_factor_changed(
     m: &Mailer,
     to: &str,
     on: bool,
-) -> Result<(), shared::email::EmailError> {
+) -> Result<(), identity::email::EmailError> {
     let (subject, text) = if on {
         (
             "Two-factor authentication turned on",
@@ -125,7 +129,7 @@ pub async fn change_email_code(
     m: &Mailer,
     to: &str,
     code: &str,
-) -> Result<(), shared::email::EmailError> {
+) -> Result<(), identity::email::EmailError> {
     m.send(
         to,
         "Confirm your new email address",
@@ -137,7 +141,10 @@ pub async fn change_email_code(
     .await
 }
 
-pub async fn email_change_requested(m: &Mailer, to: &str) -> Result<(), shared::email::EmailError> {
+pub async fn email_change_requested(
+    m: &Mailer,
+    to: &str,
+) -> Result<(), identity::email::EmailError> {
     m.send(
         to,
         "Email address change requested",
@@ -147,7 +154,7 @@ pub async fn email_change_requested(m: &Mailer, to: &str) -> Result<(), shared::
     .await
 }
 
-pub async fn email_changed(m: &Mailer, to: &str) -> Result<(), shared::email::EmailError> {
+pub async fn email_changed(m: &Mailer, to: &str) -> Result<(), identity::email::EmailError> {
     m.send(
         to,
         "Your email address was changed",

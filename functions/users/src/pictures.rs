@@ -7,8 +7,8 @@ use crate::ApiError;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::Client;
-use shared::domain::UserId;
-use shared::{AppState, Config};
+use domain::UserId;
+use identity::{AppState, Config};
 use std::time::Duration;
 use tokio::sync::OnceCell;
 
@@ -23,7 +23,7 @@ async fn client(config: &Config) -> &'static Client {
     static CLIENT: OnceCell<Client> = OnceCell::const_new();
     CLIENT
         .get_or_init(|| async {
-            let sdk = shared::aws::sdk_config().await;
+            let sdk = table::aws::sdk_config().await;
             build_client(&sdk, config)
         })
         .await

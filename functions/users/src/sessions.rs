@@ -1,9 +1,9 @@
-//! Issuing the cookie session a completed login gets (shared::auth::session
+//! Issuing the cookie session a completed login gets (identity::session
 //! holds the cookie format and the lookup).
 
-use shared::auth::{self, session, IssuedToken};
-use shared::domain::UserId;
+use domain::UserId;
+use identity::{session, IssuedToken};
 
 pub fn issue(user: &UserId) -> IssuedToken {
-    auth::issue(session::KIND, user, session::TTL_SECS)
+    identity::issue(session::KIND, user, session::TTL_SECS)
 }

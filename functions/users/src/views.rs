@@ -1,9 +1,9 @@
 //! The response shapes of the document, field for field (nulls where unset).
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use domain::{Role, User};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use shared::domain::{Role, User};
 
 fn iso(t: Option<DateTime<Utc>>) -> Option<String> {
     t.map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
@@ -58,7 +58,7 @@ impl UserView {
         // A private account shows its profile text to itself (and, once the
         // social issue adds them, its followers) only.
         let profile = full || !u.is_private;
-        let now = shared::time::now();
+        let now = domain::time::now();
         let is_subscribed =
             u.subscription_tier.is_some() && u.subscription_expiry.is_none_or(|e| e > now);
         let custom_data = u

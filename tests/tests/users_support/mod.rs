@@ -4,10 +4,10 @@
 #![allow(dead_code)]
 
 use axum::body::Body;
+use domain::{User, UserId};
 use http::{Method, Request, StatusCode};
 use platform_tests::{unique_name, Reply, TestEnv};
 use serde_json::{json, Value};
-use shared::domain::{User, UserId};
 
 pub const PASSWORD: &str = "$uper&ecurePassw0rd";
 pub const AGENT: &str = "Mozilla/5.0 (X11; Linux x86_64) Test";
@@ -17,7 +17,7 @@ pub async fn env() -> TestEnv {
 }
 
 /// An env whose config differs (e.g. verification off, editable fields).
-pub async fn env_with(edit: impl FnOnce(&mut shared::Config)) -> TestEnv {
+pub async fn env_with(edit: impl FnOnce(&mut identity::Config)) -> TestEnv {
     let mut env = env().await;
     let mut config = (*env.state.config).clone();
     edit(&mut config);
@@ -126,7 +126,7 @@ pub async fn session(env: &TestEnv, p: &Person) -> String {
 }
 
 pub async fn token(env: &TestEnv, p: &Person, scopes: &[&str]) -> String {
-    shared::auth::jwt::mint_for_user(&env.state, &user(env, &p.id).await, scopes)
+    identity::jwt::mint_for_user(&env.state, &user(env, &p.id).await, scopes)
         .await
         .unwrap()
 }

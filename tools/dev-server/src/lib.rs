@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::{Json, Router};
-use shared::AppState;
+use identity::AppState;
 
 /// The union of every function's routes. Each function keeps its own
 /// envelope for its routes; an unknown path gets a plain JSON 404.

@@ -2,12 +2,12 @@ use std::net::SocketAddr;
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    shared::logging::init_dev();
+    web::logging::init_dev();
     let port: u16 = std::env::var("PORT")
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(3000);
-    let state = shared::AppState::from_env().await;
+    let state = identity::AppState::from_env().await;
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(

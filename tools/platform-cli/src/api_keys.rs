@@ -2,8 +2,8 @@
 //! A key is printed once, at creation; the table keeps only its hash.
 
 use clap::Subcommand;
-use shared::auth::api_key::{self, Permission};
-use shared::store::{RevokeApiKeyError, Store};
+use identity::api_key::{self, Permission};
+use table::{RevokeApiKeyError, Store};
 
 #[derive(Subcommand)]
 pub enum ApiKeyCommand {

@@ -1,22 +1,22 @@
 //! `platform bootstrap`: what the local stack needs (table, sender identity).
 
-use shared::store::schema;
+use table::schema;
 
 pub async fn bootstrap(
     dynamo: &aws_sdk_dynamodb::Client,
     ses: &aws_sdk_sesv2::Client,
-    config: &shared::Config,
+    config: &identity::Config,
 ) -> Result<String, String> {
     let created = schema::ensure_table(dynamo, &config.table_name)
         .await
         .map_err(|e| e.to_string())?;
-    shared::email::ensure_identity(ses, &config.email_from)
+    identity::email::ensure_identity(ses, &config.email_from)
         .await
         .map_err(|e| e.to_string())?;
     // The Users API's profile pictures live in S3.
-    users::pictures::ensure_bucket(&shared::aws::sdk_config().await, config).await?;
+    users::pictures::ensure_bucket(&table::aws::sdk_config().await, config).await?;
     // Access tokens need a signing key from the first request on.
-    let key = shared::auth::keyring::ensure_active_key(&shared::store::Store::new(
+    let key = identity::keyring::ensure_active_key(&table::Store::new(
         dynamo.clone(),
         config.table_name.as_str(),
     ))

@@ -3,8 +3,8 @@
 //! (TABLE_NAME, EMAIL_FROM, AWS_* / AWS_ENDPOINT_URL).
 
 use clap::{Parser, Subcommand};
-use shared::store::Store;
 use std::process::ExitCode;
+use table::Store;
 
 mod api_keys;
 mod bootstrap;
@@ -50,8 +50,8 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let config = shared::Config::from_env();
-    let sdk = shared::aws::sdk_config().await;
+    let config = identity::Config::from_env();
+    let sdk = table::aws::sdk_config().await;
     let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
     let result = match cli.command {
         Command::ApiKey(command) => {

@@ -3,7 +3,7 @@
 
 use clap::{Subcommand, ValueEnum};
 use oauth::registration;
-use shared::store::{ClientType, Store};
+use table::{ClientType, Store};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Kind {

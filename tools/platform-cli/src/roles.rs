@@ -1,7 +1,7 @@
 //! `platform set-role`: the only way to make a moderator.
 
-use shared::domain::{Role, UserId, Username, UsernameRule};
-use shared::store::{GuardedWriteError, Store};
+use domain::{Role, UserId, Username, UsernameRule};
+use table::{GuardedWriteError, Store};
 
 pub async fn set_role(
     store: &Store,

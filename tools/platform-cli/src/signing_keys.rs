@@ -4,8 +4,8 @@
 //! names a kid they do not know yet.
 
 use clap::Subcommand;
-use shared::auth::keyring;
-use shared::store::{KeyStatus, Store};
+use identity::keyring;
+use table::{KeyStatus, Store};
 
 #[derive(Subcommand)]
 pub enum SigningKeyCommand {
@@ -25,7 +25,7 @@ pub enum SigningKeyCommand {
 }
 
 pub async fn run(store: &Store, command: SigningKeyCommand) -> Result<String, String> {
-    let err = |e: shared::store::StoreError| e.to_string();
+    let err = |e: table::StoreError| e.to_string();
     match command {
         SigningKeyCommand::Create => Ok(
             match keyring::ensure_active_key(store).await.map_err(err)? {

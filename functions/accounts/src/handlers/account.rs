@@ -3,7 +3,7 @@ use crate::views::AccountView;
 use crate::{session, ApiError};
 use axum::extract::{Path, State};
 use axum::Json;
-use shared::AppState;
+use identity::AppState;
 
 pub async fn get_account(
     State(state): State<AppState>,

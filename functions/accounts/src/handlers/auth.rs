@@ -3,11 +3,11 @@ use crate::views::TokenView;
 use crate::{session, ApiError};
 use axum::extract::State;
 use axum::Json;
+use domain::{Username, UsernameRule};
+use identity::AppState;
+use identity::{verify_login, LoginError};
 use serde::Deserialize;
-use shared::auth::{self, verify_login, LoginError};
-use shared::domain::{Username, UsernameRule};
-use shared::http::{required, Input};
-use shared::AppState;
+use web::{required, Input};
 
 #[derive(Deserialize)]
 pub struct AuthRequest {
@@ -33,7 +33,7 @@ pub async fn auth(
         Err(_) => None,
     };
     let login = verify_login(&state.store, found, &password).await?;
-    let issued = auth::issue(
+    let issued = identity::issue(
         session::TOKEN_KIND,
         &login.user.id,
         state.config.account_token_ttl_secs,

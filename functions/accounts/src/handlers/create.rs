@@ -4,11 +4,11 @@ use crate::{session, ApiError};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use domain::password_hash as password;
+use domain::{Email, Password, PersonName, StudyGroup, User, Username, UsernameRule};
+use identity::AppState;
 use serde::Deserialize;
-use shared::auth::{self, password};
-use shared::domain::{Email, Password, PersonName, StudyGroup, User, Username, UsernameRule};
-use shared::http::{required, Input};
-use shared::AppState;
+use web::{required, Input};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -79,7 +79,7 @@ pub async fn create(
     user.first_name = Some(new.first_name.into_inner());
     user.last_name = Some(new.last_name.into_inner());
     user.study_group = new.study_group.map(StudyGroup::into_inner);
-    let issued = auth::issue(
+    let issued = identity::issue(
         session::TOKEN_KIND,
         &user.id,
         state.config.account_token_ttl_secs,

@@ -3,8 +3,8 @@ use crate::lookup::TargetParams;
 use crate::{session, ApiError};
 use axum::extract::{Path, State};
 use axum::Json;
-use shared::http::Input;
-use shared::AppState;
+use identity::AppState;
+use web::Input;
 
 pub async fn exists(
     State(state): State<AppState>,

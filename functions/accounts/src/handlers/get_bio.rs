@@ -4,9 +4,9 @@ use crate::views::BioView;
 use crate::{session, ApiError};
 use axum::extract::{Path, State};
 use axum::Json;
-use shared::domain::Role;
-use shared::http::Input;
-use shared::AppState;
+use domain::Role;
+use identity::AppState;
+use web::Input;
 
 pub async fn get_bio(
     State(state): State<AppState>,

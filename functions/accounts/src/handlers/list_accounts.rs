@@ -4,10 +4,10 @@ use crate::{session, ApiError};
 use axum::extract::{Path, State};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
+use domain::Role;
+use identity::AppState;
 use serde::Deserialize;
-use shared::domain::Role;
-use shared::http::Input;
-use shared::AppState;
+use web::Input;
 
 /// The body stays the documented array; the cursor of the next page, when
 /// there is one, travels in this header (docs/api/accounts.md).

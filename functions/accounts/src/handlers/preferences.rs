@@ -2,11 +2,11 @@ use crate::envelope::{done, ok};
 use crate::{session, ApiError};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use identity::AppState;
 use serde::Deserialize;
 use serde_json::Value;
-use shared::http::{required, Input};
-use shared::store::GuardedWriteError;
-use shared::AppState;
+use table::GuardedWriteError;
+use web::{required, Input};
 
 /// Preferences are themes, not documents: 16 KiB is plenty.
 const MAX_BYTES: usize = 16 * 1024;

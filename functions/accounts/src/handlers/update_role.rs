@@ -2,11 +2,11 @@ use crate::envelope::done;
 use crate::{session, ApiError};
 use axum::extract::{Path, State};
 use axum::Json;
+use domain::{Role, UserId};
+use identity::AppState;
 use serde::Deserialize;
-use shared::domain::{Role, UserId};
-use shared::http::{required, Input};
-use shared::store::{GuardedWriteError, ModeratorGuard};
-use shared::AppState;
+use table::{GuardedWriteError, ModeratorGuard};
+use web::{required, Input};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -3,13 +3,14 @@ use crate::{pkce, OAuthError};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use domain::opaque::OpaqueToken;
+use domain::scopes::ScopeSet;
+use domain::time;
+use identity::AppState;
+use identity::{session, AuthError};
 use serde::Deserialize;
-use shared::auth::opaque::OpaqueToken;
-use shared::auth::scopes::ScopeSet;
-use shared::auth::{self, session, AuthError};
-use shared::http::{required, Input};
-use shared::store::{AuthCode, ClientType, GrantWriteError};
-use shared::{time, AppState};
+use table::{AuthCode, ClientType, GrantWriteError};
+use web::{required, Input};
 
 #[derive(Deserialize)]
 pub struct AuthorizeRequest {
@@ -46,12 +47,10 @@ pub async fn authorize(
         return Err(OAuthError::invalid_request("client_id: unknown client"));
     }
     let session_token = session::cookie_token(&headers);
-    let session_hash = session_token
-        .as_deref()
-        .map(shared::auth::opaque::hash_secret);
+    let session_hash = session_token.as_deref().map(domain::opaque::hash_secret);
     let session = async {
         match session_token {
-            Some(raw) => match auth::resolve(&state.store, &raw, session::KIND).await {
+            Some(raw) => match identity::resolve(&state.store, &raw, session::KIND).await {
                 Ok(record) => Ok(Some(record)),
                 Err(AuthError::InvalidToken) => Ok(None),
                 Err(AuthError::Store(e)) => Err(e),

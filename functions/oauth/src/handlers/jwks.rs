@@ -3,8 +3,8 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use identity::AppState;
 use serde_json::json;
-use shared::AppState;
 
 /// `GET /.well-known/jwks.json`: every public key that still verifies
 /// (active and rotated-out, not retired), newest first. Cached briefly by

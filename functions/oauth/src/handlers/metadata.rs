@@ -1,8 +1,8 @@
 use crate::views::Metadata;
 use axum::extract::State;
 use axum::Json;
-use shared::auth::scopes;
-use shared::AppState;
+use domain::scopes;
+use identity::AppState;
 
 /// `GET /.well-known/oauth-authorization-server` (RFC 8414), built from the
 /// configured issuer.

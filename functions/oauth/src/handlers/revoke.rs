@@ -5,10 +5,10 @@ use crate::OAuthError;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
+use identity::jwt;
+use identity::AppState;
 use serde::Deserialize;
-use shared::auth::jwt;
-use shared::http::{required, Input};
-use shared::AppState;
+use web::{required, Input};
 
 #[derive(Deserialize)]
 pub struct RevokeRequest {

@@ -4,9 +4,9 @@ use crate::OAuthError;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
+use identity::AppState;
 use serde::Deserialize;
-use shared::http::{required, Input};
-use shared::AppState;
+use web::{required, Input};
 
 /// The token request: form-encoded per RFC 6749, JSON accepted too.
 #[derive(Deserialize)]

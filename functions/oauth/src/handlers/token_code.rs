@@ -9,12 +9,13 @@ use crate::refresh_token::RefreshToken;
 use crate::views::{no_store, TokenResponse};
 use crate::{pkce, OAuthError};
 use axum::response::Response;
-use shared::auth::jwt;
-use shared::auth::opaque::OpaqueToken;
-use shared::auth::scopes::ScopeSet;
-use shared::http::required;
-use shared::store::{GrantWriteError, RefreshFamily};
-use shared::{time, AppState};
+use domain::opaque::OpaqueToken;
+use domain::scopes::ScopeSet;
+use domain::time;
+use identity::jwt;
+use identity::AppState;
+use table::{GrantWriteError, RefreshFamily};
+use web::required;
 
 pub async fn exchange(
     state: &AppState,

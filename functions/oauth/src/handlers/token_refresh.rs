@@ -9,12 +9,13 @@ use crate::refresh_token::RefreshToken;
 use crate::views::{no_store, TokenResponse};
 use crate::OAuthError;
 use axum::response::Response;
-use shared::auth::jwt;
-use shared::auth::scopes::ScopeSet;
-use shared::http::required;
-use shared::store::GrantWriteError;
-use shared::{time, AppState};
+use domain::scopes::ScopeSet;
+use domain::time;
+use identity::jwt;
+use identity::AppState;
 use subtle::ConstantTimeEq;
+use table::GrantWriteError;
+use web::required;
 
 pub async fn refresh(
     state: &AppState,

@@ -5,10 +5,10 @@ use crate::views::iso;
 use crate::ApiError;
 use axum::extract::{Path, State};
 use axum::Json;
+use identity::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use shared::http::Input;
-use shared::AppState;
+use web::Input;
 
 /// Backend endpoint: a linked network account signed in through the
 /// network. Refused on a disabled network (403), for an unlinked account

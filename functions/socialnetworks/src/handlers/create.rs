@@ -6,11 +6,11 @@ use crate::ApiError;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use identity::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use shared::http::{required, Input};
-use shared::store::{NetworkFields, NetworkRecord};
-use shared::AppState;
+use table::{NetworkFields, NetworkRecord};
+use web::{required, Input};
 
 /// An icon is an inline SVG or an image path; the item must stay well under
 /// DynamoDB's 400 KB.

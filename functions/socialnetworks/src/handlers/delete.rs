@@ -3,8 +3,8 @@ use crate::paging::path_id;
 use crate::ApiError;
 use axum::extract::{Path, State};
 use axum::Json;
+use identity::AppState;
 use serde_json::{json, Value};
-use shared::AppState;
 
 /// Refused (422) while users are linked: the condition `users_count = 0`
 /// is checked in the delete's own transaction, so a racing link cannot slip

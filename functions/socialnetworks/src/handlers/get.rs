@@ -3,8 +3,8 @@ use crate::views::NetworkDetailView;
 use crate::{lookup, ApiError};
 use axum::extract::{Path, State};
 use axum::Json;
+use identity::AppState;
 use serde_json::{json, Value};
-use shared::AppState;
 
 pub async fn get(
     State(state): State<AppState>,

@@ -5,11 +5,11 @@ use crate::ApiError;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use identity::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use shared::http::{required, Input};
-use shared::store::NetworkAccount;
-use shared::AppState;
+use table::NetworkAccount;
+use web::{required, Input};
 
 const MAX_TEXT_CHARS: usize = 255;
 const MAX_URL_CHARS: usize = 2048;

@@ -4,9 +4,9 @@ use crate::views::NetworkView;
 use crate::ApiError;
 use axum::extract::State;
 use axum::Json;
+use identity::AppState;
 use serde_json::{json, Value};
-use shared::http::Input;
-use shared::AppState;
+use web::Input;
 
 /// One range Query on the networks' dense positions, beside the key check.
 pub async fn list(

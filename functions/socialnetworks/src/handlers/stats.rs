@@ -3,8 +3,8 @@ use crate::views::StatsView;
 use crate::{lookup, ApiError};
 use axum::extract::{Path, State};
 use axum::Json;
+use identity::AppState;
 use serde_json::{json, Value};
-use shared::AppState;
 
 /// Every statistic is a counter maintained by the link, unlink and
 /// authorization transactions: one GetItem, nothing counted here.

@@ -3,8 +3,8 @@ use crate::paging::path_id;
 use crate::ApiError;
 use axum::extract::{Path, State};
 use axum::Json;
+use identity::AppState;
 use serde_json::{json, Value};
-use shared::AppState;
 
 /// Backend endpoint: removes the link of platform user `user_id` (integer
 /// id) to the network. Allowed on a disabled network.

@@ -4,10 +4,10 @@ use crate::views::NetworkView;
 use crate::{lookup, ApiError};
 use axum::extract::{Path, State};
 use axum::Json;
+use identity::AppState;
 use serde_json::{json, Value};
-use shared::http::Input;
-use shared::store::NetworkWriteError;
-use shared::AppState;
+use table::NetworkWriteError;
+use web::Input;
 
 /// Reads for a key change that lost a race before giving up with a 409.
 const ATTEMPTS: usize = 3;

@@ -4,9 +4,9 @@ use crate::views::NetworkUserView;
 use crate::ApiError;
 use axum::extract::{Path, State};
 use axum::Json;
+use identity::AppState;
 use serde_json::{json, Value};
-use shared::http::Input;
-use shared::AppState;
+use web::Input;
 
 /// `total` is the network's maintained `users_count`; the page is one range
 /// Query on the dense slots, run beside the network read and the key check.

@@ -2,12 +2,12 @@ use crate::envelope::done;
 use crate::{mail, ApiError};
 use axum::extract::State;
 use axum::Json;
+use domain::codes::{LinkCode, Purpose, SEND_LIMIT};
+use domain::Email;
+use identity::AppState;
 use serde::Deserialize;
-use shared::auth::codes::{LinkCode, Purpose, SEND_LIMIT};
-use shared::domain::Email;
-use shared::http::{required, Input};
-use shared::store::CodeSlot;
-use shared::AppState;
+use table::CodeSlot;
+use web::{required, Input};
 
 #[derive(Deserialize)]
 pub struct CodeParams {

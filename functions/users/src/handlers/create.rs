@@ -2,13 +2,13 @@ use crate::envelope::done;
 use crate::{error::username_taken, mail, ApiError};
 use axum::extract::State;
 use axum::Json;
+use domain::codes::{LinkCode, Purpose, SEND_LIMIT};
+use domain::password_hash as password;
+use domain::{Email, Password, PersonName, User, Username, UsernameRule};
+use identity::AppState;
 use serde::Deserialize;
-use shared::auth::codes::{LinkCode, Purpose, SEND_LIMIT};
-use shared::auth::password;
-use shared::domain::{Email, Password, PersonName, User, Username, UsernameRule};
-use shared::http::{required, Input};
-use shared::store::{CodeSlot, CreateUserError};
-use shared::AppState;
+use table::{CodeSlot, CreateUserError};
+use web::{required, Input};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -86,7 +86,7 @@ pub async fn create(
         }
         None => {
             user.email_verified = true;
-            user.email_verified_at = Some(shared::time::now());
+            user.email_verified_at = Some(domain::time::now());
             Vec::new()
         }
     };

@@ -2,14 +2,14 @@ use super::login::{logged_in, not_verified};
 use crate::{sessions, ApiError};
 use axum::extract::State;
 use axum::response::Response;
+use domain::codes::{same_hash, Challenge, Purpose, ShortCode};
+use domain::totp::{accepted_step, RecoveryCode, TotpSecret};
+use domain::{User, UserId};
+use identity::AppState;
 use serde::Deserialize;
 use serde_json::Value;
-use shared::auth::codes::{same_hash, Challenge, Purpose, ShortCode};
-use shared::auth::totp::{accepted_step, RecoveryCode, TotpSecret};
-use shared::domain::{User, UserId};
-use shared::http::{required, Input};
-use shared::store::{CodeEffect, CodeSlot, RedeemError, Redemption, SecondFactor};
-use shared::AppState;
+use table::{CodeEffect, CodeSlot, RedeemError, Redemption, SecondFactor};
+use web::{required, Input};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -93,7 +93,7 @@ pub async fn do_2fa(
         state.store.get_code_slot(&target, Purpose::TwoFactor),
         state.store.get_user(&target)
     );
-    let now = shared::time::now_secs();
+    let now = domain::time::now_secs();
     let slot = slot?
         .filter(|s| s.is_live(now))
         .filter(|s| {
@@ -117,7 +117,7 @@ pub async fn do_2fa(
         return Err(ApiError::invalid_code());
     }
     if user.banned {
-        return Err(shared::auth::LoginError::Banned.into());
+        return Err(identity::LoginError::Banned.into());
     }
     if user.verification_pending && state.config.require_email_verification {
         return Err(not_verified());

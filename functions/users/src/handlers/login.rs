@@ -4,14 +4,14 @@ use crate::{mail, pictures, sessions, ApiError};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use domain::codes::{Challenge, Purpose, ShortCode, SEND_LIMIT};
+use domain::{Email, User, Username, UsernameRule};
+use identity::AppState;
+use identity::{session, verify_login, LoginError};
 use serde::Deserialize;
 use serde_json::json;
-use shared::auth::codes::{Challenge, Purpose, ShortCode, SEND_LIMIT};
-use shared::auth::{session, verify_login, LoginError};
-use shared::domain::{Email, User, Username, UsernameRule};
-use shared::http::{required, Input};
-use shared::store::CodeSlot;
-use shared::AppState;
+use table::CodeSlot;
+use web::{required, Input};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -4,10 +4,10 @@ use crate::ApiError;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use shared::auth::scopes::PROFILE_WRITE;
-use shared::auth::session;
-use shared::auth::OpaqueToken;
-use shared::AppState;
+use domain::scopes::PROFILE_WRITE;
+use domain::OpaqueToken;
+use identity::session;
+use identity::AppState;
 
 /// Ends the cookie session of the request and what it issued: the session
 /// item is deleted and the OAuth grants made through it are revoked, so

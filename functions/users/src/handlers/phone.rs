@@ -1,7 +1,7 @@
 //! The optional phone pair of create and update: both or neither.
 
 use crate::ApiError;
-use shared::domain::{Phone, PhoneCountryCode};
+use domain::{Phone, PhoneCountryCode};
 
 pub fn parse(
     country_code: Option<String>,

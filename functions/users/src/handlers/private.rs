@@ -3,11 +3,11 @@ use crate::{caller, ApiError};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
+use domain::scopes::PROFILE_WRITE;
+use identity::AppState;
 use serde::Deserialize;
-use shared::auth::scopes::PROFILE_WRITE;
-use shared::http::{required, Input};
-use shared::store::UserFlag;
-use shared::AppState;
+use table::UserFlag;
+use web::{required, Input};
 
 #[derive(Deserialize)]
 pub struct PrivateRequest {

@@ -6,9 +6,9 @@ use axum::extract::State;
 use axum::http::{header::CONTENT_TYPE, HeaderMap, StatusCode};
 use axum::Json;
 use bytes::Bytes;
+use domain::scopes::PROFILE_WRITE;
+use identity::AppState;
 use serde_json::json;
-use shared::auth::scopes::PROFILE_WRITE;
-use shared::AppState;
 
 /// Room for multipart framing around a picture of `MAX_BYTES`.
 const MAX_BODY: usize = MAX_BYTES + 16 * 1024;

@@ -2,13 +2,13 @@ use crate::envelope::done;
 use crate::{mail, ApiError};
 use axum::extract::State;
 use axum::Json;
+use domain::codes::{LinkCode, Purpose};
+use domain::password_hash as password;
+use domain::Password;
+use identity::AppState;
 use serde::Deserialize;
-use shared::auth::codes::{LinkCode, Purpose};
-use shared::auth::password;
-use shared::domain::Password;
-use shared::http::{required, Input};
-use shared::store::{CodeEffect, Redemption};
-use shared::AppState;
+use table::{CodeEffect, Redemption};
+use web::{required, Input};
 
 #[derive(Deserialize)]
 pub struct ResetRequest {
@@ -33,7 +33,7 @@ pub async fn reset_password(
     );
     let pointer = pointer?
         .filter(|p| p.purpose() == Some(Purpose::ResetPassword))
-        .filter(|p| p.expires_at > shared::time::now_secs())
+        .filter(|p| p.expires_at > domain::time::now_secs())
         .ok_or_else(ApiError::invalid_code)?;
     state
         .store

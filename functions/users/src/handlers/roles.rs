@@ -3,9 +3,9 @@ use crate::{caller, ApiError};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
+use domain::scopes::ROLES_READ;
+use identity::AppState;
 use serde_json::json;
-use shared::auth::scopes::ROLES_READ;
-use shared::AppState;
 
 /// The document shows this one answer without `data`: `{"roles": […]}`
 /// (its table says "Response Parameters", not "Response Data

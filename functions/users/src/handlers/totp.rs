@@ -6,13 +6,13 @@ use crate::{mail, ApiError};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use domain::codes::ShortCode;
+use domain::scopes::PROFILE_WRITE;
+use domain::totp::{accepted_step, RecoveryCode, TotpSecret, RECOVERY_CODES};
+use identity::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use shared::auth::codes::ShortCode;
-use shared::auth::scopes::PROFILE_WRITE;
-use shared::auth::totp::{accepted_step, RecoveryCode, TotpSecret, RECOVERY_CODES};
-use shared::http::{required, Input};
-use shared::AppState;
+use web::{required, Input};
 
 /// The issuer label authenticator apps show beside the account.
 const ISSUER: &str = "Platform";
@@ -61,7 +61,7 @@ pub async fn confirm(
         .as_deref()
         .ok_or_else(ApiError::invalid_code)?;
     let secret = TotpSecret::parse(pending).ok_or_else(ApiError::invalid_code)?;
-    let now = shared::time::now_secs();
+    let now = domain::time::now_secs();
     let step =
         accepted_step(secret.bytes(), code.expose(), now, 0).ok_or_else(ApiError::invalid_code)?;
     let codes: Vec<RecoveryCode> = (0..RECOVERY_CODES)

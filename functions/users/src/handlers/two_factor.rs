@@ -4,13 +4,13 @@ use crate::{mail, ApiError};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
+use domain::scopes::PROFILE_WRITE;
+use domain::User;
+use identity::verify_login;
+use identity::AppState;
 use serde::Deserialize;
-use shared::auth::scopes::PROFILE_WRITE;
-use shared::auth::verify_login;
-use shared::domain::User;
-use shared::http::{required, Input};
-use shared::store::UserFlag;
-use shared::AppState;
+use table::UserFlag;
+use web::{required, Input};
 
 #[derive(Deserialize)]
 pub struct PasswordRequest {

@@ -3,14 +3,14 @@ use crate::{caller, mail, ApiError};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
+use domain::codes::{LinkCode, Purpose};
+use domain::password_hash as password;
+use domain::scopes::ADMIN_PROFILE_WRITE;
+use domain::{Email, Password, PersonName, Role, User, UserId, Username, UsernameRule};
+use identity::AppState;
 use serde::Deserialize;
-use shared::auth::codes::{LinkCode, Purpose};
-use shared::auth::password;
-use shared::auth::scopes::ADMIN_PROFILE_WRITE;
-use shared::domain::{Email, Password, PersonName, Role, User, UserId, Username, UsernameRule};
-use shared::http::Input;
-use shared::store::{CodeSlot, GuardedWriteError, ProfileChanges};
-use shared::AppState;
+use table::{CodeSlot, GuardedWriteError, ProfileChanges};
+use web::Input;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -4,10 +4,10 @@ use crate::{caller, pictures, ApiError};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
+use domain::scopes::PROFILE_READ;
+use domain::{Role, UserId};
+use identity::AppState;
 use serde_json::json;
-use shared::auth::scopes::PROFILE_READ;
-use shared::domain::{Role, UserId};
-use shared::AppState;
 
 /// `GET /user/me`: the caller, every field (the document's sample puts the
 /// object in a one-element array; so does this).

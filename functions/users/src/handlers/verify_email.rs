@@ -2,11 +2,11 @@ use crate::envelope::done;
 use crate::{mail, ApiError};
 use axum::extract::State;
 use axum::Json;
+use domain::codes::{LinkCode, Purpose};
+use identity::AppState;
 use serde::Deserialize;
-use shared::auth::codes::{LinkCode, Purpose};
-use shared::http::{required, Input};
-use shared::store::{CodeEffect, Redemption};
-use shared::AppState;
+use table::{CodeEffect, Redemption};
+use web::{required, Input};
 
 #[derive(Deserialize)]
 pub struct VerifyRequest {
@@ -26,7 +26,7 @@ pub async fn verify_email(
         .store
         .get_code_pointer(&hash)
         .await?
-        .filter(|p| p.expires_at > shared::time::now_secs())
+        .filter(|p| p.expires_at > domain::time::now_secs())
         .ok_or_else(ApiError::invalid_code)?;
     match pointer.purpose() {
         Some(Purpose::VerifyEmail) => {

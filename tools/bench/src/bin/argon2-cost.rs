@@ -12,7 +12,7 @@ fn main() {
     let mut ms: Vec<f64> = (0..runs)
         .map(|_| {
             let t = Instant::now();
-            std::hint::black_box(shared::auth::password::hash_blocking(
+            std::hint::black_box(domain::password_hash::hash_blocking(
                 "correct horse battery staple",
             ));
             t.elapsed().as_secs_f64() * 1000.0

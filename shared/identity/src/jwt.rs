@@ -1,0 +1,370 @@
+//! JWT access tokens: ES256, signed with the newest active key of the key
+//! ring, `kid` in the header. Verification pins the algorithm, requires
+//! `iss`, `aud`, `sub`, `exp`, `iat` and `scope`, and allows a few seconds
+//! of clock skew (jsonwebtoken's defaults are 60 s and an optional `aud`;
+//! both are overridden here).
+//!
+//! The private claim `iat_ms` carries the issue instant in milliseconds:
+//! the per-user revocation stamp (`tokens_valid_after`) is in milliseconds,
+//! and comparing at second granularity would void a token issued in the
+//! same second just *after* a logout-all or a password reset.
+
+use super::keyring::{KeyError, Signer, ALGORITHM};
+use crate::AppState;
+use domain::scopes::ScopeSet;
+use domain::time;
+use domain::{User, UserId};
+use jsonwebtoken::{decode, decode_header, encode, DecodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+/// Clock skew tolerated on `exp`.
+pub const LEEWAY_SECS: u64 = 5;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AccessClaims {
+    pub iss: String,
+    /// The user's 24-hex id.
+    pub sub: String,
+    pub aud: String,
+    pub exp: i64,
+    pub iat: i64,
+    /// Space-separated scopes.
+    pub scope: String,
+    /// The OAuth client the token was issued to.
+    pub client_id: String,
+    /// Unique id of this token.
+    pub jti: String,
+    /// Issue instant in milliseconds (see the module comment).
+    pub iat_ms: i64,
+    /// The refresh family (authorization) the token belongs to: revoking
+    /// the family (`/oauth/revoke`, reuse detection) voids it at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fid: Option<String>,
+}
+
+impl AccessClaims {
+    /// The instant compared with `tokens_valid_after`: `iat_ms` when it is
+    /// consistent with `iat`, else `iat` at second precision (never later
+    /// than the real instant, so never wrongly valid).
+    pub fn issued_ms(&self) -> i64 {
+        if self.iat_ms.div_euclid(1000) == self.iat {
+            self.iat_ms
+        } else {
+            self.iat.saturating_mul(1000)
+        }
+    }
+
+    pub fn scopes(&self) -> ScopeSet {
+        ScopeSet::parse_lenient(&self.scope)
+    }
+}
+
+/// An access token as the token endpoint answers it.
+#[derive(Debug, Clone)]
+pub struct AccessToken {
+    pub token: String,
+    pub claims: AccessClaims,
+    pub expires_in: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JwtError {
+    /// Malformed, badly signed, expired, wrong issuer or audience, unknown
+    /// key: one answer to the caller.
+    #[error("invalid access token")]
+    Invalid,
+    #[error(transparent)]
+    Keys(#[from] KeyError),
+}
+
+/// Signs an access token for `user` with the current key.
+pub async fn mint(
+    state: &AppState,
+    user: &UserId,
+    client_id: &str,
+    scopes: &ScopeSet,
+    family_id: Option<&str>,
+) -> Result<AccessToken, KeyError> {
+    let ring = state.signing_keys.ring(&state.store).await?;
+    let signer = ring.signer()?;
+    let now_ms = time::now_ms();
+    let ttl = state.config.access_token_ttl_secs;
+    let claims = AccessClaims {
+        iss: state.config.oauth_issuer.clone(),
+        sub: user.to_string(),
+        aud: state.config.oauth_audience.clone(),
+        iat: now_ms.div_euclid(1000),
+        exp: now_ms.div_euclid(1000) + ttl,
+        scope: scopes.to_string(),
+        client_id: client_id.to_owned(),
+        jti: hex::encode(rand::random::<[u8; 16]>()),
+        iat_ms: now_ms,
+        fid: family_id.map(str::to_owned),
+    };
+    let token = sign(signer, &claims)?;
+    Ok(AccessToken {
+        token,
+        claims,
+        expires_in: ttl,
+    })
+}
+
+/// A mint for tests and tools: a token for `user` with exactly `scopes`,
+/// through the real signer (client id `test`, no refresh family).
+pub async fn mint_for_user(
+    state: &AppState,
+    user: &User,
+    scopes: &[&str],
+) -> Result<String, KeyError> {
+    let scopes = ScopeSet::parse_lenient(&scopes.join(" "));
+    Ok(mint(state, &user.id, "test", &scopes, None).await?.token)
+}
+
+/// Encodes and signs `claims` with `signer` (header: alg, typ, kid).
+pub fn sign(signer: &Signer, claims: &AccessClaims) -> Result<String, KeyError> {
+    let mut header = Header::new(ALGORITHM);
+    header.kid = Some(signer.kid.clone());
+    header.typ = Some("at+jwt".to_owned());
+    encode(&header, claims, &signer.key).map_err(|_| KeyError::Unreadable(signer.kid.clone()))
+}
+
+/// The validation every access token must pass.
+fn validation(issuer: &str, audience: &str) -> Validation {
+    let mut v = Validation::new(ALGORITHM);
+    v.leeway = LEEWAY_SECS;
+    v.validate_exp = true;
+    v.validate_aud = true;
+    v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    v.set_issuer(&[issuer]);
+    v.set_audience(&[audience]);
+    v
+}
+
+/// Checks `token` against one verifying key, issuer and audience.
+pub fn check(
+    token: &str,
+    key: &DecodingKey,
+    issuer: &str,
+    audience: &str,
+) -> Result<AccessClaims, JwtError> {
+    let data = decode::<AccessClaims>(token, key, &validation(issuer, audience))
+        .map_err(|_| JwtError::Invalid)?;
+    let c = data.claims;
+    // `iat` must be sane: not in the future beyond the leeway, not after exp.
+    let now = time::now_secs();
+    if c.iat > now + LEEWAY_SECS as i64 || c.iat > c.exp || UserId::parse(&c.sub).is_err() {
+        return Err(JwtError::Invalid);
+    }
+    Ok(c)
+}
+
+/// Checks signature and claims; says nothing about the user (bearer.rs
+/// does that).
+pub async fn verify(state: &AppState, token: &str) -> Result<AccessClaims, JwtError> {
+    let header = decode_header(token).map_err(|_| JwtError::Invalid)?;
+    if header.alg != ALGORITHM {
+        return Err(JwtError::Invalid);
+    }
+    let kid = header.kid.ok_or(JwtError::Invalid)?;
+    let key = state
+        .signing_keys
+        .verifier(&state.store, &kid)
+        .await?
+        .ok_or(JwtError::Invalid)?;
+    check(
+        token,
+        &key,
+        &state.config.oauth_issuer,
+        &state.config.oauth_audience,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keyring::{generate, KeyRing};
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use serde_json::{json, Value};
+    use table::KeyStatus;
+
+    const ISS: &str = "http://issuer.test";
+    const AUD: &str = "platform-api";
+
+    fn ring() -> KeyRing {
+        KeyRing::from_records(vec![generate(KeyStatus::Active)]).unwrap()
+    }
+
+    fn claims() -> AccessClaims {
+        let now_ms = time::now_ms();
+        AccessClaims {
+            iss: ISS.into(),
+            sub: UserId::generate().to_string(),
+            aud: AUD.into(),
+            iat: now_ms / 1000,
+            exp: now_ms / 1000 + 600,
+            scope: "delegated:profile:read".into(),
+            client_id: "c".into(),
+            jti: "j".into(),
+            iat_ms: now_ms,
+            fid: Some("f".into()),
+        }
+    }
+
+    fn check_with(ring: &KeyRing, token: &str) -> Result<AccessClaims, JwtError> {
+        let kid = decode_header(token)
+            .ok()
+            .and_then(|h| h.kid)
+            .ok_or(JwtError::Invalid)?;
+        let key = ring.verifier(&kid).ok_or(JwtError::Invalid)?;
+        check(token, key, ISS, AUD)
+    }
+
+    /// A token with `claims` as arbitrary JSON, signed by the ring's signer.
+    fn signed_json(ring: &KeyRing, claims: &Value) -> String {
+        let signer = ring.signer().unwrap();
+        let mut header = Header::new(ALGORITHM);
+        header.kid = Some(signer.kid.clone());
+        encode(&header, claims, &signer.key).unwrap()
+    }
+
+    fn b64(v: &Value) -> String {
+        URL_SAFE_NO_PAD.encode(v.to_string())
+    }
+
+    #[test]
+    fn a_genuine_token_verifies_with_every_claim() {
+        let ring = ring();
+        let c = claims();
+        let token = sign(ring.signer().unwrap(), &c).unwrap();
+        let header = decode_header(&token).unwrap();
+        assert_eq!(header.alg, ALGORITHM);
+        assert_eq!(
+            header.kid.as_deref(),
+            Some(ring.signer().unwrap().kid.as_str())
+        );
+        assert_eq!(check_with(&ring, &token).unwrap(), c);
+        assert_eq!(c.issued_ms(), c.iat_ms);
+    }
+
+    #[test]
+    fn alg_none_is_refused() {
+        let ring = ring();
+        let kid = ring.signer().unwrap().kid.clone();
+        let payload = b64(&serde_json::to_value(claims()).unwrap());
+        for alg in ["none", "None", "NONE"] {
+            let header = b64(&json!({"alg": alg, "typ": "JWT", "kid": kid}));
+            for sig in ["", "AAAA"] {
+                let token = format!("{header}.{payload}.{sig}");
+                assert!(check_with(&ring, &token).is_err(), "{alg} accepted");
+            }
+        }
+    }
+
+    #[test]
+    fn hs256_with_the_public_key_as_secret_is_refused() {
+        let ring = ring();
+        let signer = ring.signer().unwrap();
+        let jwk = &ring.jwks()[0];
+        let mut header = Header::new(jsonwebtoken::Algorithm::HS256);
+        header.kid = Some(signer.kid.clone());
+        for secret in [jwk.x.as_bytes(), format!("{}{}", jwk.x, jwk.y).as_bytes()] {
+            let token = encode(
+                &header,
+                &claims(),
+                &jsonwebtoken::EncodingKey::from_secret(secret),
+            )
+            .unwrap();
+            assert!(check_with(&ring, &token).is_err());
+        }
+    }
+
+    #[test]
+    fn another_key_with_the_same_kid_is_refused() {
+        let ring = ring();
+        let mut other = generate(KeyStatus::Active);
+        other.kid = ring.signer().unwrap().kid.clone();
+        let other_ring = KeyRing::from_records(vec![other]).unwrap();
+        let token = sign(other_ring.signer().unwrap(), &claims()).unwrap();
+        assert!(check_with(&ring, &token).is_err());
+        assert!(check_with(&other_ring, &token).is_ok());
+    }
+
+    #[test]
+    fn wrong_audience_issuer_or_subject_is_refused() {
+        let ring = ring();
+        let signer = ring.signer().unwrap();
+        let mut c = claims();
+        c.aud = "someone-else".into();
+        assert!(check_with(&ring, &sign(signer, &c).unwrap()).is_err());
+        let mut c = claims();
+        c.iss = "http://evil.test".into();
+        assert!(check_with(&ring, &sign(signer, &c).unwrap()).is_err());
+        let mut c = claims();
+        c.sub = "not-a-user-id".into();
+        assert!(check_with(&ring, &sign(signer, &c).unwrap()).is_err());
+        // An audience list that does not name us.
+        let mut v = serde_json::to_value(claims()).unwrap();
+        v["aud"] = json!(["someone-else"]);
+        assert!(check_with(&ring, &signed_json(&ring, &v)).is_err());
+    }
+
+    #[test]
+    fn expired_tokens_are_refused_beyond_a_few_seconds_of_leeway() {
+        let ring = ring();
+        let signer = ring.signer().unwrap();
+        let mut c = claims();
+        c.iat -= 700;
+        c.iat_ms -= 700_000;
+        c.exp = time::now_secs() - 10;
+        assert!(check_with(&ring, &sign(signer, &c).unwrap()).is_err());
+        // Within the leeway: still accepted (clock skew).
+        c.exp = time::now_secs() - 2;
+        assert!(check_with(&ring, &sign(signer, &c).unwrap()).is_ok());
+        // Issued in the future: refused.
+        let mut c = claims();
+        c.iat += 120;
+        c.iat_ms += 120_000;
+        assert!(check_with(&ring, &sign(signer, &c).unwrap()).is_err());
+    }
+
+    #[test]
+    fn a_tampered_payload_is_refused() {
+        let ring = ring();
+        let token = sign(ring.signer().unwrap(), &claims()).unwrap();
+        let parts: Vec<&str> = token.split('.').collect();
+        let mut c = serde_json::to_value(claims()).unwrap();
+        c["scope"] = json!("delegated:profile:read admin:profile:write");
+        let forged = format!("{}.{}.{}", parts[0], b64(&c), parts[2]);
+        assert!(check_with(&ring, &forged).is_err());
+        // A flipped signature byte, a truncated token, junk.
+        let mut sig = parts[2].to_owned();
+        let last = if sig.ends_with('A') { "B" } else { "A" };
+        sig.replace_range(sig.len() - 1.., last);
+        assert!(check_with(&ring, &format!("{}.{}.{sig}", parts[0], parts[1])).is_err());
+        assert!(check_with(&ring, &format!("{}.{}", parts[0], parts[1])).is_err());
+        assert!(check_with(&ring, "junk").is_err());
+    }
+
+    #[test]
+    fn every_required_claim_must_be_present() {
+        let ring = ring();
+        let full = serde_json::to_value(claims()).unwrap();
+        for missing in ["iss", "sub", "aud", "exp", "iat", "scope"] {
+            let mut v = full.clone();
+            v.as_object_mut().unwrap().remove(missing);
+            assert!(
+                check_with(&ring, &signed_json(&ring, &v)).is_err(),
+                "accepted without {missing}"
+            );
+        }
+        assert!(check_with(&ring, &signed_json(&ring, &full)).is_ok());
+    }
+
+    #[test]
+    fn issued_ms_never_exceeds_the_second_it_claims() {
+        let mut c = claims();
+        c.iat_ms = (c.iat + 5) * 1000;
+        assert_eq!(c.issued_ms(), c.iat * 1000);
+    }
+}

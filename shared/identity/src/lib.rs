@@ -1,0 +1,22 @@
+//! Identity over `domain` and `table`: who a caller is (sessions, opaque
+//! tokens, bearer JWTs, API keys), the signing keys, outgoing mail, and the
+//! use cases every surface calls (sign-up, login, logout, reset, profile
+//! update). Surfaces render; they never stitch these steps themselves.
+
+pub mod api_key;
+pub mod bearer;
+mod config;
+pub mod email;
+mod errors_out;
+pub mod jwt;
+pub mod keyring;
+pub mod login;
+pub mod session;
+mod state;
+pub mod tokens;
+
+pub use config::Config;
+pub use errors_out::invalid_token;
+pub use login::{verify_login, LoginError, LoginOk};
+pub use state::AppState;
+pub use tokens::{check_holder, issue, resolve, AuthError, IssuedToken};

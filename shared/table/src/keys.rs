@@ -1,0 +1,152 @@
+//! Every key format of the table, in one place. Partition keys are
+//! `KIND#identity`; the sort key names the item's role within it.
+
+use domain::UserId;
+
+pub const USER_SK: &str = "PROFILE";
+pub const SENTINEL_SK: &str = "UNIQUE";
+pub const TOKEN_SK: &str = "TOKEN";
+pub const COUNTER_SK: &str = "COUNTER";
+
+pub fn user(id: &UserId) -> String {
+    format!("USER#{id}")
+}
+
+/// Sentinel that makes a username unique (case-insensitively).
+pub fn username(key: &str) -> String {
+    format!("USERNAME#{key}")
+}
+
+/// Sentinel that makes an email address unique (case-insensitively).
+pub fn email(key: &str) -> String {
+    format!("EMAIL#{key}")
+}
+
+/// Sentinel mapping a user's integer id to the user.
+pub fn user_seq(seq: u64) -> String {
+    format!("USERSEQ#{seq}")
+}
+
+pub fn token(hash: &str) -> String {
+    format!("TOKEN#{hash}")
+}
+
+pub fn counter(name: &str) -> String {
+    format!("COUNTER#{name}")
+}
+
+/// GSI1 partition of the accounts that `listAccounts` shows (ghost and
+/// student); moderators carry no GSI1 attributes (sparse index).
+pub const LISTED_ACCOUNTS: &str = "ACCOUNTS";
+
+/// GSI2 partition for login by username.
+pub fn login_name(key: &str) -> String {
+    format!("LOGIN#{key}")
+}
+
+/// GSI sort key that orders users by creation.
+pub fn by_creation(created_ms: i64, id: &UserId) -> String {
+    format!("{created_ms:015}#{id}")
+}
+
+pub const GSI1: &str = "gsi1";
+pub const GSI2: &str = "gsi2";
+
+/// All signing keys share one partition, so one Query lists them (a handful
+/// of items: the active key plus the ones still verifying).
+pub const SIGNING_KEYS: &str = "SIGNING_KEYS";
+
+/// Sort key of one JWT signing key.
+pub fn signing_key(kid: &str) -> String {
+    format!("KEY#{kid}")
+}
+
+/// API keys: the item a presented key is looked up by (its hash names it).
+pub fn api_key(hash: &str) -> String {
+    format!("APIKEY#{hash}")
+}
+pub const API_KEY_SK: &str = "APIKEY";
+/// Every key's metadata shares one partition: `api-key list` is one Query
+/// (operator-scale, a handful of items), `revoke <id>` one GetItem.
+pub const API_KEYS: &str = "APIKEYS";
+pub fn api_key_meta(id: &str) -> String {
+    format!("KEY#{id}")
+}
+
+/// A social network's partition: its record, one member item per linked
+/// user and one dense position slot per member (docs/data-model.md).
+pub fn network(id: u64) -> String {
+    format!("NETWORK#{id}")
+}
+pub const NETWORK_SK: &str = "NETWORK";
+/// The member item of user `seq` in a network (one link per user and network).
+pub fn network_member(seq: u64) -> String {
+    format!("MEMBER#{seq:020}")
+}
+/// Position `pos` (1-based, dense) of a network's users list.
+pub fn network_slot(pos: u64) -> String {
+    format!("SLOT#{pos:010}")
+}
+/// Sentinel that makes a network `key` unique.
+pub fn network_key(key: &str) -> String {
+    format!("NETWORKKEY#{key}")
+}
+/// Sentinel of a network account (network + id at the network): linked to
+/// at most one user, and what an authorization looks up.
+pub fn network_account(network: u64, value: &str) -> String {
+    format!("NETACCOUNT#{network}#{value}")
+}
+/// GSI1 partition of the networks list; the sort key is the dense position.
+pub const NETWORKS: &str = "NETWORKS";
+pub fn network_position(pos: u64) -> String {
+    format!("POS#{pos:010}")
+}
+
+/// One-time code slot of a user (sort key in the user's partition): one
+/// per purpose, so issuing a code replaces the previous one.
+pub fn code_slot(purpose: &str) -> String {
+    format!("CODE#{purpose}")
+}
+/// Pointer from a self-identifying code's hash to its slot (verify-email
+/// and reset-password codes arrive without the user's identity).
+pub fn code_pointer(hash: &str) -> String {
+    format!("CODE#{hash}")
+}
+pub const CODE_SK: &str = "CODE";
+/// Fixed-window rate-limit counter: `scope` and the SHA-256 of the subject
+/// (an email address is never a key in clear); the sort key is the window.
+pub fn rate_limit(scope: &str, subject_hash: &str) -> String {
+    format!("RATE#{scope}#{subject_hash}")
+}
+pub fn rate_window(index: i64) -> String {
+    format!("W#{index}")
+}
+
+/// One registered OAuth client.
+pub fn oauth_client(client_id: &str) -> String {
+    format!("OAUTH_CLIENT#{client_id}")
+}
+pub const OAUTH_CLIENT_SK: &str = "CLIENT";
+/// GSI1 partition listing the OAuth clients (operator CLI).
+pub const OAUTH_CLIENTS: &str = "OAUTH_CLIENTS";
+
+/// An authorization code, by the hash of the code.
+pub fn oauth_code(hash: &str) -> String {
+    format!("OAUTH_CODE#{hash}")
+}
+pub const OAUTH_CODE_SK: &str = "CODE";
+
+/// A refresh-token family (one authorization and all its rotations).
+pub fn oauth_family(family_id: &str) -> String {
+    format!("OAUTH_FAMILY#{family_id}")
+}
+pub const OAUTH_FAMILY_SK: &str = "FAMILY";
+
+/// The refresh families a cookie session granted (by the session token's
+/// hash), so ending the session ends what it issued.
+pub fn session_grants(session_hash: &str) -> String {
+    format!("SESSION_GRANTS#{session_hash}")
+}
+pub fn session_grant(family_id: &str) -> String {
+    format!("FAMILY#{family_id}")
+}

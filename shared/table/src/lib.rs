@@ -1,0 +1,92 @@
+//! The one DynamoDB table: key layout, item mapping, transactions, and the
+//! records that two or more surfaces share (users, tokens, codes, OAuth,
+//! API keys, signing keys, rate limits). A surface's own access patterns
+//! live in its function crate (`functions/<surface>/src/store/`).
+//! docs/data-model.md lists every pattern. No Scan on any request path.
+
+mod api_keys;
+pub mod aws;
+mod codes;
+pub mod contention;
+mod cursor;
+mod error;
+mod errors_out;
+pub mod item;
+pub mod keys;
+mod links;
+mod networks;
+mod oauth;
+mod profile;
+mod rate_limit;
+pub mod schema;
+mod signing_keys;
+mod tokens;
+mod totp;
+mod transaction;
+mod users;
+
+pub use api_keys::{ApiKeyRecord, RevokeApiKeyError};
+pub use codes::{CodeEffect, CodePointer, CodeSlot, RedeemError, Redemption};
+pub use cursor::{Cursor, InvalidCursor};
+pub use error::{cancellation_codes, condition_failed, transaction_error, StoreError};
+pub use errors_out::{email_taken, username_taken};
+pub use item::{from_item, to_item};
+pub use links::{
+    AccountRecord, Authorization, AuthorizationSnapshot, LinkError, LinkSnapshot, MemberRecord,
+    NetworkAccount, SlotRecord, UnlinkSnapshot,
+};
+pub use networks::{
+    month_of, DeleteSnapshot, Network, NetworkCounter, NetworkFields, NetworkRecord,
+    NetworkWriteError,
+};
+pub use oauth::{AuthCode, ClientType, GrantWriteError, OAuthClient, RefreshFamily};
+pub use profile::{ProfileChanges, ProfileUpdateError, UserFlag};
+pub use rate_limit::RateLimit;
+pub use signing_keys::{KeyStatus, SigningKeyRecord};
+pub use tokens::TokenRecord;
+pub use totp::SecondFactor;
+pub use transaction::{Transaction, TxError};
+pub use users::{CreateUserError, GuardedWriteError, ModeratorGuard, Page};
+
+use aws_sdk_dynamodb::Client;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct Store {
+    client: Client,
+    table: Arc<str>,
+}
+
+impl Store {
+    pub fn new(client: Client, table: impl Into<Arc<str>>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// One item by its key, strongly consistent, as `T`: the read behind
+    /// every "get by id / by hash" of the store.
+    pub(crate) async fn get_record<T: serde::de::DeserializeOwned>(
+        &self,
+        key: std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
+    ) -> Result<Option<T>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(key))
+            .consistent_read(true)
+            .send()
+            .await?;
+        out.item.map(from_item).transpose()
+    }
+}

@@ -1,0 +1,461 @@
+//! OAuth items: registered clients, authorization codes and refresh-token
+//! families. Single use is always a conditional write: redeeming a code sets
+//! `used_at` under `attribute_not_exists(used_at)`, rotating a refresh token
+//! replaces `current_hash` under `current_hash = :presented`. The user's
+//! revocation stamp is a `ConditionCheck` in the same transaction, so a
+//! logout-all between two steps is never missed.
+
+use super::error::cancellation_codes;
+use super::item::{from_item, key, n, s, to_item};
+use super::{keys, Store, StoreError};
+use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, TransactWriteItem, Update};
+use domain::UserId;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientType {
+    /// Cannot keep a secret (SPA, mobile): PKCE S256 is mandatory.
+    Public,
+    /// Authenticates at the token endpoint with its secret.
+    Confidential,
+}
+
+impl ClientType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClientType::Public => "public",
+            ClientType::Confidential => "confidential",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OAuthClient {
+    pub client_id: String,
+    pub name: String,
+    pub client_type: ClientType,
+    /// `opaque::hash_secret` of the secret; confidential clients only.
+    pub secret_hash: Option<String>,
+    /// Compared byte for byte with the request's `redirect_uri`.
+    pub redirect_uris: Vec<String>,
+    /// Space-separated scopes the client may ask for.
+    pub scopes: String,
+    pub created_at: i64,
+}
+
+/// An authorization code as stored (named by the hash of the code).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthCode {
+    pub client_id: String,
+    pub user_id: UserId,
+    pub redirect_uri: String,
+    pub scope: String,
+    /// BASE64URL(SHA-256(verifier)); `None` only for confidential clients
+    /// that did not use PKCE.
+    pub code_challenge: Option<String>,
+    /// The refresh family the redemption creates, fixed up front so a
+    /// replayed code can revoke what the first redemption issued.
+    pub family_id: String,
+    /// Milliseconds; checked against the user's revocation stamp.
+    pub issued_at: i64,
+    /// Seconds: TTL attribute, and checked in code.
+    pub expires_at: i64,
+    /// Absent until redeemed (never stored as NULL: the redemption's
+    /// condition is `attribute_not_exists(used_at)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_at: Option<i64>,
+    /// Hash of the cookie session that granted the code: logging that
+    /// session out revokes the family the code leads to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+}
+
+/// One authorization's refresh tokens: only `current_hash` is redeemable.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefreshFamily {
+    pub family_id: String,
+    pub user_id: UserId,
+    pub client_id: String,
+    pub scope: String,
+    /// Milliseconds: when the user authorized; the revocation stamp voids
+    /// the family when it moves past this.
+    pub issued_at: i64,
+    /// Seconds: the family's end (rotation does not extend it).
+    pub expires_at: i64,
+    pub current_hash: String,
+    #[serde(default)]
+    pub rotations: u64,
+    #[serde(default)]
+    pub revoked: bool,
+    /// Hash of the cookie session that granted it (see `AuthCode::session`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+}
+
+/// Why a redemption or a rotation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum GrantWriteError {
+    /// The code was used already, or the refresh token is not the current one.
+    #[error("already used")]
+    Replayed,
+    /// The user voided their tokens after the grant, or was banned / deleted.
+    #[error("the user's tokens were voided")]
+    UserVoided,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The user is still there, not banned, and has not voided tokens issued
+/// at `issued_ms`.
+fn user_guard(table: &str, user: &UserId, issued_ms: i64) -> Result<TransactWriteItem, StoreError> {
+    Ok(TransactWriteItem::builder()
+        .condition_check(
+            ConditionCheck::builder()
+                .table_name(table)
+                .set_key(Some(key(keys::user(user), keys::USER_SK)))
+                .condition_expression(
+                    "attribute_exists(pk) AND tokens_valid_after <= :issued \
+                     AND (attribute_not_exists(banned) OR banned = :no)",
+                )
+                .expression_attribute_values(":issued", n(issued_ms))
+                .expression_attribute_values(":no", AttributeValue::Bool(false))
+                .build()?,
+        )
+        .build())
+}
+
+fn is_condition_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(e: &E) -> bool {
+    e.code() == Some("ConditionalCheckFailedException")
+}
+
+impl Store {
+    // ---- clients ----------------------------------------------------------
+
+    pub async fn put_oauth_client(&self, client: &OAuthClient) -> Result<(), StoreError> {
+        let mut item = to_item(client)?;
+        item.extend(key(
+            keys::oauth_client(&client.client_id),
+            keys::OAUTH_CLIENT_SK,
+        ));
+        item.insert("gsi1pk".into(), s(keys::OAUTH_CLIENTS));
+        item.insert(
+            "gsi1sk".into(),
+            s(format!("{:015}#{}", client.created_at, client.client_id)),
+        );
+        self.client
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn get_oauth_client(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<OAuthClient>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(key(
+                keys::oauth_client(client_id),
+                keys::OAUTH_CLIENT_SK,
+            )))
+            .send()
+            .await?;
+        out.item.map(from_item).transpose()
+    }
+
+    /// Every client, oldest first (operator CLI; a Query on GSI1).
+    pub async fn list_oauth_clients(&self) -> Result<Vec<OAuthClient>, StoreError> {
+        let mut clients = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(self.table())
+                .index_name(keys::GSI1)
+                .key_condition_expression("gsi1pk = :p")
+                .expression_attribute_values(":p", s(keys::OAUTH_CLIENTS))
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            for item in out.items.unwrap_or_default() {
+                clients.push(from_item(item)?);
+            }
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(clients);
+            }
+        }
+    }
+
+    /// Deletes a client; false when there was none. Its codes and families
+    /// die with it: redemption and rotation load the client first.
+    pub async fn delete_oauth_client(&self, client_id: &str) -> Result<bool, StoreError> {
+        let out = self
+            .client
+            .delete_item()
+            .table_name(self.table())
+            .set_key(Some(key(
+                keys::oauth_client(client_id),
+                keys::OAUTH_CLIENT_SK,
+            )))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllOld)
+            .send()
+            .await?;
+        Ok(out.attributes.is_some())
+    }
+
+    // ---- authorization codes ----------------------------------------------
+
+    /// Stores a new code if, at this instant, the session's user still
+    /// stands (`session_issued_ms` against the revocation stamp, not banned).
+    pub async fn put_auth_code(
+        &self,
+        hash: &str,
+        code: &AuthCode,
+        session_issued_ms: i64,
+    ) -> Result<(), GrantWriteError> {
+        let table = self.table();
+        let mut item = to_item(code)?;
+        item.extend(key(keys::oauth_code(hash), keys::OAUTH_CODE_SK));
+        let put = Put::builder()
+            .table_name(table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(StoreError::from)?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(user_guard(table, &code.user_id, session_issued_ms)?)
+            .transact_items(TransactWriteItem::builder().put(put).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) => match cancellation_codes(&err) {
+                Some(codes) if codes.first().is_some_and(Option::is_some) => {
+                    Err(GrantWriteError::UserVoided)
+                }
+                _ => Err(StoreError::from(err).into()),
+            },
+        }
+    }
+
+    /// A code by its hash (strongly consistent, so a code issued a moment
+    /// ago is found).
+    pub async fn get_auth_code(&self, hash: &str) -> Result<Option<AuthCode>, StoreError> {
+        self.get_record(key(keys::oauth_code(hash), keys::OAUTH_CODE_SK))
+            .await
+    }
+
+    /// Redeems a code: marks it used (the condition is the proof that this
+    /// caller is the only one), checks the user, and creates the refresh
+    /// family, all in one transaction.
+    pub async fn redeem_auth_code(
+        &self,
+        hash: &str,
+        code: &AuthCode,
+        family: &RefreshFamily,
+    ) -> Result<(), GrantWriteError> {
+        let table = self.table();
+        let now = domain::time::now_ms();
+        let mark_used = Update::builder()
+            .table_name(table)
+            .set_key(Some(key(keys::oauth_code(hash), keys::OAUTH_CODE_SK)))
+            .update_expression("SET used_at = :now")
+            .condition_expression("attribute_exists(pk) AND attribute_not_exists(used_at)")
+            .expression_attribute_values(":now", n(now))
+            .build()
+            .map_err(StoreError::from)?;
+        let mut item = to_item(family)?;
+        item.extend(key(
+            keys::oauth_family(&family.family_id),
+            keys::OAUTH_FAMILY_SK,
+        ));
+        let put = Put::builder()
+            .table_name(table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(StoreError::from)?;
+        let mut request = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().update(mark_used).build())
+            .transact_items(user_guard(table, &code.user_id, code.issued_at)?)
+            .transact_items(TransactWriteItem::builder().put(put).build());
+        if let Some(session) = &family.session {
+            // The session that granted the code must still be live: a code
+            // issued just before a logout must not outlive it.
+            let live = ConditionCheck::builder()
+                .table_name(table)
+                .set_key(Some(key(keys::token(session), keys::TOKEN_SK)))
+                .condition_expression("attribute_exists(pk)")
+                .build()
+                .map_err(StoreError::from)?;
+            request =
+                request.transact_items(TransactWriteItem::builder().condition_check(live).build());
+            let mut grant = key(
+                keys::session_grants(session),
+                &keys::session_grant(&family.family_id),
+            );
+            grant.insert(
+                "family_id".into(),
+                AttributeValue::S(family.family_id.clone()),
+            );
+            grant.insert("expires_at".into(), n(family.expires_at));
+            let grant = Put::builder()
+                .table_name(table)
+                .set_item(Some(grant))
+                .build()
+                .map_err(StoreError::from)?;
+            request = request.transact_items(TransactWriteItem::builder().put(grant).build());
+        }
+        let result = request.send().await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) => match cancellation_codes(&err) {
+                // Any failure on the code or the family item (condition or
+                // a concurrent transaction) means another redemption won.
+                Some(codes) if codes.first().is_some_and(Option::is_some) => {
+                    Err(GrantWriteError::Replayed)
+                }
+                Some(codes) if codes.get(1).is_some_and(Option::is_some) => {
+                    Err(GrantWriteError::UserVoided)
+                }
+                Some(codes) if codes.get(2).is_some_and(Option::is_some) => {
+                    Err(GrantWriteError::Replayed)
+                }
+                // The granting session was logged out meanwhile.
+                Some(codes) if codes.get(3).is_some_and(Option::is_some) => {
+                    Err(GrantWriteError::UserVoided)
+                }
+                _ => Err(StoreError::from(err).into()),
+            },
+        }
+    }
+
+    // ---- refresh families --------------------------------------------------
+
+    pub async fn get_refresh_family(
+        &self,
+        family_id: &str,
+    ) -> Result<Option<RefreshFamily>, StoreError> {
+        self.get_record(key(keys::oauth_family(family_id), keys::OAUTH_FAMILY_SK))
+            .await
+    }
+
+    /// Rotates the family's refresh token from `presented_hash` to
+    /// `new_hash`, if the presented one is still current, the family is not
+    /// revoked and the user has not voided it.
+    pub async fn rotate_refresh(
+        &self,
+        family: &RefreshFamily,
+        presented_hash: &str,
+        new_hash: &str,
+    ) -> Result<(), GrantWriteError> {
+        let table = self.table();
+        let update = Update::builder()
+            .table_name(table)
+            .set_key(Some(key(
+                keys::oauth_family(&family.family_id),
+                keys::OAUTH_FAMILY_SK,
+            )))
+            .update_expression("SET current_hash = :new ADD rotations :one")
+            .condition_expression("attribute_exists(pk) AND current_hash = :old AND revoked = :no")
+            .expression_attribute_values(":new", s(new_hash))
+            .expression_attribute_values(":old", s(presented_hash))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":no", AttributeValue::Bool(false))
+            .build()
+            .map_err(StoreError::from)?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(user_guard(table, &family.user_id, family.issued_at)?)
+            .transact_items(TransactWriteItem::builder().update(update).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) => match cancellation_codes(&err) {
+                Some(codes) if codes.first().is_some_and(Option::is_some) => {
+                    Err(GrantWriteError::UserVoided)
+                }
+                Some(codes) if codes.get(1).is_some_and(Option::is_some) => {
+                    Err(GrantWriteError::Replayed)
+                }
+                _ => Err(StoreError::from(err).into()),
+            },
+        }
+    }
+
+    /// Revokes every refresh family a cookie session granted (logout ends
+    /// the session and what it issued: their access tokens die with them,
+    /// as the bearer check reads the family). Returns how many there were.
+    pub async fn revoke_session_grants(&self, session_hash: &str) -> Result<usize, StoreError> {
+        let mut families = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(self.table())
+                .key_condition_expression("pk = :p")
+                .expression_attribute_values(
+                    ":p",
+                    AttributeValue::S(keys::session_grants(session_hash)),
+                )
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            families.extend(
+                out.items
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|i| i.get("family_id").and_then(|v| v.as_s().ok()).cloned()),
+            );
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                break;
+            }
+        }
+        let revoked =
+            futures::future::join_all(families.iter().map(|f| self.revoke_refresh_family(f))).await;
+        for r in revoked {
+            r?;
+        }
+        Ok(families.len())
+    }
+
+    /// Revokes a family for good (reuse detected, `/oauth/revoke`, logout).
+    /// Returns false when there is no such family.
+    pub async fn revoke_refresh_family(&self, family_id: &str) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(
+                keys::oauth_family(family_id),
+                keys::OAUTH_FAMILY_SK,
+            )))
+            .update_expression("SET revoked = :yes")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(is_condition_failure) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! Profile writes of the Users API: field updates (a username change moves
+//! its sentinel and login index entry in the same transaction), flags, the
+//! revocation stamp and the profile picture key.
+
+use super::error::{cancellation_codes, condition_failed, transaction_error};
+use super::item::{key, n, s};
+use super::{keys, Store, StoreError};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use domain::{User, UserId};
+
+/// Fields to set; `None` leaves a field as it is.
+#[derive(Debug, Default, Clone)]
+pub struct ProfileChanges {
+    pub username: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    /// (country code, number), always together.
+    pub phone: Option<(String, String)>,
+    pub password_hash: Option<String>,
+}
+
+impl ProfileChanges {
+    pub fn is_empty(&self) -> bool {
+        self.username.is_none()
+            && self.first_name.is_none()
+            && self.last_name.is_none()
+            && self.phone.is_none()
+            && self.password_hash.is_none()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileUpdateError {
+    #[error("username taken")]
+    UsernameTaken,
+    /// The user is gone or was renamed since it was read.
+    #[error("the user changed meanwhile")]
+    Conflict,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<aws_sdk_dynamodb::error::BuildError> for ProfileUpdateError {
+    fn from(e: aws_sdk_dynamodb::error::BuildError) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+/// A boolean of the user record the Users API toggles.
+#[derive(Debug, Clone, Copy)]
+pub enum UserFlag {
+    Private,
+    TwoFactor,
+}
+
+impl UserFlag {
+    fn attribute(self) -> &'static str {
+        match self {
+            UserFlag::Private => "is_private",
+            UserFlag::TwoFactor => "two_factor_enabled",
+        }
+    }
+}
+
+fn is_conditional_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(e: &E) -> bool {
+    e.code() == Some("ConditionalCheckFailedException")
+}
+
+impl Store {
+    /// Applies `changes` to `current` (as read), in one transaction when the
+    /// username's case-insensitive key changes.
+    pub async fn update_profile(
+        &self,
+        current: &User,
+        changes: &ProfileChanges,
+    ) -> Result<(), ProfileUpdateError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let table = self.table();
+        let mut sets: Vec<(&str, String)> = Vec::new();
+        let mut sentinel_moves = None;
+        if let Some(name) = &changes.username {
+            sets.push(("username", name.clone()));
+            sets.push(("gsi2pk", keys::login_name(&name.to_ascii_lowercase())));
+            let (old_key, new_key) = (
+                current.username.to_ascii_lowercase(),
+                name.to_ascii_lowercase(),
+            );
+            if old_key != new_key {
+                sentinel_moves = Some((old_key, new_key));
+            }
+        }
+        if let Some(v) = &changes.first_name {
+            sets.push(("first_name", v.clone()));
+        }
+        if let Some(v) = &changes.last_name {
+            sets.push(("last_name", v.clone()));
+        }
+        if let Some((cc, number)) = &changes.phone {
+            sets.push(("phone_country_code", cc.clone()));
+            sets.push(("phone", number.clone()));
+        }
+        if let Some(v) = &changes.password_hash {
+            sets.push(("password_hash", v.clone()));
+        }
+        // The username condition guards the sentinel move against a
+        // concurrent rename.
+        let mut update = Update::builder()
+            .table_name(table)
+            .set_key(Some(key(keys::user(&current.id), keys::USER_SK)))
+            .condition_expression("username = :old_name")
+            .expression_attribute_values(":old_name", s(&current.username));
+        for (name, value) in &sets {
+            update = update.expression_attribute_values(format!(":{name}"), s(value));
+        }
+        let assignments: Vec<String> = sets.iter().map(|(n, _)| format!("{n} = :{n}")).collect();
+        let update = update
+            .update_expression(format!("SET {}", assignments.join(", ")))
+            .build()?;
+        let Some((old_key, new_key)) = sentinel_moves else {
+            let result = self
+                .client
+                .update_item()
+                .table_name(table)
+                .set_key(Some(update.key))
+                .update_expression(update.update_expression)
+                .set_condition_expression(update.condition_expression)
+                .set_expression_attribute_values(update.expression_attribute_values)
+                .send()
+                .await;
+            return match result {
+                Ok(_) => Ok(()),
+                Err(e) if e.as_service_error().is_some_and(is_conditional_failure) => {
+                    Err(ProfileUpdateError::Conflict)
+                }
+                Err(e) => Err(StoreError::from(e).into()),
+            };
+        };
+        let mut sentinel = key(keys::username(&new_key), keys::SENTINEL_SK);
+        sentinel.insert("user_id".into(), s(current.id.as_str()));
+        let items = vec![
+            TransactWriteItem::builder().update(update).build(),
+            TransactWriteItem::builder()
+                .put(
+                    Put::builder()
+                        .table_name(table)
+                        .set_item(Some(sentinel))
+                        .condition_expression("attribute_not_exists(pk)")
+                        .build()?,
+                )
+                .build(),
+            TransactWriteItem::builder()
+                .delete(
+                    Delete::builder()
+                        .table_name(table)
+                        .set_key(Some(key(keys::username(&old_key), keys::SENTINEL_SK)))
+                        .build()?,
+                )
+                .build(),
+        ];
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(err) => match cancellation_codes(&err) {
+                Some(codes) if condition_failed(&codes, 1) => {
+                    Err(ProfileUpdateError::UsernameTaken)
+                }
+                Some(codes) if condition_failed(&codes, 0) => Err(ProfileUpdateError::Conflict),
+                _ => Err(transaction_error(err).into()),
+            },
+        }
+    }
+
+    /// Sets a flag of an existing user; `false` when there is no such user.
+    pub async fn set_user_flag(
+        &self,
+        user: &UserId,
+        flag: UserFlag,
+        value: bool,
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(keys::user(user), keys::USER_SK)))
+            .update_expression("SET #f = :v")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#f", flag.attribute())
+            .expression_attribute_values(":v", AttributeValue::Bool(value))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(is_conditional_failure) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Voids every session, access and refresh token issued so far (they
+    /// are checked against this stamp on each request). Returns the stamp.
+    pub async fn void_tokens(&self, user: &UserId) -> Result<i64, StoreError> {
+        // +1: a token issued in this very millisecond dies too.
+        let stamp = domain::time::now_ms() + 1;
+        self.client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(keys::user(user), keys::USER_SK)))
+            .update_expression("SET tokens_valid_after = :t")
+            .condition_expression("attribute_exists(pk) AND tokens_valid_after < :t")
+            .expression_attribute_values(":t", n(stamp))
+            .send()
+            .await
+            .map(|_| stamp)
+            .or_else(|e| {
+                if e.as_service_error().is_some_and(is_conditional_failure) {
+                    Ok(stamp)
+                } else {
+                    Err(e.into())
+                }
+            })
+    }
+
+    /// Sets (or with `None` removes) the S3 key of the profile picture.
+    pub async fn set_profile_picture(
+        &self,
+        user: &UserId,
+        object_key: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let req = self
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(keys::user(user), keys::USER_SK)))
+            .condition_expression("attribute_exists(pk)");
+        let req = match object_key {
+            Some(k) => req
+                .update_expression("SET profile_picture_key = :k")
+                .expression_attribute_values(":k", s(k)),
+            None => req.update_expression("REMOVE profile_picture_key"),
+        };
+        req.send().await?;
+        Ok(())
+    }
+}

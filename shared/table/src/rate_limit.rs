@@ -1,0 +1,47 @@
+//! Fixed-window rate limits on the table: one counter item per scope,
+//! subject and window, bumped by one conditional update (no read, no Scan).
+//! The condition is the proof: the update that would pass `max` fails.
+
+use super::item::{key, n};
+use super::{keys, Store, StoreError};
+use domain::opaque::hash_secret;
+
+pub use domain::RateLimit;
+
+impl Store {
+    /// Counts a hit for `subject`; `false` when the window is full (the hit
+    /// is then not counted). Subjects are hashed: addresses stay out of keys.
+    pub async fn hit_rate_limit(
+        &self,
+        limit: &RateLimit,
+        subject: &str,
+    ) -> Result<bool, StoreError> {
+        let now = domain::time::now_secs();
+        let window = now.div_euclid(limit.window_secs);
+        let result = self
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(
+                keys::rate_limit(limit.scope, &hash_secret(subject)),
+                &keys::rate_window(window),
+            )))
+            .update_expression("ADD hits :one SET expires_at = :exp")
+            .condition_expression("attribute_not_exists(hits) OR hits < :max")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":max", n(limit.max))
+            .expression_attribute_values(":exp", n((window + 1) * limit.window_secs))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,74 @@
+use super::item::{key, to_item, Item};
+use super::{keys, Store, StoreError};
+use domain::UserId;
+use serde::{Deserialize, Serialize};
+
+/// An opaque token as stored: only its hash names the item.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenRecord {
+    /// What the token is for (`account`, later `session`, …).
+    pub kind: String,
+    pub user_id: UserId,
+    /// Milliseconds; compared with the user's `tokens_valid_after`.
+    pub issued_at: i64,
+    /// Seconds since the epoch: the table's TTL attribute, and checked in code.
+    pub expires_at: i64,
+}
+
+/// A token is written once: a (vanishingly unlikely) collision must fail.
+const NEW_ITEM: &str = "attribute_not_exists(pk)";
+
+impl TokenRecord {
+    pub fn is_expired(&self, now_secs: i64) -> bool {
+        now_secs >= self.expires_at
+    }
+
+    fn item(&self, hash: &str) -> Result<Item, StoreError> {
+        let mut item = to_item(self)?;
+        item.extend(key(keys::token(hash), keys::TOKEN_SK));
+        Ok(item)
+    }
+
+    /// The token as one write of a transaction (never over an existing one).
+    pub(crate) fn put(
+        &self,
+        table: &str,
+        hash: &str,
+    ) -> Result<aws_sdk_dynamodb::types::Put, StoreError> {
+        Ok(aws_sdk_dynamodb::types::Put::builder()
+            .table_name(table)
+            .set_item(Some(self.item(hash)?))
+            .condition_expression(NEW_ITEM)
+            .build()?)
+    }
+}
+
+impl Store {
+    /// Strongly consistent: a token deleted by a logout must not be found
+    /// a moment later on another replica.
+    pub async fn get_token(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+        self.get_record(key(keys::token(hash), keys::TOKEN_SK))
+            .await
+    }
+
+    pub async fn put_token(&self, hash: &str, record: &TokenRecord) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(record.item(hash)?))
+            .condition_expression(NEW_ITEM)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_token(&self, hash: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(self.table())
+            .set_key(Some(key(keys::token(hash), keys::TOKEN_SK)))
+            .send()
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,17 @@
+//! The HTTP edge every surface shares: request input parsing with field
+//! names in errors, route tables that template.yaml is checked against,
+//! request spans that never print a path, and the problem type that renders
+//! the platform's one error kind in a surface's own envelope.
+
+mod input;
+pub mod logging;
+mod problem;
+mod request_log;
+mod routes;
+
+pub use input::{required, Input, InputError};
+pub use problem::{
+    default_status, method_not_allowed, no_route, pascal_case, sentence_case, Envelope, Problem,
+};
+pub use request_log::log_request;
+pub use routes::{Route, RouteTable};
