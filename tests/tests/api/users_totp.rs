@@ -3,13 +3,12 @@
 //! `do-2fa` with an authenticator code or a recovery code, each usable
 //! once, the attempt limit, disable, and refusals that write nothing.
 
-mod users_support;
 
 use domain::totp::{totp_at, TotpSecret};
 use http::{Method, StatusCode};
 use platform_tests::{Reply, TestEnv};
 use serde_json::{json, Value};
-use users_support::*;
+use crate::users_support::*;
 
 fn now() -> i64 {
     domain::time::now_secs()

@@ -3,7 +3,6 @@
 //! username and email changes), `/user/{id}`, private flag, profile picture
 //! in S3, role catalogue.
 
-mod users_support;
 
 use axum::body::Body;
 use domain::scopes::{ADMIN_PROFILE_WRITE, PROFILE_READ, PROFILE_WRITE, ROLES_READ};
@@ -11,7 +10,7 @@ use domain::{Role, UserId};
 use http::{Method, Request, StatusCode};
 use platform_tests::{unique_name, Reply, TestEnv};
 use serde_json::json;
-use users_support::*;
+use crate::users_support::*;
 
 async fn with_token(
     env: &TestEnv,

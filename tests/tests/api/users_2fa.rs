@@ -2,11 +2,10 @@
 //! (password again, an email each time), login answering a challenge,
 //! `do-2fa` with the emailed code, attempts, replacement and single use.
 
-mod users_support;
 
 use http::{Method, StatusCode};
 use serde_json::json;
-use users_support::*;
+use crate::users_support::*;
 
 async fn set_2fa(
     env: &platform_tests::TestEnv,

@@ -4,7 +4,6 @@
 //! password reset, 2FA code emails without a send limit, and an
 //! authorization code outliving the session that granted it.
 
-mod users_support;
 
 use axum::body::Body;
 use domain::UserId;
@@ -12,7 +11,7 @@ use http::{Method, Request, StatusCode};
 use platform_tests::{Reply, TestEnv};
 use serde_json::json;
 use table::{ClientType, UserFlag};
-use users_support::*;
+use crate::users_support::*;
 
 const REDIRECT: &str = "https://client.example.com/callback";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
