@@ -5,7 +5,7 @@ mod envelope;
 mod error;
 mod handlers;
 mod lookup;
-mod session;
+mod path_token;
 mod views;
 
 pub use error::ApiError;
@@ -68,6 +68,6 @@ pub fn routes(state: AppState) -> Router {
 /// for unknown paths and methods.
 pub fn app(state: AppState) -> Router {
     routes(state)
-        .fallback(error::not_found_route)
-        .method_not_allowed_fallback(error::method_not_allowed)
+        .fallback(web::no_route::<error::AccountsEnvelope>)
+        .method_not_allowed_fallback(web::method_not_allowed::<error::AccountsEnvelope>)
 }

@@ -2,7 +2,7 @@
 //! request asks about.
 
 use crate::ApiError;
-use domain::{User, UserId, Username, UsernameRule};
+use domain::{Error, User, UserId, Username, UsernameRule};
 use serde::Deserialize;
 use table::{Store, StoreError};
 
@@ -24,11 +24,10 @@ impl TargetParams {
             (None, Some(name)) => Ok(Target::Username(
                 Username::parse(&name, UsernameRule::LOOKUP).map_err(|e| e.at("username"))?,
             )),
-            (Some(_), Some(_)) => Err(ApiError::invalid(
-                "id",
-                "give either id or username, not both",
-            )),
-            (None, None) => Err(ApiError::invalid("id", "give either id or username")),
+            (Some(_), Some(_)) => {
+                Err(Error::invalid("id", "give either id or username, not both").into())
+            }
+            (None, None) => Err(Error::invalid("id", "give either id or username").into()),
         }
     }
 }

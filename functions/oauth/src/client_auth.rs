@@ -3,10 +3,11 @@
 //! `client_secret` in the body (`client_secret_post`), or, for public
 //! clients, `client_id` alone (`none`). One method per request.
 
-use crate::OAuthError;
+use crate::error::{invalid_client, invalid_request};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use domain::opaque::hash_secret;
+use domain::Error;
 use http::header::AUTHORIZATION;
 use http::HeaderMap;
 use subtle::ConstantTimeEq;
@@ -29,18 +30,18 @@ impl Credentials {
         headers: &HeaderMap,
         body_id: Option<String>,
         body_secret: Option<String>,
-    ) -> Result<Self, OAuthError> {
+    ) -> Result<Self, Error> {
         let creds = match headers.get(AUTHORIZATION) {
             Some(value) => {
                 if body_secret.is_some() {
-                    return Err(OAuthError::invalid_request(
+                    return Err(invalid_request(
                         "use one client authentication method, not Basic and client_secret",
                     ));
                 }
                 let (id, secret) = parse_basic(value.to_str().unwrap_or_default())
-                    .ok_or_else(|| OAuthError::invalid_client(true))?;
+                    .ok_or_else(|| invalid_client(true))?;
                 if body_id.as_ref().is_some_and(|b| *b != id) {
-                    return Err(OAuthError::invalid_client(true));
+                    return Err(invalid_client(true));
                 }
                 Self {
                     client_id: id,
@@ -50,8 +51,7 @@ impl Credentials {
                 }
             }
             None => Self {
-                client_id: body_id
-                    .ok_or_else(|| OAuthError::invalid_request("client_id: is required"))?,
+                client_id: web::required(body_id, "client_id")?,
                 secret: body_secret.filter(|s| !s.is_empty()),
                 basic: false,
             },
@@ -60,14 +60,14 @@ impl Credentials {
             || creds.client_id.len() > MAX_LEN
             || creds.secret.as_ref().is_some_and(|s| s.len() > MAX_LEN)
         {
-            return Err(OAuthError::invalid_client(creds.basic));
+            return Err(invalid_client(creds.basic));
         }
         Ok(creds)
     }
 
     /// The registered client, if these credentials authenticate it.
-    pub fn authenticate(&self, client: Option<OAuthClient>) -> Result<OAuthClient, OAuthError> {
-        let fail = || OAuthError::invalid_client(self.basic);
+    pub fn authenticate(&self, client: Option<OAuthClient>) -> Result<OAuthClient, Error> {
+        let fail = || invalid_client(self.basic);
         let client = client.ok_or_else(fail)?;
         match (client.client_type, &self.secret, &client.secret_hash) {
             (ClientType::Confidential, Some(secret), Some(stored)) => {

@@ -12,7 +12,7 @@ pub mod refresh_token;
 pub mod registration;
 mod views;
 
-pub use error::OAuthError;
+pub use error::{OAuthError, Rfc6749};
 
 use axum::Router;
 use http::Method;
@@ -43,6 +43,6 @@ pub fn routes(state: AppState) -> Router {
 /// for unknown paths and methods.
 pub fn app(state: AppState) -> Router {
     routes(state)
-        .fallback(error::not_found_route)
-        .method_not_allowed_fallback(error::method_not_allowed)
+        .fallback(web::no_route::<Rfc6749>)
+        .method_not_allowed_fallback(web::method_not_allowed::<Rfc6749>)
 }

@@ -9,9 +9,10 @@ mod lookup;
 mod network_key;
 mod paging;
 mod settings;
+pub mod store;
 mod views;
 
-pub use error::ApiError;
+pub use error::{ApiError, SocialNetworks};
 
 use axum::Router;
 use http::Method;
@@ -56,6 +57,6 @@ pub fn routes(state: AppState) -> Router {
 /// for unknown paths and methods.
 pub fn app(state: AppState) -> Router {
     routes(state)
-        .fallback(error::not_found_route)
-        .method_not_allowed_fallback(error::method_not_allowed)
+        .fallback(web::no_route::<SocialNetworks>)
+        .method_not_allowed_fallback(web::method_not_allowed::<SocialNetworks>)
 }

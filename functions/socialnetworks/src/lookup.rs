@@ -3,17 +3,18 @@
 
 use crate::access::Caller;
 use crate::paging::path_id;
+use crate::store::{network_not_found, Network, NetworksStore};
 use crate::ApiError;
-use table::{Network, Store};
+use identity::AppState;
 
-pub async fn network(store: &Store, caller: &Caller, raw_id: &str) -> Result<Network, ApiError> {
+pub async fn network(state: &AppState, caller: &Caller, raw_id: &str) -> Result<Network, ApiError> {
     let id = path_id(raw_id);
-    let (auth, found) = tokio::join!(caller.check(store), async {
+    let (auth, found) = tokio::join!(caller.check(&state.store), async {
         match id {
-            Some(id) => store.get_network(id).await,
+            Some(id) => NetworksStore::of(state).get_network(id).await,
             None => Ok(None),
         }
     });
     auth?;
-    found?.ok_or_else(ApiError::not_found)
+    Ok(found?.ok_or_else(network_not_found)?)
 }

@@ -1,6 +1,6 @@
 //! `page` / `per_page` (defaults 1 and 20) and the positions they cover.
 
-use crate::ApiError;
+use domain::FieldError;
 use serde::Deserialize;
 
 pub const DEFAULT_PER_PAGE: u64 = 20;
@@ -21,17 +21,17 @@ pub struct Page {
 }
 
 impl PageParams {
-    pub fn parse(self) -> Result<Page, ApiError> {
+    pub fn parse(self) -> Result<Page, FieldError> {
         let page = self.page.unwrap_or(1);
         if !(1..=MAX_PAGE).contains(&page) {
-            return Err(ApiError::invalid(
+            return Err(FieldError::new(
                 "page",
                 format!("must be an integer between 1 and {MAX_PAGE}"),
             ));
         }
         let per_page = self.per_page.unwrap_or(DEFAULT_PER_PAGE as i64);
         if !(1..=MAX_PER_PAGE as i64).contains(&per_page) {
-            return Err(ApiError::invalid(
+            return Err(FieldError::new(
                 "per_page",
                 format!("must be an integer between 1 and {MAX_PER_PAGE}"),
             ));

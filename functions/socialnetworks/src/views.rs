@@ -1,13 +1,8 @@
 //! The response shapes of the document, field for field.
 
 use crate::settings::{self, Credentials};
-use chrono::{DateTime, SecondsFormat, Utc};
+use crate::store::{iso, Network, NetworkRecord, SlotRecord};
 use serde::Serialize;
-use table::{Network, NetworkRecord, SlotRecord};
-
-pub fn iso(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
 
 /// A network in lists and in create/update/toggle answers.
 #[derive(Serialize)]

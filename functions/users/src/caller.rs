@@ -5,11 +5,13 @@
 
 use crate::ApiError;
 use axum::http::{header::AUTHORIZATION, HeaderMap};
-use domain::User;
+use domain::scopes::PROFILE_WRITE;
+use domain::{Error, User};
 use identity::bearer::{self, Principal};
-use identity::session;
-use identity::AppState;
+use identity::{session, verify_login, AppState};
+use serde::Deserialize;
 use table::TokenRecord;
+use web::required;
 
 /// The bearer token's principal, which must hold `scope`.
 pub async fn bearer(
@@ -56,4 +58,30 @@ pub async fn either(
             by_session: true,
         })
     }
+}
+
+/// The body of the endpoints that take the password again.
+#[derive(Deserialize)]
+pub struct PasswordRequest {
+    password: Option<String>,
+}
+
+/// Longest password a check will hash; anything longer cannot be right.
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
+/// The caller (cookie or bearer with profile write) proven again by the
+/// password, counted like a login with the same lockout.
+pub async fn reauthenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    req: PasswordRequest,
+) -> Result<User, ApiError> {
+    let password = required(req.password, "password")?;
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(Error::invalid("password", "is too long").into());
+    }
+    let caller = either(state, headers, PROFILE_WRITE).await?;
+    Ok(verify_login(&state.store, Some(caller.user), &password)
+        .await?
+        .user)
 }

@@ -1,267 +1,100 @@
-//! The surface's one error envelope, in the family of its success envelope
+//! The surface's error envelope, in the family of its success envelope
 //! (`{"ok": 1, "data": …}`) and of the document's only error sample
 //! (`{"error": "Internal server error"}`, code `InternalError`):
 //! `{"ok": 0, "error": "<message>", "code": "<Code>", "field": "<field>"}`
-//! (`field` only when one field is at fault). docs/api/users.md lists the
-//! codes and statuses.
+//! (`field` only when one field is at fault), the code in PascalCase.
+//! docs/api/users.md lists the codes and statuses.
 
-use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
-use axum::http::{HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use domain::FieldError;
-use identity::bearer::BearerError;
-use identity::{AuthError, LoginError};
-use serde_json::json;
-use table::{CreateUserError, ProfileUpdateError, RedeemError, StoreError};
-use web::InputError;
+use domain::{Error, ErrorKind};
+use http::StatusCode;
+use serde_json::{json, Value};
 
-#[derive(Debug)]
-pub struct ApiError {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
-    field: Option<String>,
-    challenge: Option<HeaderValue>,
-    retry_after: Option<u16>,
-}
+/// How the Users API renders the platform's error.
+pub struct UsersEnvelope;
 
-impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-            field: None,
-            challenge: None,
-            retry_after: None,
-        }
-    }
-
-    pub fn on(mut self, field: &str) -> Self {
-        self.field = Some(field.to_owned());
-        self
-    }
-
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "InvalidInput", message).on(field)
-    }
-
-    /// A code that is unknown, expired, used, or out of attempts: one answer.
-    pub fn invalid_code() -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "InvalidCode",
-            "the code is invalid or expired",
-        )
-        .on("code")
-    }
-
-    pub fn unauthenticated() -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "Unauthorized",
-            "a valid session or access token is required",
-        )
-    }
-
-    pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "Forbidden", message)
-    }
-
-    pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "NotFound", "no such user")
-    }
-
-    pub fn too_many_requests() -> Self {
-        Self::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "TooManyRequests",
-            "too many requests for this address; try again later",
-        )
-    }
-
-    pub fn internal() -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "InternalError",
-            "Internal server error",
-        )
-    }
-
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let mut body = json!({ "ok": 0, "error": self.message, "code": self.code });
-        if let Some(field) = self.field {
+impl web::Envelope for UsersEnvelope {
+    fn body(error: &Error) -> Value {
+        let (code, message) = match error.kind {
+            ErrorKind::Internal => ("InternalError".to_owned(), "Internal server error"),
+            ErrorKind::RateLimited => ("TooManyRequests".to_owned(), &*error.message),
+            _ if error.is("invalid_token") => ("Unauthorized".to_owned(), &*error.message),
+            _ => (web::pascal_case(error.code), &*error.message),
+        };
+        let mut body = json!({ "ok": 0, "error": message, "code": code });
+        if let Some(field) = &error.field {
             body["field"] = json!(field);
         }
-        let mut response = (self.status, Json(body)).into_response();
-        if let Some(challenge) = self.challenge {
-            response.headers_mut().insert(WWW_AUTHENTICATE, challenge);
-        }
-        if let Some(secs) = self.retry_after {
-            response
-                .headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from(secs));
-        }
-        response
+        body
     }
-}
 
-impl From<InputError> for ApiError {
-    fn from(e: InputError) -> Self {
-        let mut err = Self::new(StatusCode::BAD_REQUEST, "InvalidInput", e.message);
-        err.field = e.field;
-        err
-    }
-}
-
-impl From<FieldError> for ApiError {
-    fn from(e: FieldError) -> Self {
-        Self::invalid(&e.field, e.message)
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        tracing::error!(error = %e, "store failure");
-        match e.retry_after() {
-            Some(secs) => Self {
-                retry_after: Some(u16::try_from(secs).unwrap_or(u16::MAX)),
-                ..Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Unavailable",
-                    "busy: try again shortly",
-                )
-            },
-            None => Self::internal(),
+    fn status(error: &Error) -> StatusCode {
+        if error.is(PAYLOAD_TOO_LARGE) {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            web::default_status(error.kind)
         }
     }
 }
 
-impl From<AuthError> for ApiError {
-    fn from(e: AuthError) -> Self {
-        match e {
-            AuthError::InvalidToken => Self::unauthenticated(),
-            AuthError::Store(e) => e.into(),
-        }
-    }
+pub type ApiError = web::Problem<UsersEnvelope>;
+
+/// The one code whose status no kind gives (413).
+const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
+
+pub fn payload_too_large(message: String) -> Error {
+    Error::new(ErrorKind::InvalidInput, PAYLOAD_TOO_LARGE, message)
 }
 
-impl From<BearerError> for ApiError {
-    fn from(e: BearerError) -> Self {
-        let challenge = e.www_authenticate();
-        let mut err = match &e {
-            BearerError::Missing | BearerError::Invalid => Self::new(
-                StatusCode::UNAUTHORIZED,
-                "Unauthorized",
-                "the access token is missing, invalid, expired or revoked",
-            ),
-            BearerError::MissingScope(scope) => Self::new(
-                StatusCode::FORBIDDEN,
-                "InsufficientScope",
-                format!("the access token lacks the scope {scope}"),
-            ),
-            BearerError::Store(_) | BearerError::Keys(_) => {
-                tracing::error!(error = %e, "bearer check failure");
-                Self::internal()
-            }
-        };
-        err.challenge = challenge;
-        err
-    }
-}
-
-impl From<LoginError> for ApiError {
-    fn from(e: LoginError) -> Self {
-        match e {
-            LoginError::InvalidCredentials => Self::new(
-                StatusCode::UNAUTHORIZED,
-                "InvalidCredentials",
-                "wrong username, email or password",
-            ),
-            LoginError::Banned => Self::new(
-                StatusCode::FORBIDDEN,
-                "AccountBanned",
-                "the account is banned",
-            ),
-            LoginError::Store(e) => e.into(),
-        }
-    }
-}
-
-pub fn username_taken() -> ApiError {
-    ApiError::new(
-        StatusCode::CONFLICT,
-        "UsernameTaken",
-        "the username is taken",
+/// A code that is unknown, expired, used, or out of attempts: one answer.
+pub fn invalid_code() -> Error {
+    Error::new(
+        ErrorKind::InvalidInput,
+        "invalid_code",
+        "the code is invalid or expired",
     )
-    .on("username")
+    .on("code")
 }
 
-impl From<CreateUserError> for ApiError {
-    fn from(e: CreateUserError) -> Self {
-        match e {
-            CreateUserError::UsernameTaken => username_taken(),
-            // Handlers answer a taken email without saying so; reaching
-            // here would be a handler bug, so it is not a client error.
-            CreateUserError::EmailTaken | CreateUserError::SeqTaken => {
-                StoreError::Backend(e.to_string()).into()
-            }
-            CreateUserError::Store(e) => e.into(),
-        }
-    }
-}
-
-impl From<RedeemError> for ApiError {
-    fn from(e: RedeemError) -> Self {
-        match e {
-            RedeemError::Invalid => Self::invalid_code(),
-            RedeemError::EmailTaken => Self::new(
-                StatusCode::CONFLICT,
-                "EmailTaken",
-                "the new address was registered by another account meanwhile",
-            )
-            .on("email"),
-            RedeemError::Store(e) => e.into(),
-        }
-    }
-}
-
-impl From<ProfileUpdateError> for ApiError {
-    fn from(e: ProfileUpdateError) -> Self {
-        match e {
-            ProfileUpdateError::UsernameTaken => username_taken(),
-            ProfileUpdateError::Conflict => Self::new(
-                StatusCode::CONFLICT,
-                "Conflict",
-                "the user changed meanwhile; read it again and retry",
-            ),
-            ProfileUpdateError::Store(e) => e.into(),
-        }
-    }
-}
-
-impl From<identity::email::EmailError> for ApiError {
-    fn from(e: identity::email::EmailError) -> Self {
-        tracing::error!(error = %e, "email failure");
-        Self::internal()
-    }
-}
-
-pub async fn not_found_route() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "NoRoute", "no such endpoint")
-}
-
-pub async fn method_not_allowed() -> ApiError {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "MethodNotAllowed",
-        "method not allowed on this endpoint",
+/// The session or token was valid a moment ago but is void now.
+pub fn unauthenticated() -> Error {
+    Error::new(
+        ErrorKind::Unauthenticated,
+        "invalid_token",
+        "a valid session or access token is required",
     )
+}
+
+pub fn not_found() -> Error {
+    Error::not_found("no such user")
+}
+
+pub fn too_many_requests() -> Error {
+    Error::new(
+        ErrorKind::RateLimited,
+        "too_many_requests",
+        "too many requests for this address; try again later",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use web::Envelope;
+
+    #[test]
+    fn codes_are_pascal_case_with_the_documented_exceptions() {
+        let code = |e: Error| UsersEnvelope::body(&e)["code"].clone();
+        assert_eq!(code(invalid_code()), "InvalidCode");
+        assert_eq!(code(identity::invalid_token()), "Unauthorized");
+        assert_eq!(code(too_many_requests()), "TooManyRequests");
+        assert_eq!(code(Error::internal("x")), "InternalError");
+        assert_eq!(
+            UsersEnvelope::body(&Error::internal("x"))["error"],
+            "Internal server error"
+        );
+        assert_eq!(
+            UsersEnvelope::status(&payload_too_large("big".into())),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+    }
 }

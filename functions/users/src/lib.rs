@@ -7,10 +7,11 @@
 mod caller;
 mod envelope;
 mod error;
+mod fields;
 mod handlers;
+mod login_flow;
 mod mail;
 pub mod pictures;
-mod sessions;
 mod views;
 
 pub use error::ApiError;
@@ -66,6 +67,6 @@ pub fn routes(state: AppState) -> Router {
 /// for unknown paths and methods.
 pub fn app(state: AppState) -> Router {
     routes(state)
-        .fallback(error::not_found_route)
-        .method_not_allowed_fallback(error::method_not_allowed)
+        .fallback(web::no_route::<error::UsersEnvelope>)
+        .method_not_allowed_fallback(web::method_not_allowed::<error::UsersEnvelope>)
 }

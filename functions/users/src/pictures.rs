@@ -7,7 +7,7 @@ use crate::ApiError;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::Client;
-use domain::UserId;
+use domain::{Error, UserId};
 use identity::{AppState, Config};
 use std::time::Duration;
 use tokio::sync::OnceCell;
@@ -57,8 +57,7 @@ fn new_key(user: &UserId) -> String {
 }
 
 fn internal(what: &str, e: impl std::fmt::Display) -> ApiError {
-    tracing::error!(error = %e, "s3 {what} failed");
-    ApiError::internal()
+    Error::internal(format!("s3 {what} failed: {e}")).into()
 }
 
 /// Stores the picture; returns its key.

@@ -36,15 +36,15 @@ pub struct Error {
     pub message: Cow<'static, str>,
     pub field: Option<Cow<'static, str>>,
     /// Seconds, for `RateLimited` and `Unavailable`.
-    pub retry_after: Option<u64>,
+    pub retry_after: Option<u32>,
     /// A `WWW-Authenticate` challenge the caller must be given.
     pub challenge: Option<Cow<'static, str>>,
     /// What the logs get for `Internal` and `Unavailable` (never rendered).
-    pub detail: Option<String>,
+    pub detail: Option<Box<str>>,
 }
 
 /// Seconds a caller waits after a passing failure.
-pub const RETRY_AFTER_SECS: u64 = 1;
+pub const RETRY_AFTER_SECS: u32 = 1;
 
 impl Error {
     pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
@@ -66,7 +66,7 @@ impl Error {
     }
 
     pub fn with_retry_after(mut self, secs: u64) -> Self {
-        self.retry_after = Some(secs);
+        self.retry_after = Some(u32::try_from(secs).unwrap_or(u32::MAX));
         self
     }
 
@@ -97,20 +97,20 @@ impl Error {
     /// A passing failure: 503-like, retried after `RETRY_AFTER_SECS`.
     pub fn unavailable(detail: impl Into<String>) -> Self {
         Self {
-            detail: Some(detail.into()),
+            detail: Some(detail.into().into_boxed_str()),
             ..Self::new(
                 ErrorKind::Unavailable,
                 "unavailable",
                 "busy: try again shortly",
             )
-            .with_retry_after(RETRY_AFTER_SECS)
+            .with_retry_after(RETRY_AFTER_SECS.into())
         }
     }
 
     /// A failure the caller cannot fix; `detail` goes to the logs only.
     pub fn internal(detail: impl Into<String>) -> Self {
         Self {
-            detail: Some(detail.into()),
+            detail: Some(detail.into().into_boxed_str()),
             ..Self::new(ErrorKind::Internal, "internal", "internal error")
         }
     }
@@ -164,6 +164,12 @@ impl IntoError for crate::FieldError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_enough_to_return_by_value() {
+        // clippy's result_large_err threshold.
+        assert!(std::mem::size_of::<Error>() <= 128);
+    }
 
     #[test]
     fn passing_failures_carry_retry_after_and_hide_detail() {

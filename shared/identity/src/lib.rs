@@ -11,7 +11,10 @@ mod errors_out;
 pub mod jwt;
 pub mod keyring;
 pub mod login;
+pub mod profile_update;
 pub mod session;
+pub mod sign_in;
+pub mod sign_up;
 mod state;
 pub mod tokens;
 

@@ -56,3 +56,14 @@ pub async fn verify_login(
         }
     }
 }
+
+/// A completed login that could not be written because the user was voided
+/// or deleted meanwhile answers as bad credentials.
+impl From<table::LoginWriteError> for LoginError {
+    fn from(e: table::LoginWriteError) -> Self {
+        match e {
+            table::LoginWriteError::Voided => LoginError::InvalidCredentials,
+            table::LoginWriteError::Store(e) => LoginError::Store(e),
+        }
+    }
+}

@@ -2,10 +2,10 @@
 //! reads, one GetItem) and a metadata item in the `APIKEYS` partition (what
 //! the operator lists and revokes by id). The key itself is never stored.
 
-use super::error::cancellation_codes;
 use super::item::{from_item, key, s, to_item};
+use super::TxError;
 use super::{keys, Store, StoreError};
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Delete, Put, Update};
 use chrono::{DateTime, Utc};
 use domain::Permission;
 use serde::{Deserialize, Serialize};
@@ -55,15 +55,20 @@ impl Store {
                 .set_item(Some(item))
                 .condition_expression("attribute_not_exists(pk)")
                 .build()
-                .map(|p| TransactWriteItem::builder().put(p).build())
         };
-        self.client
-            .transact_write_items()
-            .transact_items(put(lookup)?)
-            .transact_items(put(meta)?)
-            .send()
-            .await?;
-        Ok(())
+        // Both keys are fresh random values: a failed condition is a
+        // collision, passing like any other.
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        enum Fresh {
+            Lookup,
+            Meta,
+        }
+        self.transaction()
+            .put_if(Fresh::Lookup, put(lookup)?)
+            .put_if(Fresh::Meta, put(meta)?)
+            .commit()
+            .await
+            .map_err(TxError::into_store_error)
     }
 
     /// The live key a hash names (one strongly consistent GetItem, so a
@@ -139,22 +144,23 @@ impl Store {
             .expression_attribute_values(":now", s(now.to_rfc3339()))
             .build()
             .map_err(StoreError::from)?;
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().delete(delete).build())
-            .transact_items(TransactWriteItem::builder().update(stamp).build())
-            .send()
-            .await;
-        match result {
-            Ok(_) => {
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        enum Revoke {
+            StillLive,
+        }
+        match self
+            .transaction()
+            .delete(delete)
+            .update_if(Revoke::StillLive, stamp)
+            .commit()
+            .await
+        {
+            Ok(()) => {
                 record.revoked_at = Some(now);
                 Ok(record)
             }
-            Err(err) if cancellation_codes(&err).is_some() => {
-                Err(RevokeApiKeyError::AlreadyRevoked)
-            }
-            Err(err) => Err(StoreError::from(err).into()),
+            Err(TxError::Failed(_)) => Err(RevokeApiKeyError::AlreadyRevoked),
+            Err(TxError::Store(e)) => Err(e.into()),
         }
     }
 }

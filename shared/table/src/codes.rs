@@ -1,15 +1,11 @@
-//! One-time codes as stored (rules in `auth::codes`): one slot per user and
-//! purpose (`USER#id` / `CODE#purpose`), overwritten by the next code, plus
-//! for self-identifying codes a pointer item named by the code's hash. A
-//! code is redeemed by one transaction that deletes its slot under the
-//! condition "this hash, not expired, attempts left" together with the
-//! code's effect: the condition is the proof that one caller won.
+//! One-time codes as stored (rules in `domain::codes`): one slot per user
+//! and purpose (`USER#id` / `CODE#purpose`), overwritten by the next code,
+//! plus for self-identifying codes a pointer item named by the code's hash.
+//! Redemption is in `code_redemption.rs`.
 
-use super::error::{cancellation_codes, condition_failed, transaction_error};
 use super::item::{key, n, s, to_item};
-use super::users::login_update;
-use super::{keys, Store, StoreError, TokenRecord};
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+use super::{keys, Store, StoreError};
+use aws_sdk_dynamodb::types::Put;
 use domain::codes::{Purpose, MAX_ATTEMPTS, TTL_SECS};
 use domain::time;
 use domain::UserId;
@@ -73,60 +69,11 @@ impl CodePointer {
     }
 }
 
-/// What redeeming a code does, in the same transaction.
-pub enum CodeEffect<'a> {
-    /// The account's address is proven: verified, and no longer pending.
-    VerifyEmail,
-    /// The new address replaces the old one, moving its sentinel.
-    ChangeEmail { old: &'a str, new: &'a str },
-    /// New password; every session and token issued before is void.
-    ResetPassword { password_hash: &'a str },
-    /// A login completed by its 2FA code: the session is issued.
-    Login {
-        token_hash: &'a str,
-        record: &'a TokenRecord,
-        rehash: Option<&'a str>,
-        /// When the password behind this login was checked (ms): a void
-        /// of the user's tokens since then refuses the login.
-        verified_at: i64,
-        /// A TOTP step or recovery code spent by this login.
-        second: Option<&'a super::SecondFactor>,
-    },
-}
-
-pub struct Redemption<'a> {
-    pub user: &'a UserId,
-    pub purpose: Purpose,
-    pub code_hash: &'a str,
-    /// Also delete the pointer named by `code_hash`.
-    pub pointer: bool,
-    pub effect: CodeEffect<'a>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum RedeemError {
-    /// Unknown, expired, out of attempts, already used, or its account
-    /// changed under it: one answer.
-    #[error("invalid code")]
-    Invalid,
-    /// An email change whose new address was registered meanwhile.
-    #[error("email taken")]
-    EmailTaken,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<aws_sdk_dynamodb::error::BuildError> for RedeemError {
-    fn from(e: aws_sdk_dynamodb::error::BuildError) -> Self {
-        StoreError::from(e).into()
-    }
-}
-
-fn slot_key(user: &UserId, purpose: &str) -> super::item::Item {
+pub(crate) fn slot_key(user: &UserId, purpose: &str) -> super::item::Item {
     key(keys::user(user), &keys::code_slot(purpose))
 }
 
-fn rfc3339_now() -> String {
+pub(crate) fn rfc3339_now() -> String {
     time::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
@@ -161,17 +108,11 @@ impl Store {
     /// Stores a code (one write). A previous code of the same purpose dies:
     /// its slot is overwritten, and its pointer no longer matches a slot.
     pub async fn put_code(&self, slot: &CodeSlot, with_pointer: bool) -> Result<(), StoreError> {
-        let items = self
-            .code_puts(slot, with_pointer)?
-            .into_iter()
-            .map(|p| TransactWriteItem::builder().put(p).build())
-            .collect();
-        self.client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await?;
-        Ok(())
+        let mut tx = self.transaction::<()>();
+        for put in self.code_puts(slot, with_pointer)? {
+            tx = tx.put(put);
+        }
+        tx.commit().await.map_err(crate::TxError::into_store_error)
     }
 
     pub async fn get_code_pointer(
@@ -218,188 +159,6 @@ impl Store {
                 Ok(())
             }
             Err(e) => Err(e.into()),
-        }
-    }
-
-    /// Consumes the code and applies its effect in one transaction. A
-    /// transaction conflict (another request on the same items) is retried
-    /// once; the loser of a race over one code gets `Invalid`.
-    pub async fn redeem_code(&self, r: &Redemption<'_>) -> Result<(), RedeemError> {
-        for attempt in 0..2 {
-            match self.try_redeem(r).await {
-                Err(RedeemError::Store(StoreError::Backend(e)))
-                    if attempt == 0 && e.contains("TransactionConflict") =>
-                {
-                    continue
-                }
-                other => return other,
-            }
-        }
-        Err(RedeemError::Invalid)
-    }
-
-    async fn try_redeem(&self, r: &Redemption<'_>) -> Result<(), RedeemError> {
-        let table = self.table();
-        let mut items = vec![TransactWriteItem::builder()
-            .delete(
-                Delete::builder()
-                    .table_name(table)
-                    .set_key(Some(slot_key(r.user, r.purpose.as_str())))
-                    .condition_expression(
-                        "code_hash = :h AND expires_at > :now AND attempts < :max",
-                    )
-                    .expression_attribute_values(":h", s(r.code_hash))
-                    .expression_attribute_values(":now", n(time::now_secs()))
-                    .expression_attribute_values(":max", n(MAX_ATTEMPTS))
-                    .build()?,
-            )
-            .build()];
-        if r.pointer {
-            items.push(
-                TransactWriteItem::builder()
-                    .delete(
-                        Delete::builder()
-                            .table_name(table)
-                            .set_key(Some(key(keys::code_pointer(r.code_hash), keys::CODE_SK)))
-                            .build()?,
-                    )
-                    .build(),
-            );
-        }
-        let user_key = || key(keys::user(r.user), keys::USER_SK);
-        // Index of the new email sentinel, whose failure means "taken".
-        let mut new_sentinel = None;
-        match &r.effect {
-            CodeEffect::VerifyEmail => items.push(
-                TransactWriteItem::builder()
-                    .update(
-                        Update::builder()
-                            .table_name(table)
-                            .set_key(Some(user_key()))
-                            .update_expression(
-                                "SET email_verified = :t, email_verified_at = :at, verification_pending = :f",
-                            )
-                            .condition_expression("attribute_exists(pk)")
-                            .expression_attribute_values(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
-                            .expression_attribute_values(":f", aws_sdk_dynamodb::types::AttributeValue::Bool(false))
-                            .expression_attribute_values(":at", s(rfc3339_now()))
-                            .build()?,
-                    )
-                    .build(),
-            ),
-            CodeEffect::ChangeEmail { old, new } => {
-                items.push(
-                    TransactWriteItem::builder()
-                        .update(
-                            Update::builder()
-                                .table_name(table)
-                                .set_key(Some(user_key()))
-                                .update_expression(
-                                    "SET email = :new, email_verified = :t, email_verified_at = :at",
-                                )
-                                .condition_expression("email = :old")
-                                .expression_attribute_values(":new", s(*new))
-                                .expression_attribute_values(":old", s(*old))
-                                .expression_attribute_values(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
-                                .expression_attribute_values(":at", s(rfc3339_now()))
-                                .build()?,
-                        )
-                        .build(),
-                );
-                let (old_key, new_key) = (old.to_lowercase(), new.to_lowercase());
-                // A change of letter case keeps the same sentinel.
-                if old_key != new_key {
-                    items.push(
-                        TransactWriteItem::builder()
-                            .delete(
-                                Delete::builder()
-                                    .table_name(table)
-                                    .set_key(Some(key(keys::email(&old_key), keys::SENTINEL_SK)))
-                                    .build()?,
-                            )
-                            .build(),
-                    );
-                    let mut sentinel = key(keys::email(&new_key), keys::SENTINEL_SK);
-                    sentinel.insert("user_id".into(), s(r.user.as_str()));
-                    new_sentinel = Some(items.len());
-                    items.push(
-                        TransactWriteItem::builder()
-                            .put(
-                                Put::builder()
-                                    .table_name(table)
-                                    .set_item(Some(sentinel))
-                                    .condition_expression("attribute_not_exists(pk)")
-                                    .build()?,
-                            )
-                            .build(),
-                    );
-                }
-            }
-            CodeEffect::ResetPassword { password_hash } => items.push(
-                TransactWriteItem::builder()
-                    .update(
-                        Update::builder()
-                            .table_name(table)
-                            .set_key(Some(user_key()))
-                            .update_expression(
-                                "SET password_hash = :p, tokens_valid_after = :stamp, failed_logins = :zero REMOVE locked_until",
-                            )
-                            .condition_expression("attribute_exists(pk)")
-                            .expression_attribute_values(":p", s(*password_hash))
-                            // +1: a token issued in this very millisecond dies too.
-                            .expression_attribute_values(":stamp", n(time::now_ms() + 1))
-                            .expression_attribute_values(":zero", n(0))
-                            .build()?,
-                    )
-                    .build(),
-            ),
-            CodeEffect::Login {
-                token_hash,
-                record,
-                rehash,
-                verified_at,
-                second,
-            } => {
-                items.push(
-                    TransactWriteItem::builder()
-                        .update(login_update(
-                            table,
-                            r.user,
-                            *rehash,
-                            *verified_at,
-                            *second,
-                        )?)
-                        .build(),
-                );
-                items.push(
-                    TransactWriteItem::builder()
-                        .put(record.put(table, token_hash)?)
-                        .build(),
-                );
-            }
-        }
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(err) => match cancellation_codes(&err) {
-                Some(codes) => {
-                    if condition_failed(&codes, 0) {
-                        Err(RedeemError::Invalid)
-                    } else if new_sentinel.is_some_and(|i| condition_failed(&codes, i)) {
-                        Err(RedeemError::EmailTaken)
-                    } else if (0..codes.len()).any(|i| condition_failed(&codes, i)) {
-                        Err(RedeemError::Invalid)
-                    } else {
-                        Err(transaction_error(err).into())
-                    }
-                }
-                None => Err(StoreError::from(err).into()),
-            },
         }
     }
 }

@@ -30,6 +30,3 @@ pub fn exhausted(what: &str) -> StoreError {
         "{what}: still conflicting after {ATTEMPTS} attempts"
     ))
 }
-
-/// Whether a cancelled transaction's item `i` failed its condition.
-pub use super::error::condition_failed as failed;

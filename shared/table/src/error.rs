@@ -1,5 +1,4 @@
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 
 /// A failure of the table itself. Surfaces map it to their 5xx envelope;
 /// expected outcomes (taken, missing, refused) have their own types.
@@ -55,42 +54,5 @@ where
 impl From<aws_sdk_dynamodb::error::BuildError> for StoreError {
     fn from(err: aws_sdk_dynamodb::error::BuildError) -> Self {
         StoreError::Backend(err.to_string())
-    }
-}
-
-/// The per-item codes of a cancelled transaction (`None` where the item was
-/// fine), or `None` when the error is not a cancellation. The SDK never
-/// retries a cancellation, so callers map these codes themselves.
-pub fn cancellation_codes<R>(
-    err: &SdkError<TransactWriteItemsError, R>,
-) -> Option<Vec<Option<String>>> {
-    match err.as_service_error() {
-        Some(TransactWriteItemsError::TransactionCanceledException(e)) => Some(
-            e.cancellation_reasons()
-                .iter()
-                .map(|r| r.code().filter(|c| *c != "None").map(str::to_owned))
-                .collect(),
-        ),
-        _ => None,
-    }
-}
-
-/// Whether item `i` of a cancelled transaction failed its condition.
-pub fn condition_failed(codes: &[Option<String>], i: usize) -> bool {
-    codes.get(i).and_then(|c| c.as_deref()) == Some("ConditionalCheckFailed")
-}
-
-/// A cancelled transaction that no condition explains: a collision with a
-/// concurrent transaction is passing (503), anything else is a failure.
-pub fn transaction_error<R>(err: SdkError<TransactWriteItemsError, R>) -> StoreError
-where
-    R: std::fmt::Debug + Send + Sync + 'static,
-{
-    let conflict = cancellation_codes(&err)
-        .is_some_and(|codes| codes.iter().flatten().any(|c| c == "TransactionConflict"));
-    if conflict {
-        StoreError::Unavailable(DisplayErrorContext(err).to_string())
-    } else {
-        err.into()
     }
 }

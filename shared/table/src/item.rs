@@ -25,3 +25,13 @@ pub fn n(value: impl ToString) -> AttributeValue {
 pub fn key(pk: String, sk: &str) -> Item {
     HashMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])
 }
+
+/// A put that creates `item` and never overwrites: the condition that makes
+/// sentinels unique and fresh keys fresh.
+pub fn put_new(table: &str, item: Item) -> Result<aws_sdk_dynamodb::types::Put, StoreError> {
+    Ok(aws_sdk_dynamodb::types::Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression("attribute_not_exists(pk)")
+        .build()?)
+}

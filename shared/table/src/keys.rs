@@ -73,35 +73,6 @@ pub fn api_key_meta(id: &str) -> String {
     format!("KEY#{id}")
 }
 
-/// A social network's partition: its record, one member item per linked
-/// user and one dense position slot per member (docs/data-model.md).
-pub fn network(id: u64) -> String {
-    format!("NETWORK#{id}")
-}
-pub const NETWORK_SK: &str = "NETWORK";
-/// The member item of user `seq` in a network (one link per user and network).
-pub fn network_member(seq: u64) -> String {
-    format!("MEMBER#{seq:020}")
-}
-/// Position `pos` (1-based, dense) of a network's users list.
-pub fn network_slot(pos: u64) -> String {
-    format!("SLOT#{pos:010}")
-}
-/// Sentinel that makes a network `key` unique.
-pub fn network_key(key: &str) -> String {
-    format!("NETWORKKEY#{key}")
-}
-/// Sentinel of a network account (network + id at the network): linked to
-/// at most one user, and what an authorization looks up.
-pub fn network_account(network: u64, value: &str) -> String {
-    format!("NETACCOUNT#{network}#{value}")
-}
-/// GSI1 partition of the networks list; the sort key is the dense position.
-pub const NETWORKS: &str = "NETWORKS";
-pub fn network_position(pos: u64) -> String {
-    format!("POS#{pos:010}")
-}
-
 /// One-time code slot of a user (sort key in the user's partition): one
 /// per purpose, so issuing a code replaces the previous one.
 pub fn code_slot(purpose: &str) -> String {

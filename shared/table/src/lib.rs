@@ -6,6 +6,7 @@
 
 mod api_keys;
 pub mod aws;
+mod code_redemption;
 mod codes;
 pub mod contention;
 mod cursor;
@@ -13,8 +14,7 @@ mod error;
 mod errors_out;
 pub mod item;
 pub mod keys;
-mod links;
-mod networks;
+mod logins;
 mod oauth;
 mod profile;
 mod rate_limit;
@@ -26,19 +26,13 @@ mod transaction;
 mod users;
 
 pub use api_keys::{ApiKeyRecord, RevokeApiKeyError};
-pub use codes::{CodeEffect, CodePointer, CodeSlot, RedeemError, Redemption};
+pub use code_redemption::{CodeEffect, RedeemError, Redemption};
+pub use codes::{CodePointer, CodeSlot};
 pub use cursor::{Cursor, InvalidCursor};
-pub use error::{cancellation_codes, condition_failed, transaction_error, StoreError};
+pub use error::StoreError;
 pub use errors_out::{email_taken, username_taken};
 pub use item::{from_item, to_item};
-pub use links::{
-    AccountRecord, Authorization, AuthorizationSnapshot, LinkError, LinkSnapshot, MemberRecord,
-    NetworkAccount, SlotRecord, UnlinkSnapshot,
-};
-pub use networks::{
-    month_of, DeleteSnapshot, Network, NetworkCounter, NetworkFields, NetworkRecord,
-    NetworkWriteError,
-};
+pub use logins::LoginWriteError;
 pub use oauth::{AuthCode, ClientType, GrantWriteError, OAuthClient, RefreshFamily};
 pub use profile::{ProfileChanges, ProfileUpdateError, UserFlag};
 pub use rate_limit::RateLimit;
@@ -74,8 +68,9 @@ impl Store {
     }
 
     /// One item by its key, strongly consistent, as `T`: the read behind
-    /// every "get by id / by hash" of the store.
-    pub(crate) async fn get_record<T: serde::de::DeserializeOwned>(
+    /// every "get by id / by hash" of the store, and of the surfaces' own
+    /// stores (`functions/<surface>/src/store/`).
+    pub async fn get_record<T: serde::de::DeserializeOwned>(
         &self,
         key: std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
     ) -> Result<Option<T>, StoreError> {

@@ -5,10 +5,9 @@
 //! revocation stamp is a `ConditionCheck` in the same transaction, so a
 //! logout-all between two steps is never missed.
 
-use super::error::cancellation_codes;
-use super::item::{from_item, key, n, s, to_item};
-use super::{keys, Store, StoreError};
-use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, TransactWriteItem, Update};
+use super::item::{from_item, key, n, put_new, s, to_item};
+use super::{keys, Store, StoreError, TxError};
+use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, Update};
 use domain::UserId;
 use serde::{Deserialize, Serialize};
 
@@ -106,25 +105,56 @@ pub enum GrantWriteError {
     Store(#[from] StoreError),
 }
 
-/// The user is still there, not banned, and has not voided tokens issued
-/// at `issued_ms`.
-fn user_guard(table: &str, user: &UserId, issued_ms: i64) -> Result<TransactWriteItem, StoreError> {
-    Ok(TransactWriteItem::builder()
-        .condition_check(
-            ConditionCheck::builder()
-                .table_name(table)
-                .set_key(Some(key(keys::user(user), keys::USER_SK)))
-                .condition_expression(
-                    "attribute_exists(pk) AND tokens_valid_after <= :issued \
-                     AND (attribute_not_exists(banned) OR banned = :no)",
-                )
-                .expression_attribute_values(":issued", n(issued_ms))
-                .expression_attribute_values(":no", AttributeValue::Bool(false))
-                .build()?,
-        )
-        .build())
+/// The conditions of the grant transactions, declared in priority order:
+/// when several of one transaction fail, the first decides its meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Grant {
+    /// The code is not used yet (another redemption won).
+    CodeUnused,
+    /// The user stands and has not voided the grant.
+    UserStands,
+    /// The family is new (another redemption of the code created it).
+    FamilyNew,
+    /// The granting session was not logged out meanwhile.
+    SessionLive,
+    /// The presented refresh token is current and the family not revoked.
+    TokenCurrent,
+    /// No code has this hash: a collision of random codes, which the
+    /// caller treats as its own failure.
+    CodeFree,
 }
 
+impl From<TxError<Grant>> for GrantWriteError {
+    fn from(e: TxError<Grant>) -> Self {
+        let tags = match e {
+            TxError::Failed(tags) => tags,
+            TxError::Store(e) => return e.into(),
+        };
+        match tags.into_iter().min() {
+            Some(Grant::UserStands | Grant::SessionLive) => GrantWriteError::UserVoided,
+            Some(_) => GrantWriteError::Replayed,
+            // `Failed` is never empty.
+            None => StoreError::Backend("a cancellation without a reason".into()).into(),
+        }
+    }
+}
+
+/// The user is still there, not banned, and has not voided tokens issued
+/// at `issued_ms`.
+fn user_guard(table: &str, user: &UserId, issued_ms: i64) -> Result<ConditionCheck, StoreError> {
+    Ok(ConditionCheck::builder()
+        .table_name(table)
+        .set_key(Some(key(keys::user(user), keys::USER_SK)))
+        .condition_expression(
+            "attribute_exists(pk) AND tokens_valid_after <= :issued \
+             AND (attribute_not_exists(banned) OR banned = :no)",
+        )
+        .expression_attribute_values(":issued", n(issued_ms))
+        .expression_attribute_values(":no", AttributeValue::Bool(false))
+        .build()?)
+}
+
+/// A put of a new item (`attribute_not_exists(pk)`).
 fn is_condition_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(e: &E) -> bool {
     e.code() == Some("ConditionalCheckFailedException")
 }
@@ -225,28 +255,15 @@ impl Store {
         let table = self.table();
         let mut item = to_item(code)?;
         item.extend(key(keys::oauth_code(hash), keys::OAUTH_CODE_SK));
-        let put = Put::builder()
-            .table_name(table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(StoreError::from)?;
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(user_guard(table, &code.user_id, session_issued_ms)?)
-            .transact_items(TransactWriteItem::builder().put(put).build())
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err) => match cancellation_codes(&err) {
-                Some(codes) if codes.first().is_some_and(Option::is_some) => {
-                    Err(GrantWriteError::UserVoided)
-                }
-                _ => Err(StoreError::from(err).into()),
-            },
-        }
+        self.transaction()
+            .check(
+                Grant::UserStands,
+                user_guard(table, &code.user_id, session_issued_ms)?,
+            )
+            .put_if(Grant::CodeFree, put_new(table, item)?)
+            .commit()
+            .await?;
+        Ok(())
     }
 
     /// A code by its hash (strongly consistent, so a code issued a moment
@@ -266,13 +283,12 @@ impl Store {
         family: &RefreshFamily,
     ) -> Result<(), GrantWriteError> {
         let table = self.table();
-        let now = domain::time::now_ms();
         let mark_used = Update::builder()
             .table_name(table)
             .set_key(Some(key(keys::oauth_code(hash), keys::OAUTH_CODE_SK)))
             .update_expression("SET used_at = :now")
             .condition_expression("attribute_exists(pk) AND attribute_not_exists(used_at)")
-            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":now", n(domain::time::now_ms()))
             .build()
             .map_err(StoreError::from)?;
         let mut item = to_item(family)?;
@@ -280,18 +296,14 @@ impl Store {
             keys::oauth_family(&family.family_id),
             keys::OAUTH_FAMILY_SK,
         ));
-        let put = Put::builder()
-            .table_name(table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(StoreError::from)?;
-        let mut request = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().update(mark_used).build())
-            .transact_items(user_guard(table, &code.user_id, code.issued_at)?)
-            .transact_items(TransactWriteItem::builder().put(put).build());
+        let mut tx = self
+            .transaction()
+            .update_if(Grant::CodeUnused, mark_used)
+            .check(
+                Grant::UserStands,
+                user_guard(table, &code.user_id, code.issued_at)?,
+            )
+            .put_if(Grant::FamilyNew, put_new(table, item)?);
         if let Some(session) = &family.session {
             // The session that granted the code must still be live: a code
             // issued just before a logout must not outlive it.
@@ -301,46 +313,21 @@ impl Store {
                 .condition_expression("attribute_exists(pk)")
                 .build()
                 .map_err(StoreError::from)?;
-            request =
-                request.transact_items(TransactWriteItem::builder().condition_check(live).build());
             let mut grant = key(
                 keys::session_grants(session),
                 &keys::session_grant(&family.family_id),
             );
-            grant.insert(
-                "family_id".into(),
-                AttributeValue::S(family.family_id.clone()),
-            );
+            grant.insert("family_id".into(), s(family.family_id.as_str()));
             grant.insert("expires_at".into(), n(family.expires_at));
             let grant = Put::builder()
                 .table_name(table)
                 .set_item(Some(grant))
                 .build()
                 .map_err(StoreError::from)?;
-            request = request.transact_items(TransactWriteItem::builder().put(grant).build());
+            tx = tx.check(Grant::SessionLive, live).put(grant);
         }
-        let result = request.send().await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err) => match cancellation_codes(&err) {
-                // Any failure on the code or the family item (condition or
-                // a concurrent transaction) means another redemption won.
-                Some(codes) if codes.first().is_some_and(Option::is_some) => {
-                    Err(GrantWriteError::Replayed)
-                }
-                Some(codes) if codes.get(1).is_some_and(Option::is_some) => {
-                    Err(GrantWriteError::UserVoided)
-                }
-                Some(codes) if codes.get(2).is_some_and(Option::is_some) => {
-                    Err(GrantWriteError::Replayed)
-                }
-                // The granting session was logged out meanwhile.
-                Some(codes) if codes.get(3).is_some_and(Option::is_some) => {
-                    Err(GrantWriteError::UserVoided)
-                }
-                _ => Err(StoreError::from(err).into()),
-            },
-        }
+        tx.commit().await?;
+        Ok(())
     }
 
     // ---- refresh families --------------------------------------------------
@@ -377,25 +364,15 @@ impl Store {
             .expression_attribute_values(":no", AttributeValue::Bool(false))
             .build()
             .map_err(StoreError::from)?;
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(user_guard(table, &family.user_id, family.issued_at)?)
-            .transact_items(TransactWriteItem::builder().update(update).build())
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err) => match cancellation_codes(&err) {
-                Some(codes) if codes.first().is_some_and(Option::is_some) => {
-                    Err(GrantWriteError::UserVoided)
-                }
-                Some(codes) if codes.get(1).is_some_and(Option::is_some) => {
-                    Err(GrantWriteError::Replayed)
-                }
-                _ => Err(StoreError::from(err).into()),
-            },
-        }
+        self.transaction()
+            .check(
+                Grant::UserStands,
+                user_guard(table, &family.user_id, family.issued_at)?,
+            )
+            .update_if(Grant::TokenCurrent, update)
+            .commit()
+            .await?;
+        Ok(())
     }
 
     /// Revokes every refresh family a cookie session granted (logout ends

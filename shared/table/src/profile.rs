@@ -2,11 +2,11 @@
 //! its sentinel and login index entry in the same transaction), flags, the
 //! revocation stamp and the profile picture key.
 
-use super::error::{cancellation_codes, condition_failed, transaction_error};
 use super::item::{key, n, s};
+use super::TxError;
 use super::{keys, Store, StoreError};
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
-use domain::{User, UserId};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, Update};
+use domain::{Role, User, UserId};
 
 /// Fields to set; `None` leaves a field as it is.
 #[derive(Debug, Default, Clone)]
@@ -17,6 +17,8 @@ pub struct ProfileChanges {
     /// (country code, number), always together.
     pub phone: Option<(String, String)>,
     pub password_hash: Option<String>,
+    /// A moderator's change of another user's role.
+    pub role: Option<Role>,
 }
 
 impl ProfileChanges {
@@ -26,6 +28,7 @@ impl ProfileChanges {
             && self.last_name.is_none()
             && self.phone.is_none()
             && self.password_hash.is_none()
+            && self.role.is_none()
     }
 }
 
@@ -62,118 +65,136 @@ impl UserFlag {
     }
 }
 
+/// The (old, new) lowercase username keys when the key changes.
+fn sentinel_move(current: &User, changes: &ProfileChanges) -> Option<(String, String)> {
+    let name = changes.username.as_ref()?;
+    let (old_key, new_key) = (
+        current.username.to_ascii_lowercase(),
+        name.to_ascii_lowercase(),
+    );
+    (old_key != new_key).then_some((old_key, new_key))
+}
+
+/// The user item's update: every changed field, the login index with the
+/// username, the list index with the role. The conditions guard against a
+/// concurrent rename or role change.
+fn profile_update(
+    table: &str,
+    current: &User,
+    changes: &ProfileChanges,
+) -> Result<Update, StoreError> {
+    let mut sets: Vec<(&str, String)> = Vec::new();
+    if let Some(name) = &changes.username {
+        sets.push(("username", name.clone()));
+        sets.push(("gsi2pk", keys::login_name(&name.to_ascii_lowercase())));
+    }
+    if let Some(v) = &changes.first_name {
+        sets.push(("first_name", v.clone()));
+    }
+    if let Some(v) = &changes.last_name {
+        sets.push(("last_name", v.clone()));
+    }
+    if let Some((cc, number)) = &changes.phone {
+        sets.push(("phone_country_code", cc.clone()));
+        sets.push(("phone", number.clone()));
+    }
+    if let Some(v) = &changes.password_hash {
+        sets.push(("password_hash", v.clone()));
+    }
+    let mut update = Update::builder()
+        .table_name(table)
+        .set_key(Some(key(keys::user(&current.id), keys::USER_SK)))
+        .expression_attribute_names("#role", "role")
+        .expression_attribute_values(":old_name", s(&current.username))
+        .expression_attribute_values(":old_role", s(current.role.as_str()));
+    let mut assignments: Vec<String> = sets.iter().map(|(n, _)| format!("{n} = :{n}")).collect();
+    let mut removals = Vec::new();
+    if let Some(role) = changes.role {
+        assignments.push("#role = :new_role".into());
+        update = update.expression_attribute_values(":new_role", s(role.as_str()));
+        if role.is_listed() {
+            assignments.push("gsi1pk = :lp, gsi1sk = if_not_exists(gsi1sk, :ls)".into());
+            update = update
+                .expression_attribute_values(":lp", s(keys::LISTED_ACCOUNTS))
+                .expression_attribute_values(
+                    ":ls",
+                    s(keys::by_creation(
+                        current.created_at.timestamp_millis(),
+                        &current.id,
+                    )),
+                );
+        } else {
+            removals.push("gsi1pk, gsi1sk");
+        }
+    }
+    for (name, value) in &sets {
+        update = update.expression_attribute_values(format!(":{name}"), s(value));
+    }
+    let mut expression = format!("SET {}", assignments.join(", "));
+    if !removals.is_empty() {
+        expression.push_str(&format!(" REMOVE {}", removals.join(", ")));
+    }
+    Ok(update
+        .condition_expression("username = :old_name AND #role = :old_role")
+        .update_expression(expression)
+        .build()?)
+}
+
 fn is_conditional_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(e: &E) -> bool {
     e.code() == Some("ConditionalCheckFailedException")
 }
 
 impl Store {
-    /// Applies `changes` to `current` (as read), in one transaction when the
-    /// username's case-insensitive key changes.
+    /// Applies `changes` to `current` (as read) and writes `extra` (an
+    /// email-change code) in one transaction: all of it or nothing. A
+    /// username change moves its sentinel in the same write.
     pub async fn update_profile(
         &self,
         current: &User,
         changes: &ProfileChanges,
+        extra: Vec<Put>,
     ) -> Result<(), ProfileUpdateError> {
-        if changes.is_empty() {
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        enum Guard {
+            /// The user is gone, renamed or re-roled since it was read.
+            Unchanged,
+            UsernameFree,
+        }
+        if changes.is_empty() && extra.is_empty() {
             return Ok(());
         }
         let table = self.table();
-        let mut sets: Vec<(&str, String)> = Vec::new();
-        let mut sentinel_moves = None;
-        if let Some(name) = &changes.username {
-            sets.push(("username", name.clone()));
-            sets.push(("gsi2pk", keys::login_name(&name.to_ascii_lowercase())));
-            let (old_key, new_key) = (
-                current.username.to_ascii_lowercase(),
-                name.to_ascii_lowercase(),
-            );
-            if old_key != new_key {
-                sentinel_moves = Some((old_key, new_key));
-            }
+        let mut tx = self.transaction();
+        if !changes.is_empty() {
+            tx = tx.update_if(Guard::Unchanged, profile_update(table, current, changes)?);
         }
-        if let Some(v) = &changes.first_name {
-            sets.push(("first_name", v.clone()));
-        }
-        if let Some(v) = &changes.last_name {
-            sets.push(("last_name", v.clone()));
-        }
-        if let Some((cc, number)) = &changes.phone {
-            sets.push(("phone_country_code", cc.clone()));
-            sets.push(("phone", number.clone()));
-        }
-        if let Some(v) = &changes.password_hash {
-            sets.push(("password_hash", v.clone()));
-        }
-        // The username condition guards the sentinel move against a
-        // concurrent rename.
-        let mut update = Update::builder()
-            .table_name(table)
-            .set_key(Some(key(keys::user(&current.id), keys::USER_SK)))
-            .condition_expression("username = :old_name")
-            .expression_attribute_values(":old_name", s(&current.username));
-        for (name, value) in &sets {
-            update = update.expression_attribute_values(format!(":{name}"), s(value));
-        }
-        let assignments: Vec<String> = sets.iter().map(|(n, _)| format!("{n} = :{n}")).collect();
-        let update = update
-            .update_expression(format!("SET {}", assignments.join(", ")))
-            .build()?;
-        let Some((old_key, new_key)) = sentinel_moves else {
-            let result = self
-                .client
-                .update_item()
-                .table_name(table)
-                .set_key(Some(update.key))
-                .update_expression(update.update_expression)
-                .set_condition_expression(update.condition_expression)
-                .set_expression_attribute_values(update.expression_attribute_values)
-                .send()
-                .await;
-            return match result {
-                Ok(_) => Ok(()),
-                Err(e) if e.as_service_error().is_some_and(is_conditional_failure) => {
-                    Err(ProfileUpdateError::Conflict)
-                }
-                Err(e) => Err(StoreError::from(e).into()),
-            };
-        };
-        let mut sentinel = key(keys::username(&new_key), keys::SENTINEL_SK);
-        sentinel.insert("user_id".into(), s(current.id.as_str()));
-        let items = vec![
-            TransactWriteItem::builder().update(update).build(),
-            TransactWriteItem::builder()
-                .put(
+        if let Some((old_key, new_key)) = sentinel_move(current, changes) {
+            let mut sentinel = key(keys::username(&new_key), keys::SENTINEL_SK);
+            sentinel.insert("user_id".into(), s(current.id.as_str()));
+            tx = tx
+                .put_if(
+                    Guard::UsernameFree,
                     Put::builder()
                         .table_name(table)
                         .set_item(Some(sentinel))
                         .condition_expression("attribute_not_exists(pk)")
                         .build()?,
                 )
-                .build(),
-            TransactWriteItem::builder()
                 .delete(
                     Delete::builder()
                         .table_name(table)
                         .set_key(Some(key(keys::username(&old_key), keys::SENTINEL_SK)))
                         .build()?,
-                )
-                .build(),
-        ];
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(err) => match cancellation_codes(&err) {
-                Some(codes) if condition_failed(&codes, 1) => {
-                    Err(ProfileUpdateError::UsernameTaken)
-                }
-                Some(codes) if condition_failed(&codes, 0) => Err(ProfileUpdateError::Conflict),
-                _ => Err(transaction_error(err).into()),
-            },
+                );
+        }
+        for put in extra {
+            tx = tx.put(put);
+        }
+        match tx.commit().await {
+            Ok(()) => Ok(()),
+            Err(e) if e.failed(Guard::UsernameFree) => Err(ProfileUpdateError::UsernameTaken),
+            Err(TxError::Failed(_)) => Err(ProfileUpdateError::Conflict),
+            Err(TxError::Store(e)) => Err(e.into()),
         }
     }
 

@@ -44,6 +44,15 @@ impl TokenRecord {
 }
 
 impl Store {
+    /// A new token as one write of a caller's transaction.
+    pub fn token_put(
+        &self,
+        hash: &str,
+        record: &TokenRecord,
+    ) -> Result<aws_sdk_dynamodb::types::Put, StoreError> {
+        record.put(self.table(), hash)
+    }
+
     /// Strongly consistent: a token deleted by a logout must not be found
     /// a moment later on another replica.
     pub async fn get_token(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {

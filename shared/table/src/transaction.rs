@@ -29,6 +29,17 @@ impl<T: PartialEq> TxError<T> {
     }
 }
 
+impl<T: Debug> TxError<T> {
+    /// For transactions whose tags all mean "a fresh random key collided":
+    /// passing, like any other collision.
+    pub fn into_store_error(self) -> StoreError {
+        match self {
+            TxError::Store(e) => e,
+            TxError::Failed(tags) => StoreError::Unavailable(format!("collision on {tags:?}")),
+        }
+    }
+}
+
 impl<T> From<StoreError> for TxError<T> {
     fn from(e: StoreError) -> Self {
         TxError::Store(e)

@@ -1,7 +1,7 @@
-use super::error::{cancellation_codes, condition_failed, transaction_error};
 use super::item::{from_item, key, n, s, to_item, Item};
 use super::{keys, Cursor, InvalidCursor, Store, StoreError, TokenRecord};
-use aws_sdk_dynamodb::types::{ConditionCheck, Put, ReturnValue, TransactWriteItem, Update};
+use crate::TxError;
+use aws_sdk_dynamodb::types::{ConditionCheck, Put, ReturnValue, Update};
 use domain::{Role, User, UserId};
 
 #[derive(Debug, thiserror::Error)]
@@ -128,41 +128,59 @@ impl Store {
     }
 
     async fn try_create_user(&self, user: &User, extra: &[Put]) -> Result<(), CreateUserError> {
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        enum Taken {
+            Id,
+            Username,
+            Email,
+            Seq,
+            /// A further item (a token, a code) under a fresh random key.
+            Extra,
+        }
         let table = self.table();
-        let mut puts = vec![
-            Put::builder()
-                .table_name(table)
-                .set_item(Some(user_item(user)?))
-                .condition_expression("attribute_not_exists(pk)")
-                .build()
-                .map_err(StoreError::from)?,
-            sentinel(
-                table,
-                keys::username(&user.username.to_ascii_lowercase()),
-                &user.id,
-            )?,
-            sentinel(table, keys::email(&user.email.to_lowercase()), &user.id)?,
-            sentinel(table, keys::user_seq(user.seq), &user.id)?,
-        ];
-        puts.extend(extra.iter().cloned());
-        let items = puts
-            .into_iter()
-            .map(|p| TransactWriteItem::builder().put(p).build())
-            .collect();
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(err) => match cancellation_codes(&err) {
-                Some(codes) if condition_failed(&codes, 1) => Err(CreateUserError::UsernameTaken),
-                Some(codes) if condition_failed(&codes, 2) => Err(CreateUserError::EmailTaken),
-                Some(codes) if condition_failed(&codes, 3) => Err(CreateUserError::SeqTaken),
-                _ => Err(transaction_error(err).into()),
-            },
+        let mut tx = self
+            .transaction()
+            .put_if(
+                Taken::Id,
+                Put::builder()
+                    .table_name(table)
+                    .set_item(Some(user_item(user)?))
+                    .condition_expression("attribute_not_exists(pk)")
+                    .build()
+                    .map_err(StoreError::from)?,
+            )
+            .put_if(
+                Taken::Username,
+                sentinel(
+                    table,
+                    keys::username(&user.username.to_ascii_lowercase()),
+                    &user.id,
+                )?,
+            )
+            .put_if(
+                Taken::Email,
+                sentinel(table, keys::email(&user.email.to_lowercase()), &user.id)?,
+            )
+            .put_if(
+                Taken::Seq,
+                sentinel(table, keys::user_seq(user.seq), &user.id)?,
+            );
+        for put in extra {
+            tx = match put.condition_expression() {
+                Some(_) => tx.put_if(Taken::Extra, put.clone()),
+                None => tx.put(put.clone()),
+            };
+        }
+        match tx.commit().await {
+            Ok(()) => Ok(()),
+            Err(e) if e.failed(Taken::Username) => Err(CreateUserError::UsernameTaken),
+            Err(e) if e.failed(Taken::Email) => Err(CreateUserError::EmailTaken),
+            Err(e) if e.failed(Taken::Seq) => Err(CreateUserError::SeqTaken),
+            // A fresh random key that exists already: as passing as it is rare.
+            Err(TxError::Failed(_)) => {
+                Err(StoreError::Unavailable("random key collision".into()).into())
+            }
+            Err(TxError::Store(e)) => Err(e.into()),
         }
     }
 
@@ -282,28 +300,27 @@ impl Store {
         } else {
             update.update_expression("SET #role = :role REMOVE gsi1pk, gsi1sk")
         };
-        let mut items = Vec::new();
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        enum Guard {
+            Actor,
+            Target,
+        }
+        let mut tx = self.transaction();
         match guard {
             Some(g) => {
-                items.push(
-                    TransactWriteItem::builder()
-                        .condition_check(
-                            ConditionCheck::builder()
-                                .table_name(table)
-                                .set_key(Some(key(keys::user(g.actor), keys::USER_SK)))
-                                .condition_expression(
-                                    "tokens_valid_after <= :issued AND #role = :moderator",
-                                )
-                                .expression_attribute_names("#role", "role")
-                                .expression_attribute_values(":issued", n(g.token_issued_at))
-                                .expression_attribute_values(
-                                    ":moderator",
-                                    s(Role::Moderator.as_str()),
-                                )
-                                .build()
-                                .map_err(StoreError::from)?,
+                tx = tx.check(
+                    Guard::Actor,
+                    ConditionCheck::builder()
+                        .table_name(table)
+                        .set_key(Some(key(keys::user(g.actor), keys::USER_SK)))
+                        .condition_expression(
+                            "tokens_valid_after <= :issued AND #role = :moderator",
                         )
-                        .build(),
+                        .expression_attribute_names("#role", "role")
+                        .expression_attribute_values(":issued", n(g.token_issued_at))
+                        .expression_attribute_values(":moderator", s(Role::Moderator.as_str()))
+                        .build()
+                        .map_err(StoreError::from)?,
                 );
                 update = update
                     .condition_expression("attribute_exists(pk) AND #role <> :moderator")
@@ -311,29 +328,12 @@ impl Store {
             }
             None => update = update.condition_expression("attribute_exists(pk)"),
         }
-        let target_index = items.len();
-        items.push(
-            TransactWriteItem::builder()
-                .update(update.build().map_err(StoreError::from)?)
-                .build(),
-        );
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(err) => match cancellation_codes(&err) {
-                Some(codes) if target_index == 1 && condition_failed(&codes, 0) => {
-                    Err(GuardedWriteError::Actor)
-                }
-                Some(codes) if condition_failed(&codes, target_index) => {
-                    Err(GuardedWriteError::Target)
-                }
-                _ => Err(transaction_error(err).into()),
-            },
+        let tx = tx.update_if(Guard::Target, update.build().map_err(StoreError::from)?);
+        match tx.commit().await {
+            Ok(()) => Ok(()),
+            Err(e) if e.failed(Guard::Actor) => Err(GuardedWriteError::Actor),
+            Err(TxError::Failed(_)) => Err(GuardedWriteError::Target),
+            Err(TxError::Store(e)) => Err(e.into()),
         }
     }
 
@@ -366,109 +366,6 @@ impl Store {
             Err(e) => Err(StoreError::from(e).into()),
         }
     }
-
-    /// Counts a failed login and sets the lockout that follows from it.
-    pub async fn record_login_failure(
-        &self,
-        user: &UserId,
-        locked_until: Option<i64>,
-    ) -> Result<(), StoreError> {
-        let mut req = self
-            .client
-            .update_item()
-            .table_name(self.table())
-            .set_key(Some(key(keys::user(user), keys::USER_SK)))
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":one", n(1));
-        req = match locked_until {
-            Some(until) => req
-                .update_expression("ADD failed_logins :one SET locked_until = :until")
-                .expression_attribute_values(":until", n(until)),
-            None => req.update_expression("ADD failed_logins :one"),
-        };
-        req.send().await?;
-        Ok(())
-    }
-
-    /// A successful login: issues the token and, in the same transaction,
-    /// clears the failure count, stamps `last_login` and stores a rehashed
-    /// password when the parameters changed.
-    pub async fn complete_login(
-        &self,
-        user: &UserId,
-        token: (&str, &TokenRecord),
-        rehash: Option<&str>,
-    ) -> Result<(), StoreError> {
-        let table = self.table();
-        let update = login_update(table, user, rehash, token.1.issued_at, None)?;
-        self.client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().update(update).build())
-            .transact_items(
-                TransactWriteItem::builder()
-                    .put(token.1.put(table, token.0)?)
-                    .build(),
-            )
-            .send()
-            .await?;
-        Ok(())
-    }
-}
-
-/// The user-item half of a successful login (also used when a 2FA code
-/// completes one): clears the failure count and lockout, stamps
-/// `last_login`, stores a rehashed password when there is one.
-/// The user-side half of a completed login. `valid_since` (ms) is when the
-/// login's proof was checked (the password, or the 2FA challenge): should
-/// the user's tokens have been voided after it (a reset, logout-all, a
-/// ban), the login fails instead of minting a session the void misses, and
-/// a stale rehash of an old password is never written.
-pub(crate) fn login_update(
-    table: &str,
-    user: &UserId,
-    rehash: Option<&str>,
-    valid_since: i64,
-    second: Option<&super::SecondFactor>,
-) -> Result<Update, StoreError> {
-    let now = domain::time::now();
-    let mut set = "SET failed_logins = :zero, last_login = :now".to_owned();
-    let mut condition = "attribute_exists(pk) AND tokens_valid_after <= :since".to_owned();
-    let mut remove = "REMOVE locked_until".to_owned();
-    let mut update = Update::builder()
-        .table_name(table)
-        .set_key(Some(key(keys::user(user), keys::USER_SK)))
-        .expression_attribute_values(":since", n(valid_since))
-        .expression_attribute_values(":zero", n(0))
-        .expression_attribute_values(
-            ":now",
-            s(now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
-        );
-    if let Some(hash) = rehash {
-        set.push_str(", password_hash = :hash");
-        update = update.expression_attribute_values(":hash", s(hash));
-    }
-    // The factor is spent by this same write: its condition is the proof
-    // that one login, and only one, used it.
-    match second {
-        Some(super::SecondFactor::TotpStep(step)) => {
-            set.push_str(", totp_last_step = :step");
-            condition.push_str(
-                " AND attribute_exists(totp_secret) \
-                 AND (attribute_not_exists(totp_last_step) OR totp_last_step < :step)",
-            );
-            update = update.expression_attribute_values(":step", n(*step));
-        }
-        Some(super::SecondFactor::Recovery(hash)) => {
-            remove.push_str(", recovery_codes.#rc");
-            condition.push_str(" AND attribute_exists(recovery_codes.#rc)");
-            update = update.expression_attribute_names("#rc", hash);
-        }
-        None => {}
-    }
-    Ok(update
-        .condition_expression(condition)
-        .update_expression(format!("{set} {remove}"))
-        .build()?)
 }
 
 /// The acting moderator of a guarded write.

@@ -33,8 +33,9 @@ async fn seed(env: &TestEnv) -> Vec<(&'static str, String)> {
 /// user 1001 linked to steam account 76561198000000001.
 async fn seed_social_networks(env: &TestEnv) -> Vec<(&'static str, String)> {
     use identity::api_key::{self, Permission};
-    use table::{NetworkAccount, NetworkFields};
+    use socialnetworks::store::{NetworkAccount, NetworkFields, NetworksStore};
     let store = &env.state.store;
+    let networks = NetworksStore::new(store);
     let (key, _) = api_key::create(store, "events", vec![Permission::Read, Permission::Write])
         .await
         .unwrap();
@@ -47,8 +48,8 @@ async fn seed_social_networks(env: &TestEnv) -> Vec<(&'static str, String)> {
             enabled: true,
             settings: [("client_id".to_owned(), "your-client-id".to_owned())].into(),
         };
-        let counter = store.network_counter().await.unwrap();
-        store.create_network(&fields, counter).await.unwrap();
+        let counter = networks.network_counter().await.unwrap();
+        networks.create_network(&fields, counter).await.unwrap();
     }
     for seq in [1001, 1002] {
         let user = User::new(
@@ -65,8 +66,8 @@ async fn seed_social_networks(env: &TestEnv) -> Vec<(&'static str, String)> {
         name: "John Doe".into(),
         url: "https://steamcommunity.com/profiles/76561198000000001".into(),
     };
-    let snapshot = store.link_snapshot(1, 1001).await.unwrap();
-    store
+    let snapshot = networks.link_snapshot(1, 1001).await.unwrap();
+    networks
         .link_account(1, 1001, &account, false, snapshot)
         .await
         .unwrap();

@@ -4,13 +4,12 @@
 //! which every token the user held, the Accounts API's included, fails on
 //! its very next use.
 
-
+use crate::users_support::{cookie, last_code, login, sign_up, Person, PASSWORD};
 use axum::body::Body;
 use http::{Method, Request, StatusCode};
 use platform_tests::{Reply, TestEnv};
 use serde_json::json;
 use table::ClientType;
-use crate::users_support::{cookie, last_code, login, sign_up, Person, PASSWORD};
 
 const REDIRECT: &str = "https://client.example.com/callback";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";

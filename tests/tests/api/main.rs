@@ -12,6 +12,7 @@ mod oauth;
 mod security_review;
 mod social_networks;
 mod template;
+mod use_cases;
 mod users;
 mod users_2fa;
 mod users_profile;

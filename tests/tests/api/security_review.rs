@@ -4,14 +4,13 @@
 //! password reset, 2FA code emails without a send limit, and an
 //! authorization code outliving the session that granted it.
 
-
+use crate::users_support::*;
 use axum::body::Body;
 use domain::UserId;
 use http::{Method, Request, StatusCode};
 use platform_tests::{Reply, TestEnv};
 use serde_json::json;
 use table::{ClientType, UserFlag};
-use crate::users_support::*;
 
 const REDIRECT: &str = "https://client.example.com/callback";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";

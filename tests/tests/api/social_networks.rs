@@ -11,6 +11,7 @@ use http::{Method, Request, StatusCode};
 use identity::api_key::{self, Permission};
 use platform_tests::{unique_name, Reply, TestEnv};
 use serde_json::{json, Value};
+use socialnetworks::store::NetworksStore;
 
 async fn env() -> TestEnv {
     TestEnv::new(socialnetworks::app).await
@@ -524,9 +525,7 @@ async fn update_sets_fields_moves_the_key_and_keeps_masked_secrets() {
         json!({"id": id, "key": "vk", "cooldown_time": 3600, "allow_to_register": true,
                "icon": "<svg>vk</svg>", "enabled": false})
     );
-    let stored = env
-        .state
-        .store
+    let stored = NetworksStore::new(&env.state.store)
         .get_network(id)
         .await
         .unwrap()

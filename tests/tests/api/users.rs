@@ -4,11 +4,10 @@
 //! under concurrency, rate limits). 2FA and the profile endpoints have
 //! their own files.
 
-
+use crate::users_support::*;
 use http::{Method, StatusCode};
 use platform_tests::{unique_name, TestEnv};
 use serde_json::{json, Value};
-use crate::users_support::*;
 
 #[tokio::test]
 async fn create_verify_login_returns_the_documented_user_and_a_secure_cookie() {

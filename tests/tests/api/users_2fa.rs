@@ -2,10 +2,9 @@
 //! (password again, an email each time), login answering a challenge,
 //! `do-2fa` with the emailed code, attempts, replacement and single use.
 
-
+use crate::users_support::*;
 use http::{Method, StatusCode};
 use serde_json::json;
-use crate::users_support::*;
 
 async fn set_2fa(
     env: &platform_tests::TestEnv,

@@ -3,14 +3,13 @@
 //! username and email changes), `/user/{id}`, private flag, profile picture
 //! in S3, role catalogue.
 
-
+use crate::users_support::*;
 use axum::body::Body;
 use domain::scopes::{ADMIN_PROFILE_WRITE, PROFILE_READ, PROFILE_WRITE, ROLES_READ};
 use domain::{Role, UserId};
 use http::{Method, Request, StatusCode};
 use platform_tests::{unique_name, Reply, TestEnv};
 use serde_json::json;
-use crate::users_support::*;
 
 async fn with_token(
     env: &TestEnv,

@@ -1,7 +1,6 @@
 //! Helpers of the Users API tests: sign-up through the API with the code
 //! read back from the emulator's mail, login with cookies, bearer tokens.
 
-
 use axum::body::Body;
 use domain::{User, UserId};
 use http::{Method, Request, StatusCode};

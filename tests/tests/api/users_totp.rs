@@ -3,12 +3,11 @@
 //! `do-2fa` with an authenticator code or a recovery code, each usable
 //! once, the attempt limit, disable, and refusals that write nothing.
 
-
+use crate::users_support::*;
 use domain::totp::{totp_at, TotpSecret};
 use http::{Method, StatusCode};
 use platform_tests::{Reply, TestEnv};
 use serde_json::{json, Value};
-use crate::users_support::*;
 
 fn now() -> i64 {
     domain::time::now_secs()

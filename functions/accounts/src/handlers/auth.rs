@@ -1,9 +1,9 @@
 use crate::envelope::ok;
 use crate::views::TokenView;
-use crate::{session, ApiError};
+use crate::{path_token, ApiError};
 use axum::extract::State;
 use axum::Json;
-use domain::{Username, UsernameRule};
+use domain::{Error, Username, UsernameRule};
 use identity::AppState;
 use identity::{verify_login, LoginError};
 use serde::Deserialize;
@@ -25,7 +25,7 @@ pub async fn auth(
     let username = required(req.username, "username")?;
     let password = required(req.password, "password")?;
     if password.chars().count() > MAX_PASSWORD_CHARS {
-        return Err(ApiError::invalid("password", "is too long"));
+        return Err(Error::invalid("password", "is too long").into());
     }
     // A name that cannot exist still costs one verify: same answer, same time.
     let found = match Username::parse(&username, UsernameRule::LOOKUP) {
@@ -34,7 +34,7 @@ pub async fn auth(
     };
     let login = verify_login(&state.store, found, &password).await?;
     let issued = identity::issue(
-        session::TOKEN_KIND,
+        path_token::KIND,
         &login.user.id,
         state.config.account_token_ttl_secs,
     );

@@ -1,6 +1,6 @@
 use crate::envelope::ok;
 use crate::views::TokenView;
-use crate::{session, ApiError};
+use crate::{path_token, ApiError};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -80,7 +80,7 @@ pub async fn create(
     user.last_name = Some(new.last_name.into_inner());
     user.study_group = new.study_group.map(StudyGroup::into_inner);
     let issued = identity::issue(
-        session::TOKEN_KIND,
+        path_token::KIND,
         &user.id,
         state.config.account_token_ttl_secs,
     );

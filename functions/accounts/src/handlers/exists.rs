@@ -1,6 +1,6 @@
 use crate::envelope::ok;
 use crate::lookup::TargetParams;
-use crate::{session, ApiError};
+use crate::{path_token, ApiError};
 use axum::extract::{Path, State};
 use axum::Json;
 use identity::AppState;
@@ -12,11 +12,11 @@ pub async fn exists(
     Input(params, _): Input<TargetParams, ApiError>,
 ) -> Result<Json<impl serde::Serialize>, ApiError> {
     let target = params.parse()?;
-    let record = session::token(&state.store, &token).await?;
+    let record = path_token::resolve(&state.store, &token).await?;
     let (holder, exists) = tokio::join!(
         state.store.get_user(&record.user_id),
         target.exists(&state.store)
     );
-    session::check(holder, &record)?;
+    path_token::check(holder, &record)?;
     Ok(ok(exists?))
 }

@@ -1,10 +1,10 @@
 use crate::envelope::ok;
 use crate::lookup::TargetParams;
 use crate::views::BioView;
-use crate::{session, ApiError};
+use crate::{path_token, ApiError};
 use axum::extract::{Path, State};
 use axum::Json;
-use domain::Role;
+use domain::{Error, Role};
 use identity::AppState;
 use web::Input;
 
@@ -14,13 +14,13 @@ pub async fn get_bio(
     Input(params, _): Input<TargetParams, ApiError>,
 ) -> Result<Json<impl serde::Serialize>, ApiError> {
     let target = params.parse()?;
-    let record = session::token(&state.store, &token).await?;
+    let record = path_token::resolve(&state.store, &token).await?;
     let (holder, found) = tokio::join!(
         state.store.get_user(&record.user_id),
         target.find(&state.store)
     );
-    let holder = session::check(holder, &record)?;
-    session::require_role(&holder, &[Role::Moderator, Role::Student])?;
-    let user = found?.ok_or_else(ApiError::not_found)?;
+    let holder = path_token::check(holder, &record)?;
+    path_token::require_role(&holder, &[Role::Moderator, Role::Student])?;
+    let user = found?.ok_or_else(|| Error::not_found("no such account"))?;
     Ok(ok(BioView::from(user)))
 }

@@ -1,10 +1,10 @@
 use crate::envelope::ok;
 use crate::views::ListedView;
-use crate::{session, ApiError};
+use crate::{path_token, ApiError};
 use axum::extract::{Path, State};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
-use domain::Role;
+use domain::{Error, Role};
 use identity::AppState;
 use serde::Deserialize;
 use web::Input;
@@ -27,18 +27,15 @@ pub async fn list_accounts(
 ) -> Result<Response, ApiError> {
     let limit = params.limit.unwrap_or(MAX_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::invalid(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        ));
+        return Err(Error::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")).into());
     }
-    let record = session::token(&state.store, &token).await?;
+    let record = path_token::resolve(&state.store, &token).await?;
     let (holder, page) = tokio::join!(
         state.store.get_user(&record.user_id),
         state.store.list_accounts(limit, params.cursor.as_deref())
     );
-    let holder = session::check(holder, &record)?;
-    session::require_role(&holder, &[Role::Moderator])?;
+    let holder = path_token::check(holder, &record)?;
+    path_token::require_role(&holder, &[Role::Moderator])?;
     let page = page??;
     let items: Vec<ListedView> = page.items.into_iter().map(ListedView::from).collect();
     let mut response = ok(items).into_response();

@@ -1,7 +1,8 @@
 use crate::envelope::{done, ok};
-use crate::{session, ApiError};
+use crate::{path_token, ApiError};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use domain::Error;
 use identity::AppState;
 use serde::Deserialize;
 use serde_json::Value;
@@ -15,8 +16,8 @@ pub async fn get_preferences(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Response, ApiError> {
-    let record = session::token(&state.store, &token).await?;
-    let user = session::holder(&state.store, &record).await?;
+    let record = path_token::resolve(&state.store, &token).await?;
+    let user = path_token::holder(&state.store, &record).await?;
     let prefs = user
         .preferences
         .and_then(|p| serde_json::from_str::<Value>(&p).ok())
@@ -39,32 +40,31 @@ pub async fn update_preferences(
         Value::String(s) => s,
         obj @ Value::Object(_) => obj.to_string(),
         _ => {
-            return Err(ApiError::invalid(
-                "preferences",
-                "must be a JSON object or its string form",
-            ))
+            return Err(
+                Error::invalid("preferences", "must be a JSON object or its string form").into(),
+            )
         }
     };
     if text.len() > MAX_BYTES {
-        return Err(ApiError::invalid(
-            "preferences",
-            format!("must be at most {MAX_BYTES} bytes"),
-        ));
+        return Err(
+            Error::invalid("preferences", format!("must be at most {MAX_BYTES} bytes")).into(),
+        );
     }
     if !serde_json::from_str::<Value>(&text).is_ok_and(|v| v.is_object()) {
-        return Err(ApiError::invalid(
-            "preferences",
-            "must be the string form of a JSON object",
-        ));
+        return Err(
+            Error::invalid("preferences", "must be the string form of a JSON object").into(),
+        );
     }
-    let record = session::token(&state.store, &token).await?;
+    let record = path_token::resolve(&state.store, &token).await?;
     match state
         .store
         .set_preferences(&record.user_id, record.issued_at, &text)
         .await
     {
         Ok(()) => Ok(done().into_response()),
-        Err(GuardedWriteError::Actor | GuardedWriteError::Target) => Err(ApiError::invalid_token()),
+        Err(GuardedWriteError::Actor | GuardedWriteError::Target) => {
+            Err(identity::invalid_token().into())
+        }
         Err(GuardedWriteError::Store(e)) => Err(e.into()),
     }
 }

@@ -1,8 +1,8 @@
 use crate::envelope::done;
-use crate::{session, ApiError};
+use crate::{path_token, ApiError};
 use axum::extract::{Path, State};
 use axum::Json;
-use domain::{Role, UserId};
+use domain::{Error, Role, UserId};
 use identity::AppState;
 use serde::Deserialize;
 use table::{GuardedWriteError, ModeratorGuard};
@@ -24,9 +24,9 @@ pub async fn update_role(
         UserId::parse(&required(req.account_id, "accountId")?).map_err(|e| e.at("accountId"))?;
     let role = match Role::parse(&required(req.new_role, "newRole")?) {
         Ok(role) if role.is_listed() => role,
-        _ => return Err(ApiError::invalid("newRole", "must be ghost or student")),
+        _ => return Err(Error::invalid("newRole", "must be ghost or student").into()),
     };
-    let record = session::token(&state.store, &token).await?;
+    let record = path_token::resolve(&state.store, &token).await?;
     // One conditional transaction checks the moderator and writes the role;
     // only a refusal costs a further read to say why.
     let guard = ModeratorGuard {
@@ -36,15 +36,13 @@ pub async fn update_role(
     match state.store.set_role(&target, role, Some(guard)).await {
         Ok(()) => Ok(done()),
         Err(GuardedWriteError::Actor) => {
-            let holder = session::holder(&state.store, &record).await?;
-            session::require_role(&holder, &[Role::Moderator])?;
-            Err(ApiError::forbidden("the request was refused"))
+            let holder = path_token::holder(&state.store, &record).await?;
+            path_token::require_role(&holder, &[Role::Moderator])?;
+            Err(Error::forbidden("the request was refused").into())
         }
         Err(GuardedWriteError::Target) => match state.store.get_user(&target).await? {
-            None => Err(ApiError::not_found()),
-            Some(_) => Err(ApiError::forbidden(
-                "a moderator's role is managed by operators",
-            )),
+            None => Err(Error::not_found("no such account").into()),
+            Some(_) => Err(Error::forbidden("a moderator's role is managed by operators").into()),
         },
         Err(GuardedWriteError::Store(e)) => Err(e.into()),
     }

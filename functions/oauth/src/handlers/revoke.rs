@@ -1,4 +1,5 @@
 use crate::client_auth::Credentials;
+use crate::error::body_only;
 use crate::refresh_token::RefreshToken;
 use crate::views::no_store;
 use crate::OAuthError;
@@ -32,9 +33,7 @@ pub async fn revoke(
     Input(req, _): Input<RevokeRequest, OAuthError>,
 ) -> Result<Response, OAuthError> {
     if uri.query().is_some() {
-        return Err(OAuthError::invalid_request(
-            "send the parameters in the request body, not the query",
-        ));
+        return Err(body_only().into());
     }
     let token = required(req.token, "token")?;
     let creds = Credentials::from_request(&headers, req.client_id, req.client_secret)?;

@@ -1,9 +1,15 @@
 use super::{token_code, token_refresh};
 use crate::client_auth::Credentials;
+use crate::error::{body_only, unsupported_grant_type};
+use crate::refresh_token::RefreshToken;
+use crate::views::{no_store, TokenResponse};
 use crate::OAuthError;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
+use domain::scopes::ScopeSet;
+use domain::{Error, UserId};
+use identity::jwt;
 use identity::AppState;
 use serde::Deserialize;
 use web::{required, Input};
@@ -30,19 +36,50 @@ pub async fn token(
 ) -> Result<Response, OAuthError> {
     // Codes, verifiers and secrets in a URL end up in logs and histories.
     if uri.query().is_some() {
-        return Err(OAuthError::invalid_request(
-            "send the parameters in the request body, not the query",
-        ));
+        return Err(body_only().into());
     }
     let grant_type = required(req.grant_type.clone(), "grant_type")?;
     if !matches!(grant_type.as_str(), "authorization_code" | "refresh_token") {
-        return Err(OAuthError::unsupported_grant_type());
+        return Err(unsupported_grant_type().into());
     }
     let creds =
         Credentials::from_request(&headers, req.client_id.clone(), req.client_secret.clone())?;
-    if grant_type == "authorization_code" {
-        token_code::exchange(&state, creds, req).await
+    let response = if grant_type == "authorization_code" {
+        token_code::exchange(&state, creds, req).await?
     } else {
-        token_refresh::refresh(&state, creds, req).await
-    }
+        token_refresh::refresh(&state, creds, req).await?
+    };
+    Ok(response)
+}
+
+/// The grant's owner, client and scopes, and the family it rotates in.
+pub struct Grant<'a> {
+    pub user_id: &'a UserId,
+    pub client_id: &'a str,
+    pub scopes: ScopeSet,
+    pub family_id: &'a str,
+}
+
+/// The token response (RFC 6749 §5.1): a new access token for `grant`,
+/// with `refresh` as the family's next refresh token.
+pub async fn respond(
+    state: &AppState,
+    grant: Grant<'_>,
+    refresh: RefreshToken,
+) -> Result<Response, Error> {
+    let access = jwt::mint(
+        state,
+        grant.user_id,
+        grant.client_id,
+        &grant.scopes,
+        Some(grant.family_id),
+    )
+    .await?;
+    Ok(no_store(TokenResponse {
+        access_token: access.token,
+        token_type: "Bearer",
+        expires_in: access.expires_in,
+        refresh_token: refresh.expose().to_owned(),
+        scope: grant.scopes.to_string(),
+    }))
 }

@@ -3,43 +3,43 @@
 //! (exactly one caller wins), re-checks the user's revocation stamp and
 //! creates the refresh family.
 
-use super::token::TokenRequest;
+use super::token::{respond, Grant, TokenRequest};
 use crate::client_auth::Credentials;
+use crate::error::invalid_grant;
+use crate::pkce;
 use crate::refresh_token::RefreshToken;
-use crate::views::{no_store, TokenResponse};
-use crate::{pkce, OAuthError};
 use axum::response::Response;
 use domain::opaque::OpaqueToken;
 use domain::scopes::ScopeSet;
-use domain::time;
-use identity::jwt;
+use domain::{time, Error};
 use identity::AppState;
-use table::{GrantWriteError, RefreshFamily};
+use table::{AuthCode, GrantWriteError, RefreshFamily};
 use web::required;
 
 pub async fn exchange(
     state: &AppState,
     creds: Credentials,
     req: TokenRequest,
-) -> Result<Response, OAuthError> {
+) -> Result<Response, Error> {
     let raw_code = required(req.code, "code")?;
     let redirect_uri = required(req.redirect_uri, "redirect_uri")?;
-    if let Some(v) = &req.code_verifier {
-        if !pkce::is_verifier(v) {
-            return Err(OAuthError::invalid_request(
-                "code_verifier: must be 43 to 128 unreserved characters",
-            ));
-        }
+    if req
+        .code_verifier
+        .as_deref()
+        .is_some_and(|v| !pkce::is_verifier(v))
+    {
+        return Err(Error::invalid(
+            "code_verifier",
+            "must be 43 to 128 unreserved characters",
+        ));
     }
-    let code = OpaqueToken::parse(&raw_code)
-        .ok_or_else(|| OAuthError::invalid_grant("the code is invalid, expired or used"))?;
+    let code = OpaqueToken::parse(&raw_code).ok_or_else(invalid)?;
     let hash = code.hash();
     let (client, stored) = tokio::join!(
         state.store.get_oauth_client(&creds.client_id),
         state.store.get_auth_code(&hash)
     );
     let client = creds.authenticate(client?)?;
-    let invalid = || OAuthError::invalid_grant("the code is invalid, expired or used");
     let stored = stored?.ok_or_else(invalid)?;
     if stored.client_id != client.client_id {
         return Err(invalid());
@@ -54,32 +54,45 @@ pub async fn exchange(
         return Err(invalid());
     }
     if stored.redirect_uri != redirect_uri {
-        return Err(OAuthError::invalid_grant(
+        return Err(invalid_grant(
             "redirect_uri differs from the authorization request",
         ));
     }
-    match (&stored.code_challenge, &req.code_verifier) {
-        (Some(challenge), Some(verifier)) if pkce::verify(verifier, challenge) => {}
-        (Some(_), Some(_)) => {
-            return Err(OAuthError::invalid_grant(
-                "code_verifier does not match the code_challenge",
-            ))
-        }
-        (Some(_), None) => return Err(OAuthError::invalid_grant("code_verifier is required")),
-        // A verifier for a code issued without a challenge is a downgrade attempt.
-        (None, Some(_)) => {
-            return Err(OAuthError::invalid_grant(
-                "the authorization request carried no code_challenge",
-            ))
-        }
-        (None, None) => {}
-    }
+    check_verifier(
+        stored.code_challenge.as_deref(),
+        req.code_verifier.as_deref(),
+    )?;
+    redeem(state, &hash, &stored).await
+}
 
+fn invalid() -> Error {
+    invalid_grant("the code is invalid, expired or used")
+}
+
+/// PKCE: the verifier must answer the challenge the code was issued with.
+fn check_verifier(challenge: Option<&str>, verifier: Option<&str>) -> Result<(), Error> {
+    match (challenge, verifier) {
+        (Some(challenge), Some(verifier)) if pkce::verify(verifier, challenge) => Ok(()),
+        (Some(_), Some(_)) => Err(invalid_grant(
+            "code_verifier does not match the code_challenge",
+        )),
+        (Some(_), None) => Err(invalid_grant("code_verifier is required")),
+        // A verifier for a code issued without a challenge is a downgrade attempt.
+        (None, Some(_)) => Err(invalid_grant(
+            "the authorization request carried no code_challenge",
+        )),
+        (None, None) => Ok(()),
+    }
+}
+
+/// Marks the code used and creates its refresh family; a lost race is a
+/// replay and revokes what the winner issued.
+async fn redeem(state: &AppState, hash: &str, stored: &AuthCode) -> Result<Response, Error> {
     let refresh = RefreshToken::generate(&stored.family_id);
     let family = RefreshFamily {
         family_id: stored.family_id.clone(),
         user_id: stored.user_id.clone(),
-        client_id: client.client_id.clone(),
+        client_id: stored.client_id.clone(),
         scope: stored.scope.clone(),
         issued_at: stored.issued_at,
         expires_at: time::now_secs() + state.config.refresh_token_ttl_secs,
@@ -88,7 +101,7 @@ pub async fn exchange(
         revoked: false,
         session: stored.session.clone(),
     };
-    match state.store.redeem_auth_code(&hash, &stored, &family).await {
+    match state.store.redeem_auth_code(hash, stored, &family).await {
         Ok(()) => {}
         Err(GrantWriteError::Replayed) => {
             state.store.revoke_refresh_family(&stored.family_id).await?;
@@ -97,20 +110,11 @@ pub async fn exchange(
         Err(GrantWriteError::UserVoided) => return Err(invalid()),
         Err(GrantWriteError::Store(e)) => return Err(e.into()),
     }
-    let scopes = ScopeSet::parse_lenient(&stored.scope);
-    let access = jwt::mint(
-        state,
-        &stored.user_id,
-        &client.client_id,
-        &scopes,
-        Some(&stored.family_id),
-    )
-    .await?;
-    Ok(no_store(TokenResponse {
-        access_token: access.token,
-        token_type: "Bearer",
-        expires_in: access.expires_in,
-        refresh_token: refresh.expose().to_owned(),
-        scope: scopes.to_string(),
-    }))
+    let grant = Grant {
+        user_id: &stored.user_id,
+        client_id: &stored.client_id,
+        scopes: ScopeSet::parse_lenient(&stored.scope),
+        family_id: &stored.family_id,
+    };
+    respond(state, grant, refresh).await
 }

@@ -3,15 +3,13 @@
 //! be current) and re-checks the user's revocation stamp. A token that is
 //! not current was rotated already: its reuse revokes the whole family.
 
-use super::token::TokenRequest;
+use super::token::{respond, Grant, TokenRequest};
 use crate::client_auth::Credentials;
+use crate::error::{invalid_grant, invalid_scope};
 use crate::refresh_token::RefreshToken;
-use crate::views::{no_store, TokenResponse};
-use crate::OAuthError;
 use axum::response::Response;
 use domain::scopes::ScopeSet;
-use domain::time;
-use identity::jwt;
+use domain::{time, Error};
 use identity::AppState;
 use subtle::ConstantTimeEq;
 use table::GrantWriteError;
@@ -21,15 +19,14 @@ pub async fn refresh(
     state: &AppState,
     creds: Credentials,
     req: TokenRequest,
-) -> Result<Response, OAuthError> {
+) -> Result<Response, Error> {
     let raw = required(req.refresh_token, "refresh_token")?;
     let requested = req
         .scope
         .as_deref()
         .map(ScopeSet::parse)
         .transpose()
-        .map_err(|e| OAuthError::invalid_scope(e.to_string()))?;
-    let invalid = || OAuthError::invalid_grant("the refresh token is invalid, expired or revoked");
+        .map_err(|e| invalid_scope(e.to_string()))?;
     let presented = RefreshToken::parse(&raw).ok_or_else(invalid)?;
     let (client, family) = tokio::join!(
         state.store.get_oauth_client(&creds.client_id),
@@ -57,11 +54,7 @@ pub async fn refresh(
     let scopes = match requested {
         Some(r) if r.is_empty() => granted_scopes,
         Some(r) if r.is_subset_of(&granted_scopes) => r,
-        Some(_) => {
-            return Err(OAuthError::invalid_scope(
-                "scope asks for more than the original grant",
-            ))
-        }
+        Some(_) => return Err(invalid_scope("scope asks for more than the original grant")),
         None => granted_scopes,
     };
 
@@ -80,19 +73,15 @@ pub async fn refresh(
         Err(GrantWriteError::UserVoided) => return Err(invalid()),
         Err(GrantWriteError::Store(e)) => return Err(e.into()),
     }
-    let access = jwt::mint(
-        state,
-        &family.user_id,
-        &client.client_id,
-        &scopes,
-        Some(&family.family_id),
-    )
-    .await?;
-    Ok(no_store(TokenResponse {
-        access_token: access.token,
-        token_type: "Bearer",
-        expires_in: access.expires_in,
-        refresh_token: next.expose().to_owned(),
-        scope: scopes.to_string(),
-    }))
+    let grant = Grant {
+        user_id: &family.user_id,
+        client_id: &client.client_id,
+        scopes,
+        family_id: &family.family_id,
+    };
+    respond(state, grant, next).await
+}
+
+fn invalid() -> Error {
+    invalid_grant("the refresh token is invalid, expired or revoked")
 }

@@ -1,7 +1,7 @@
 use super::link::account_value;
 use crate::access::Caller;
 use crate::paging::path_id;
-use crate::views::iso;
+use crate::store::{iso, network_not_found, NetworksStore};
 use crate::ApiError;
 use axum::extract::{Path, State};
 use axum::Json;
@@ -26,8 +26,8 @@ pub async fn authorize(
 ) -> Result<Json<Value>, ApiError> {
     let value = account_value(req.value)?;
     let id = path_id(&raw);
-    let store = &state.store;
-    let (auth, snapshot) = tokio::join!(caller.check(store), async {
+    let store = NetworksStore::of(&state);
+    let (auth, snapshot) = tokio::join!(caller.check(&state.store), async {
         match id {
             Some(id) => store.authorization_snapshot(id, &value).await.map(Some),
             None => Ok(None),
@@ -35,7 +35,7 @@ pub async fn authorize(
     });
     auth?;
     let (Some(id), Some(snapshot)) = (id, snapshot?) else {
-        return Err(ApiError::not_found());
+        return Err(network_not_found().into());
     };
     let done = store.record_authorization(id, &value, snapshot).await?;
     Ok(Json(json!({

@@ -1,16 +1,18 @@
 use crate::access::Caller;
+use crate::error::required;
 use crate::network_key::NetworkKey;
 use crate::settings::{self, Credentials};
+use crate::store::{NetworkFields, NetworkRecord, NetworksStore};
 use crate::views::NetworkView;
 use crate::ApiError;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use domain::FieldError;
 use identity::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use table::{NetworkFields, NetworkRecord};
-use web::{required, Input};
+use web::Input;
 
 /// An icon is an inline SVG or an image path; the item must stay well under
 /// DynamoDB's 400 KB.
@@ -41,24 +43,24 @@ pub struct NetworkInput {
 }
 
 impl NetworkRequest {
-    pub fn parse(self) -> Result<NetworkInput, ApiError> {
+    pub fn parse(self) -> Result<NetworkInput, FieldError> {
         let key = required(self.key, "key")?;
         let settings = required(self.settings, "settings")?;
         let icon = required(self.icon, "icon")?;
         let key = NetworkKey::parse(&key).map_err(|e| e.at("key"))?;
         let settings = settings::parse(&settings).map_err(|e| e.at("settings"))?;
         if icon.trim().is_empty() {
-            return Err(ApiError::invalid("icon", "is required"));
+            return Err(FieldError::new("icon", "is required"));
         }
         if icon.len() > MAX_ICON_BYTES {
-            return Err(ApiError::invalid(
+            return Err(FieldError::new(
                 "icon",
                 format!("must be at most {MAX_ICON_BYTES} bytes"),
             ));
         }
         let cooldown_time = match self.cooldown_time {
             Some(c) if !(0..=MAX_COOLDOWN).contains(&c) => {
-                return Err(ApiError::invalid(
+                return Err(FieldError::new(
                     "cooldown_time",
                     format!("must be an integer between 0 and {MAX_COOLDOWN}"),
                 ))
@@ -107,9 +109,10 @@ pub async fn create(
     Input(req, _): Input<NetworkRequest, ApiError>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let fields = req.parse()?.fields(None);
-    let (auth, counter) = tokio::join!(caller.check(&state.store), state.store.network_counter());
+    let store = NetworksStore::of(&state);
+    let (auth, counter) = tokio::join!(caller.check(&state.store), store.network_counter());
     auth?;
-    let record = state.store.create_network(&fields, counter?).await?;
+    let record = store.create_network(&fields, counter?).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({

@@ -1,5 +1,6 @@
 use crate::access::Caller;
 use crate::paging::path_id;
+use crate::store::{network_not_found, NetworksStore};
 use crate::ApiError;
 use axum::extract::{Path, State};
 use axum::Json;
@@ -15,17 +16,18 @@ pub async fn delete(
     Path(raw): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let id = path_id(&raw);
+    let store = NetworksStore::of(&state);
     let (auth, snapshot) = tokio::join!(caller.check(&state.store), async {
         match id {
-            Some(id) => state.store.delete_snapshot(id).await.map(Some),
+            Some(id) => store.delete_snapshot(id).await.map(Some),
             None => Ok(None),
         }
     });
     auth?;
     let (Some(id), Some(snapshot)) = (id, snapshot?) else {
-        return Err(ApiError::not_found());
+        return Err(network_not_found().into());
     };
-    state.store.delete_network(id, snapshot).await?;
+    store.delete_network(id, snapshot).await?;
     Ok(Json(
         json!({ "message": "Social network deleted successfully" }),
     ))

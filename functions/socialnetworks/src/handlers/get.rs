@@ -11,7 +11,7 @@ pub async fn get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let network = lookup::network(&state.store, &caller, &id).await?;
+    let network = lookup::network(&state, &caller, &id).await?;
     Ok(Json(
         json!({ "social_network": NetworkDetailView::from(network) }),
     ))

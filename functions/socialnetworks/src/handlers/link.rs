@@ -1,15 +1,17 @@
 use crate::access::Caller;
+use crate::error::required;
 use crate::paging::path_id;
+use crate::store::{network_not_found, NetworkAccount, NetworksStore};
 use crate::views::NetworkUserView;
 use crate::ApiError;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use domain::FieldError;
 use identity::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use table::NetworkAccount;
-use web::{required, Input};
+use web::Input;
 
 const MAX_TEXT_CHARS: usize = 255;
 const MAX_URL_CHARS: usize = 2048;
@@ -27,17 +29,17 @@ pub struct LinkRequest {
     registration: Option<bool>,
 }
 
-fn text(raw: Option<String>, field: &str) -> Result<String, ApiError> {
+fn text(raw: Option<String>, field: &str) -> Result<String, FieldError> {
     let raw = required(raw, field)?;
     let n = raw.chars().count();
     if raw.trim().is_empty() || n > MAX_TEXT_CHARS {
-        return Err(ApiError::invalid(
+        return Err(FieldError::new(
             field,
             format!("must be 1 to {MAX_TEXT_CHARS} characters"),
         ));
     }
     if raw.chars().any(char::is_control) {
-        return Err(ApiError::invalid(
+        return Err(FieldError::new(
             field,
             "must not contain control characters",
         ));
@@ -46,10 +48,10 @@ fn text(raw: Option<String>, field: &str) -> Result<String, ApiError> {
 }
 
 /// The account's id at the network, as the network spells it.
-pub fn account_value(raw: Option<String>) -> Result<String, ApiError> {
+pub fn account_value(raw: Option<String>) -> Result<String, FieldError> {
     let value = text(raw, "value")?;
     if value.trim() != value {
-        return Err(ApiError::invalid(
+        return Err(FieldError::new(
             "value",
             "must not start or end with spaces",
         ));
@@ -57,13 +59,13 @@ pub fn account_value(raw: Option<String>) -> Result<String, ApiError> {
     Ok(value)
 }
 
-fn profile_url(raw: Option<String>) -> Result<String, ApiError> {
+fn profile_url(raw: Option<String>) -> Result<String, FieldError> {
     let url = required(raw, "url")?;
     let ok = (url.starts_with("https://") || url.starts_with("http://"))
         && url.chars().count() <= MAX_URL_CHARS
         && !url.chars().any(|c| c.is_whitespace() || c.is_control());
     if !ok {
-        return Err(ApiError::invalid(
+        return Err(FieldError::new(
             "url",
             format!("must be an http(s) URL of at most {MAX_URL_CHARS} characters"),
         ));
@@ -72,10 +74,10 @@ fn profile_url(raw: Option<String>) -> Result<String, ApiError> {
 }
 
 impl LinkRequest {
-    fn parse(self) -> Result<(u64, NetworkAccount, bool), ApiError> {
+    fn parse(self) -> Result<(u64, NetworkAccount, bool), FieldError> {
         let user = required(self.user_id, "user_id")?;
         if user < 1 {
-            return Err(ApiError::invalid("user_id", "must be a positive integer"));
+            return Err(FieldError::new("user_id", "must be a positive integer"));
         }
         let account = NetworkAccount {
             value: account_value(self.value)?,
@@ -95,8 +97,8 @@ pub async fn link(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let (user_seq, account, registration) = req.parse()?;
     let id = path_id(&raw);
-    let store = &state.store;
-    let (auth, snapshot) = tokio::join!(caller.check(store), async {
+    let store = NetworksStore::of(&state);
+    let (auth, snapshot) = tokio::join!(caller.check(&state.store), async {
         match id {
             Some(id) => store.link_snapshot(id, user_seq).await.map(Some),
             None => Ok(None),
@@ -104,7 +106,7 @@ pub async fn link(
     });
     auth?;
     let (Some(id), Some(snapshot)) = (id, snapshot?) else {
-        return Err(ApiError::not_found());
+        return Err(network_not_found().into());
     };
     let slot = store
         .link_account(id, user_seq, &account, registration, snapshot)

@@ -1,5 +1,6 @@
 use crate::access::Caller;
 use crate::paging::PageParams;
+use crate::store::NetworksStore;
 use crate::views::NetworkView;
 use crate::ApiError;
 use axum::extract::State;
@@ -15,10 +16,8 @@ pub async fn list(
     Input(params, _): Input<PageParams, ApiError>,
 ) -> Result<Json<Value>, ApiError> {
     let (first, last) = params.parse()?.positions();
-    let (auth, rows) = tokio::join!(
-        caller.check(&state.store),
-        state.store.networks_at(first, last)
-    );
+    let store = NetworksStore::of(&state);
+    let (auth, rows) = tokio::join!(caller.check(&state.store), store.networks_at(first, last));
     auth?;
     let mut rows = rows?;
     rows.sort_by_key(|n| n.position);

@@ -13,6 +13,6 @@ pub async fn stats(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let network = lookup::network(&state.store, &caller, &id).await?;
+    let network = lookup::network(&state, &caller, &id).await?;
     Ok(Json(json!({ "stats": StatsView::from(network) })))
 }

@@ -1,4 +1,5 @@
 use crate::access::Caller;
+use crate::store::NetworksStore;
 use crate::views::NetworkView;
 use crate::{lookup, ApiError};
 use axum::extract::{Path, State};
@@ -11,8 +12,10 @@ pub async fn toggle(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let network = lookup::network(&state.store, &caller, &id).await?;
-    let record = state.store.toggle_network(network.record).await?;
+    let network = lookup::network(&state, &caller, &id).await?;
+    let record = NetworksStore::of(&state)
+        .toggle_network(network.record)
+        .await?;
     Ok(Json(json!({
         "message": "Social network status updated successfully",
         "social_network": NetworkView::from(record),

@@ -1,5 +1,6 @@
 use crate::access::Caller;
 use crate::paging::path_id;
+use crate::store::{network_not_found, not_linked, NetworksStore};
 use crate::ApiError;
 use axum::extract::{Path, State};
 use axum::Json;
@@ -14,8 +15,8 @@ pub async fn unlink(
     Path((raw_id, raw_user)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let (id, user) = (path_id(&raw_id), path_id(&raw_user));
-    let store = &state.store;
-    let (auth, snapshot) = tokio::join!(caller.check(store), async {
+    let store = NetworksStore::of(&state);
+    let (auth, snapshot) = tokio::join!(caller.check(&state.store), async {
         match (id, user) {
             (Some(id), Some(user)) => store.unlink_snapshot(id, user).await.map(Some),
             _ => Ok(None),
@@ -24,10 +25,11 @@ pub async fn unlink(
     auth?;
     let (Some(id), Some(user), Some(snapshot)) = (id, user, snapshot?) else {
         return Err(if id.is_some() {
-            ApiError::not_linked()
+            not_linked()
         } else {
-            ApiError::not_found()
-        });
+            network_not_found()
+        }
+        .into());
     };
     store.unlink_account(id, user, snapshot).await?;
     Ok(Json(json!({

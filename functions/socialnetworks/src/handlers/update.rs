@@ -1,12 +1,12 @@
 use super::create::NetworkRequest;
 use crate::access::Caller;
+use crate::store::{network_not_found, NetworkWriteError, NetworksStore};
 use crate::views::NetworkView;
 use crate::{lookup, ApiError};
 use axum::extract::{Path, State};
 use axum::Json;
 use identity::AppState;
 use serde_json::{json, Value};
-use table::NetworkWriteError;
 use web::Input;
 
 /// Reads for a key change that lost a race before giving up with a 409.
@@ -22,10 +22,11 @@ pub async fn update(
     Input(req, _): Input<NetworkRequest, ApiError>,
 ) -> Result<Json<Value>, ApiError> {
     let input = req.parse()?;
-    let mut network = lookup::network(&state.store, &caller, &id).await?;
+    let mut network = lookup::network(&state, &caller, &id).await?;
+    let store = NetworksStore::of(&state);
     for attempt in 1..=ATTEMPTS {
         let fields = input.fields(Some(&network.record));
-        match state.store.update_network(&network.record, &fields).await {
+        match store.update_network(&network.record, &fields).await {
             Ok(record) => {
                 return Ok(Json(json!({
                     "message": "Social network updated successfully",
@@ -33,11 +34,10 @@ pub async fn update(
                 })))
             }
             Err(NetworkWriteError::Changed) if attempt < ATTEMPTS => {
-                network = state
-                    .store
+                network = store
                     .get_network(network.record.id)
                     .await?
-                    .ok_or_else(ApiError::not_found)?;
+                    .ok_or_else(network_not_found)?;
             }
             Err(e) => return Err(e.into()),
         }

@@ -1,5 +1,6 @@
 use crate::access::Caller;
 use crate::paging::{path_id, PageParams};
+use crate::store::{network_not_found, NetworksStore};
 use crate::views::NetworkUserView;
 use crate::ApiError;
 use axum::extract::{Path, State};
@@ -19,9 +20,9 @@ pub async fn users(
     let page = params.parse()?;
     let (first, last) = page.positions();
     let id = path_id(&raw);
-    let store = &state.store;
+    let store = NetworksStore::of(&state);
     let (auth, network, slots) = tokio::join!(
-        caller.check(store),
+        caller.check(&state.store),
         async {
             match id {
                 Some(id) => store.get_network(id).await,
@@ -36,7 +37,7 @@ pub async fn users(
         }
     );
     auth?;
-    let network = network?.ok_or_else(ApiError::not_found)?;
+    let network = network?.ok_or_else(network_not_found)?;
     let mut slots = slots?;
     slots.sort_by_key(|s| s.position);
     let users: Vec<NetworkUserView> = slots.into_iter().map(NetworkUserView::from).collect();

@@ -1,4 +1,5 @@
 use crate::envelope::done;
+use crate::error::too_many_requests;
 use crate::{mail, ApiError};
 use axum::extract::State;
 use axum::Json;
@@ -28,7 +29,7 @@ pub async fn code(
         .hit_rate_limit(&SEND_LIMIT, &email.key())
         .await?
     {
-        return Err(ApiError::too_many_requests());
+        return Err(too_many_requests().into());
     }
     match state.store.email_owner(&email.key()).await? {
         Some(owner) => {

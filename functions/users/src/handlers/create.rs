@@ -1,5 +1,5 @@
 use crate::envelope::done;
-use crate::{error::username_taken, mail, ApiError};
+use crate::{mail, ApiError};
 use axum::extract::State;
 use axum::Json;
 use domain::codes::{LinkCode, Purpose, SEND_LIMIT};
@@ -45,7 +45,7 @@ impl CreateRequest {
             last_name: PersonName::parse(&last_name).map_err(|e| e.at("lastName"))?,
             email: Email::parse(&email).map_err(|e| e.at("email"))?,
             password: Password::parse(&password).map_err(|e| e.at("password"))?,
-            phone: super::phone::parse(self.phone_country_code, self.phone)?,
+            phone: crate::fields::phone(self.phone_country_code, self.phone)?,
         })
     }
 }
@@ -100,7 +100,6 @@ pub async fn create(
             }
             Ok(done())
         }
-        Err(CreateUserError::UsernameTaken) => Err(username_taken()),
         Err(CreateUserError::EmailTaken) => {
             if state
                 .store

@@ -1,10 +1,12 @@
-use super::login::{logged_in, not_verified};
-use crate::{sessions, ApiError};
+use crate::error::invalid_code;
+use crate::fields::code_text;
+use crate::login_flow::{check_verified, issue_session, logged_in};
+use crate::ApiError;
 use axum::extract::State;
 use axum::response::Response;
 use domain::codes::{same_hash, Challenge, Purpose, ShortCode};
 use domain::totp::{accepted_step, RecoveryCode, TotpSecret};
-use domain::{User, UserId};
+use domain::{Error, User, UserId};
 use identity::AppState;
 use serde::Deserialize;
 use serde_json::Value;
@@ -18,15 +20,6 @@ pub struct Do2faRequest {
     /// A string, or a number as in the document's sample.
     code: Option<Value>,
     session_hash: Option<String>,
-}
-
-/// A code field: a string, or a number as in the document's sample.
-pub(crate) fn code_text(raw: Value) -> Result<String, ApiError> {
-    match raw {
-        Value::String(s) => Ok(s),
-        Value::Number(n) => Ok(n.to_string()),
-        _ => Err(ApiError::invalid("code", "must be a string of digits")),
-    }
 }
 
 /// What was typed: six digits (emailed or TOTP) or a recovery code.
@@ -78,16 +71,11 @@ pub async fn do_2fa(
         (Some(code), _) => Given::Short(code),
         (None, Some(code)) => Given::Recovery(code),
         (None, None) => {
-            return Err(ApiError::invalid(
-                "code",
-                "must be 6 digits or a recovery code",
-            ))
+            return Err(Error::invalid("code", "must be 6 digits or a recovery code").into())
         }
     };
-    let challenge =
-        Challenge::parse(&required(req.session_hash, "sessionHash")?).ok_or_else(|| {
-            ApiError::invalid("sessionHash", "is not a session hash /user/login gave")
-        })?;
+    let challenge = Challenge::parse(&required(req.session_hash, "sessionHash")?)
+        .ok_or_else(|| Error::invalid("sessionHash", "is not a session hash /user/login gave"))?;
 
     let (slot, user) = tokio::join!(
         state.store.get_code_slot(&target, Purpose::TwoFactor),
@@ -101,28 +89,26 @@ pub async fn do_2fa(
                 .as_deref()
                 .is_some_and(|h| same_hash(h, &challenge.hash()))
         })
-        .ok_or_else(ApiError::invalid_code)?;
+        .ok_or_else(invalid_code)?;
     let user = user?;
     let Some(second) = check(&slot, &challenge, &given, user.as_ref(), now) else {
         state
             .store
             .count_code_failure(&target, Purpose::TwoFactor, &slot.code_hash)
             .await?;
-        return Err(ApiError::invalid_code());
+        return Err(invalid_code().into());
     };
-    let user = user.ok_or_else(ApiError::invalid_code)?;
+    let user = user.ok_or_else(invalid_code)?;
     // A reset or logout-all since the password was checked voids the
     // challenge (the write below re-checks this under its condition).
     if slot.issued_at < user.tokens_valid_after {
-        return Err(ApiError::invalid_code());
+        return Err(invalid_code().into());
     }
     if user.banned {
         return Err(identity::LoginError::Banned.into());
     }
-    if user.verification_pending && state.config.require_email_verification {
-        return Err(not_verified());
-    }
-    let issued = sessions::issue(&user.id);
+    check_verified(&state, &user)?;
+    let issued = issue_session(&user.id);
     let redeemed = state
         .store
         .redeem_code(&Redemption {

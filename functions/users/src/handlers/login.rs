@@ -1,13 +1,15 @@
+use crate::caller::MAX_PASSWORD_CHARS;
 use crate::envelope::ok;
-use crate::views::{BriefUserView, UserView, Visibility};
-use crate::{mail, pictures, sessions, ApiError};
+use crate::error::too_many_requests;
+use crate::login_flow::{check_verified, issue_session, logged_in};
+use crate::views::BriefUserView;
+use crate::{mail, ApiError};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::codes::{Challenge, Purpose, ShortCode, SEND_LIMIT};
-use domain::{Email, User, Username, UsernameRule};
+use domain::{Email, Error, User, Username, UsernameRule};
 use identity::AppState;
-use identity::{session, verify_login, LoginError};
+use identity::{verify_login, LoginError};
 use serde::Deserialize;
 use serde_json::json;
 use table::CodeSlot;
@@ -22,8 +24,6 @@ pub struct LoginRequest {
     user_agent: Option<String>,
 }
 
-/// Longest password a login will hash; anything longer cannot be right.
-const MAX_PASSWORD_CHARS: usize = 1024;
 const MAX_USER_AGENT_CHARS: usize = 1024;
 
 enum Identifier {
@@ -37,14 +37,15 @@ impl LoginRequest {
     fn parse(self) -> Result<(Identifier, String), ApiError> {
         let password = required(self.password, "password")?;
         if password.chars().count() > MAX_PASSWORD_CHARS {
-            return Err(ApiError::invalid("password", "is too long"));
+            return Err(Error::invalid("password", "is too long").into());
         }
         let agent = required(self.user_agent, "userAgent")?;
         if agent.trim().is_empty() || agent.chars().count() > MAX_USER_AGENT_CHARS {
-            return Err(ApiError::invalid(
+            return Err(Error::invalid(
                 "userAgent",
                 format!("must be 1 to {MAX_USER_AGENT_CHARS} characters"),
-            ));
+            )
+            .into());
         }
         // The username wins when both are sent (the document lists both).
         let id = match (self.username, self.email) {
@@ -57,7 +58,7 @@ impl LoginRequest {
                 Err(_) => Identifier::Nobody,
             },
             (None, None) => {
-                return Err(ApiError::invalid("username", "give a username or an email"))
+                return Err(Error::invalid("username", "give a username or an email").into())
             }
         };
         Ok((id, password))
@@ -75,14 +76,6 @@ async fn find(state: &AppState, id: &Identifier) -> Result<Option<User>, ApiErro
     })
 }
 
-pub fn not_verified() -> ApiError {
-    ApiError::new(
-        StatusCode::FORBIDDEN,
-        "EmailNotVerified",
-        "verify the account's email address first (POST /user/verify-email)",
-    )
-}
-
 /// Unknown user, wrong password and locked account answer alike (401
 /// InvalidCredentials, one argon2 verify each). With 2FA on, no session
 /// yet: a challenge (`sessionHash`) and a code by email.
@@ -94,9 +87,7 @@ pub async fn login(
     let found = find(&state, &id).await?;
     let login = verify_login(&state.store, found, &password).await?;
     let user = login.user;
-    if user.verification_pending && state.config.require_email_verification {
-        return Err(not_verified());
-    }
+    check_verified(&state, &user)?;
     if user.two_factor_enabled {
         // Every challenge counts against the per-address send limit, or a
         // caller with the password could flood the inbox and draw unlimited
@@ -106,7 +97,7 @@ pub async fn login(
             .hit_rate_limit(&SEND_LIMIT, &Email::from_stored(user.email.clone()).key())
             .await?
         {
-            return Err(ApiError::too_many_requests());
+            return Err(too_many_requests().into());
         }
         let challenge = Challenge::generate();
         // With TOTP the authenticator holds the code: nothing is emailed and
@@ -130,7 +121,7 @@ pub async fn login(
         }))
         .into_response());
     }
-    let issued = sessions::issue(&user.id);
+    let issued = issue_session(&user.id);
     state
         .store
         .complete_login(
@@ -141,21 +132,4 @@ pub async fn login(
         .await
         .map_err(LoginError::from)?;
     logged_in(&state, user, issued.token.expose(), false).await
-}
-
-/// The answer of a completed login: the session cookie and the user.
-pub async fn logged_in(
-    state: &AppState,
-    user: User,
-    token: &str,
-    after_2fa: bool,
-) -> Result<Response, ApiError> {
-    let url = pictures::url_of(state, user.profile_picture_key.as_deref()).await?;
-    let view = UserView::new(user, url, Visibility::Full);
-    let body = if after_2fa {
-        json!({ "user": view })
-    } else {
-        json!({ "2faEnabled": false, "user": view })
-    };
-    Ok(([session::set_cookie(token)], ok(body)).into_response())
 }

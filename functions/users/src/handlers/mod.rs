@@ -3,7 +3,6 @@ pub mod create;
 pub mod do_2fa;
 pub mod login;
 pub mod logout;
-mod phone;
 pub mod private;
 pub mod profile_picture;
 pub mod reset_password;

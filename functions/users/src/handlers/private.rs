@@ -1,4 +1,5 @@
 use crate::envelope::done;
+use crate::error::unauthenticated;
 use crate::{caller, ApiError};
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -26,7 +27,7 @@ pub async fn set_private(
         .set_user_flag(&principal.user.id, UserFlag::Private, private)
         .await?
     {
-        return Err(ApiError::unauthenticated());
+        return Err(unauthenticated().into());
     }
     Ok(done())
 }

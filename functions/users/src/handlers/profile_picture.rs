@@ -1,12 +1,14 @@
 use crate::envelope::{done, ok};
+use crate::error::payload_too_large;
 use crate::pictures::{self, MAX_BYTES};
 use crate::{caller, ApiError};
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header::CONTENT_TYPE, HeaderMap, StatusCode};
+use axum::http::{header::CONTENT_TYPE, HeaderMap};
 use axum::Json;
 use bytes::Bytes;
 use domain::scopes::PROFILE_WRITE;
+use domain::Error;
 use identity::AppState;
 use serde_json::json;
 
@@ -15,27 +17,13 @@ const MAX_BODY: usize = MAX_BYTES + 16 * 1024;
 /// The document's table says `profilePicture`, its sample `profile-picture`.
 const FIELD_NAMES: [&str; 2] = ["profilePicture", "profile-picture"];
 
-fn too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "PayloadTooLarge",
-        format!("the picture must be at most {MAX_BYTES} bytes"),
-    )
-    .on("profilePicture")
-}
-
-fn not_png() -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "InvalidInput",
-        "must be a PNG image",
-    )
-    .on("profilePicture")
+fn too_large() -> Error {
+    payload_too_large(format!("the picture must be at most {MAX_BYTES} bytes")).on("profilePicture")
 }
 
 /// The picture's bytes: the `profilePicture` part of a multipart body, or
 /// the whole body otherwise (raw upload, any content type).
-async fn picture(headers: &HeaderMap, body: Bytes) -> Result<Bytes, ApiError> {
+async fn picture(headers: &HeaderMap, body: Bytes) -> Result<Bytes, Error> {
     let content_type = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -44,16 +32,16 @@ async fn picture(headers: &HeaderMap, body: Bytes) -> Result<Bytes, ApiError> {
         return Ok(body);
     }
     let boundary = multer::parse_boundary(content_type)
-        .map_err(|_| ApiError::invalid("profilePicture", "the multipart body has no boundary"))?;
+        .map_err(|_| Error::invalid("profilePicture", "the multipart body has no boundary"))?;
     let stream = futures::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
     let mut multipart = multer::Multipart::new(stream, boundary);
-    let bad = |_| ApiError::invalid("profilePicture", "the multipart body is malformed");
+    let bad = |_| Error::invalid("profilePicture", "the multipart body is malformed");
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         if field.name().is_some_and(|n| FIELD_NAMES.contains(&n)) {
             return field.bytes().await.map_err(bad);
         }
     }
-    Err(ApiError::invalid("profilePicture", "is required"))
+    Err(Error::invalid("profilePicture", "is required"))
 }
 
 /// Stores a PNG of at most 1 MiB and answers a presigned URL to it.
@@ -68,10 +56,10 @@ pub async fn set(
         .map_err(|_| too_large())?;
     let png = picture(&headers, body).await?;
     if png.len() > MAX_BYTES {
-        return Err(too_large());
+        return Err(too_large().into());
     }
     if !pictures::is_png(&png) {
-        return Err(not_png());
+        return Err(Error::invalid("profilePicture", "must be a PNG image").into());
     }
     let user = principal.user;
     let key = pictures::put(&state, &user.id, png.to_vec()).await?;

@@ -1,4 +1,5 @@
 use crate::envelope::done;
+use crate::error::invalid_code;
 use crate::{mail, ApiError};
 use axum::extract::State;
 use axum::Json;
@@ -25,7 +26,7 @@ pub async fn reset_password(
     let raw = required(req.code, "code")?;
     let new =
         Password::parse(&required(req.password, "password")?).map_err(|e| e.at("password"))?;
-    let code = LinkCode::parse(&raw).ok_or_else(ApiError::invalid_code)?;
+    let code = LinkCode::parse(&raw).ok_or_else(invalid_code)?;
     let hash = code.hash();
     let (pointer, password_hash) = tokio::join!(
         state.store.get_code_pointer(&hash),
@@ -34,7 +35,7 @@ pub async fn reset_password(
     let pointer = pointer?
         .filter(|p| p.purpose() == Some(Purpose::ResetPassword))
         .filter(|p| p.expires_at > domain::time::now_secs())
-        .ok_or_else(ApiError::invalid_code)?;
+        .ok_or_else(invalid_code)?;
     state
         .store
         .redeem_code(&Redemption {

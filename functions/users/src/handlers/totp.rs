@@ -1,7 +1,7 @@
-use super::do_2fa::code_text;
-use super::two_factor::{reauthenticate, PasswordRequest};
-use crate::caller;
+use crate::caller::{self, reauthenticate, PasswordRequest};
 use crate::envelope::ok;
+use crate::error::{invalid_code, unauthenticated};
+use crate::fields::code_text;
 use crate::{mail, ApiError};
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use domain::codes::ShortCode;
 use domain::scopes::PROFILE_WRITE;
 use domain::totp::{accepted_step, RecoveryCode, TotpSecret, RECOVERY_CODES};
+use domain::Error;
 use identity::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -31,7 +32,7 @@ pub async fn setup(
         .set_totp_pending(&user.id, &secret.base32())
         .await?
     {
-        return Err(ApiError::unauthenticated());
+        return Err(unauthenticated().into());
     }
     Ok(ok(json!({
         "secret": secret.base32(),
@@ -54,16 +55,12 @@ pub async fn confirm(
     Input(req, _): Input<ConfirmRequest, ApiError>,
 ) -> Result<Response, ApiError> {
     let code = ShortCode::parse(&code_text(required(req.code, "code")?)?)
-        .ok_or_else(|| ApiError::invalid("code", "must be 6 digits"))?;
+        .ok_or_else(|| Error::invalid("code", "must be 6 digits"))?;
     let user = caller::either(&state, &headers, PROFILE_WRITE).await?.user;
-    let pending = user
-        .totp_pending
-        .as_deref()
-        .ok_or_else(ApiError::invalid_code)?;
-    let secret = TotpSecret::parse(pending).ok_or_else(ApiError::invalid_code)?;
+    let pending = user.totp_pending.as_deref().ok_or_else(invalid_code)?;
+    let secret = TotpSecret::parse(pending).ok_or_else(invalid_code)?;
     let now = domain::time::now_secs();
-    let step =
-        accepted_step(secret.bytes(), code.expose(), now, 0).ok_or_else(ApiError::invalid_code)?;
+    let step = accepted_step(secret.bytes(), code.expose(), now, 0).ok_or_else(invalid_code)?;
     let codes: Vec<RecoveryCode> = (0..RECOVERY_CODES)
         .map(|_| RecoveryCode::generate())
         .collect();
@@ -73,7 +70,7 @@ pub async fn confirm(
         .activate_totp(&user.id, pending, step, &hashes)
         .await?
     {
-        return Err(ApiError::invalid_code());
+        return Err(invalid_code().into());
     }
     mail::totp_enabled(&state.mailer, &user.email).await?;
     let shown: Vec<String> = codes.iter().map(RecoveryCode::expose).collect();

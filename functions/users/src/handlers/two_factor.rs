@@ -1,21 +1,13 @@
-use crate::caller;
+use crate::caller::{reauthenticate, PasswordRequest};
 use crate::envelope::done;
+use crate::error::unauthenticated;
 use crate::{mail, ApiError};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
-use domain::scopes::PROFILE_WRITE;
-use domain::User;
-use identity::verify_login;
 use identity::AppState;
-use serde::Deserialize;
 use table::UserFlag;
-use web::{required, Input};
-
-#[derive(Deserialize)]
-pub struct PasswordRequest {
-    password: Option<String>,
-}
+use web::Input;
 
 pub async fn enable(
     State(state): State<AppState>,
@@ -31,23 +23,6 @@ pub async fn disable(
     Input(req, _): Input<PasswordRequest, ApiError>,
 ) -> Result<Json<impl serde::Serialize>, ApiError> {
     set(&state, &headers, req, false).await
-}
-
-/// The caller (cookie or bearer with profile write) proven again by the
-/// password, counted like a login with the same lockout.
-pub async fn reauthenticate(
-    state: &AppState,
-    headers: &HeaderMap,
-    req: PasswordRequest,
-) -> Result<User, ApiError> {
-    let password = required(req.password, "password")?;
-    if password.chars().count() > 1024 {
-        return Err(ApiError::invalid("password", "is too long"));
-    }
-    let caller = caller::either(state, headers, PROFILE_WRITE).await?;
-    Ok(verify_login(&state.store, Some(caller.user), &password)
-        .await?
-        .user)
 }
 
 /// Turning 2FA on or off takes the password again (counted like a login,
@@ -71,7 +46,7 @@ async fn set(
             state.store.disable_two_factor(&user.id).await?
         };
         if !changed {
-            return Err(ApiError::unauthenticated());
+            return Err(unauthenticated().into());
         }
         mail::two_factor_changed(&state.mailer, &user.email, on).await?;
     }

@@ -1,12 +1,15 @@
 use crate::envelope::done;
+use crate::error::not_found;
 use crate::{caller, mail, ApiError};
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::Json;
 use domain::codes::{LinkCode, Purpose};
 use domain::password_hash as password;
 use domain::scopes::ADMIN_PROFILE_WRITE;
-use domain::{Email, Password, PersonName, Role, User, UserId, Username, UsernameRule};
+use domain::{
+    Email, Error, ErrorKind, Password, PersonName, Role, User, UserId, Username, UsernameRule,
+};
 use identity::AppState;
 use serde::Deserialize;
 use table::{CodeSlot, GuardedWriteError, ProfileChanges};
@@ -56,11 +59,28 @@ impl UpdateRequest {
         .collect()
     }
 
+    /// Refuses the first sent field `user.profile.editable-fields` lacks.
+    fn check_editable(&self, editable: &[String]) -> Result<(), Error> {
+        match self
+            .sent()
+            .into_iter()
+            .find(|f| !editable.iter().any(|e| e == f))
+        {
+            Some(field) => Err(Error::new(
+                ErrorKind::Forbidden,
+                "field_not_editable",
+                "this platform does not allow editing the field (user.profile.editable-fields)",
+            )
+            .on(field)),
+            None => Ok(()),
+        }
+    }
+
     fn parse(self) -> Result<Update, ApiError> {
         let role = match self.role.as_deref().map(Role::parse) {
             None => None,
             Some(Ok(role)) if role.is_listed() => Some(role),
-            Some(_) => return Err(ApiError::invalid("role", "must be ghost or student")),
+            Some(_) => return Err(Error::invalid("role", "must be ghost or student").into()),
         };
         Ok(Update {
             target: self
@@ -88,7 +108,7 @@ impl UpdateRequest {
                 .map(|p| Password::parse(&p).map_err(|e| e.at("password")))
                 .transpose()?,
             role,
-            phone: super::phone::parse(self.phone_country_code, self.phone)?,
+            phone: crate::fields::phone(self.phone_country_code, self.phone)?,
         })
     }
 }
@@ -102,56 +122,10 @@ pub async fn update_me(
     headers: HeaderMap,
     Input(req, _): Input<UpdateRequest, ApiError>,
 ) -> Result<Json<impl serde::Serialize>, ApiError> {
-    if let Some(field) = req
-        .sent()
-        .into_iter()
-        .find(|f| !state.config.profile_editable_fields.iter().any(|e| e == f))
-    {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "FieldNotEditable",
-            "this platform does not allow editing the field (user.profile.editable-fields)",
-        )
-        .on(field));
-    }
+    req.check_editable(&state.config.profile_editable_fields)?;
     let update = req.parse()?;
     let principal = caller::bearer(&state, &headers, ADMIN_PROFILE_WRITE).await?;
-    let is_admin = principal.user.role == Role::Moderator;
-    let target: User = match &update.target {
-        Some(id) if *id != principal.user.id => {
-            if !is_admin {
-                return Err(
-                    ApiError::forbidden("editing another user needs the moderator role")
-                        .on("target"),
-                );
-            }
-            let other = state
-                .store
-                .get_user(id)
-                .await?
-                .ok_or_else(ApiError::not_found)?;
-            // Moderators are managed by operators, as on the Accounts API:
-            // one moderator may not take over another's password or email.
-            if other.role == Role::Moderator {
-                return Err(ApiError::forbidden(
-                    "another moderator's account is managed by operators",
-                )
-                .on("target"));
-            }
-            other
-        }
-        _ => principal.user,
-    };
-    if update.role.is_some() {
-        if !is_admin {
-            return Err(ApiError::forbidden("changing a role needs the moderator role").on("role"));
-        }
-        if target.role == Role::Moderator {
-            return Err(
-                ApiError::forbidden("a moderator's role is managed by operators").on("role"),
-            );
-        }
-    }
+    let target = target_of(&state, principal.user, &update).await?;
     let new_email = update.email.filter(|e| e.as_str() != target.email);
     let changes = ProfileChanges {
         username: update
@@ -165,15 +139,19 @@ pub async fn update_me(
             Some(p) => Some(password::hash(p.expose()).await),
             None => None,
         },
+        role: None,
     };
     // Conditional writes first: a taken username refuses before anything
     // else is written.
-    state.store.update_profile(&target, &changes).await?;
+    state
+        .store
+        .update_profile(&target, &changes, Vec::new())
+        .await?;
     if let Some(role) = update.role.filter(|r| *r != target.role) {
         match state.store.set_role(&target.id, role, None).await {
             Ok(()) => {}
             Err(GuardedWriteError::Store(e)) => return Err(e.into()),
-            Err(_) => return Err(ApiError::not_found()),
+            Err(_) => return Err(not_found().into()),
         }
     }
     if let Some(email) = new_email {
@@ -193,4 +171,49 @@ pub async fn update_me(
         to_old?;
     }
     Ok(done())
+}
+
+/// The user the update is for, and whether the caller may make it: another
+/// user and any role change need the moderator role, and a moderator's
+/// account is managed by operators.
+async fn target_of(state: &AppState, caller: User, update: &Update) -> Result<User, ApiError> {
+    let is_admin = caller.role == Role::Moderator;
+    let target: User = match &update.target {
+        Some(id) if *id != caller.id => {
+            if !is_admin {
+                return Err(
+                    Error::forbidden("editing another user needs the moderator role")
+                        .on("target")
+                        .into(),
+                );
+            }
+            let other = state.store.get_user(id).await?.ok_or_else(not_found)?;
+            // Moderators are managed by operators, as on the Accounts API:
+            // one moderator may not take over another's password or email.
+            if other.role == Role::Moderator {
+                return Err(Error::forbidden(
+                    "another moderator's account is managed by operators",
+                )
+                .on("target")
+                .into());
+            }
+            other
+        }
+        _ => caller,
+    };
+    if update.role.is_some() {
+        if !is_admin {
+            return Err(Error::forbidden("changing a role needs the moderator role")
+                .on("role")
+                .into());
+        }
+        if target.role == Role::Moderator {
+            return Err(
+                Error::forbidden("a moderator's role is managed by operators")
+                    .on("role")
+                    .into(),
+            );
+        }
+    }
+    Ok(target)
 }

@@ -1,4 +1,5 @@
 use crate::envelope::ok;
+use crate::error::not_found;
 use crate::views::{UserView, Visibility};
 use crate::{caller, pictures, ApiError};
 use axum::extract::{Path, State};
@@ -35,11 +36,7 @@ pub async fn by_id(
     let (user, visibility) = if principal.user.id == id {
         (principal.user, Visibility::Full)
     } else {
-        let user = state
-            .store
-            .get_user(&id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
+        let user = state.store.get_user(&id).await?.ok_or_else(not_found)?;
         let visibility = if principal.user.role == Role::Moderator {
             Visibility::Full
         } else {

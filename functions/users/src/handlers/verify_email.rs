@@ -1,4 +1,5 @@
 use crate::envelope::done;
+use crate::error::invalid_code;
 use crate::{mail, ApiError};
 use axum::extract::State;
 use axum::Json;
@@ -20,14 +21,14 @@ pub async fn verify_email(
     Input(req, _): Input<VerifyRequest, ApiError>,
 ) -> Result<Json<impl serde::Serialize>, ApiError> {
     let raw = required(req.code, "code")?;
-    let code = LinkCode::parse(&raw).ok_or_else(ApiError::invalid_code)?;
+    let code = LinkCode::parse(&raw).ok_or_else(invalid_code)?;
     let hash = code.hash();
     let pointer = state
         .store
         .get_code_pointer(&hash)
         .await?
         .filter(|p| p.expires_at > domain::time::now_secs())
-        .ok_or_else(ApiError::invalid_code)?;
+        .ok_or_else(invalid_code)?;
     match pointer.purpose() {
         Some(Purpose::VerifyEmail) => {
             state
@@ -46,7 +47,7 @@ pub async fn verify_email(
                 .payload
                 .as_deref()
                 .and_then(|p| serde_json::from_str(p).ok())
-                .ok_or_else(ApiError::invalid_code)?;
+                .ok_or_else(invalid_code)?;
             state
                 .store
                 .redeem_code(&Redemption {
@@ -62,7 +63,7 @@ pub async fn verify_email(
                 .await?;
             mail::email_changed(&state.mailer, &old).await?;
         }
-        _ => return Err(ApiError::invalid_code()),
+        _ => return Err(invalid_code().into()),
     }
     Ok(done())
 }

@@ -1,24 +1,24 @@
-//! The path token: which user it speaks for.
+//! The token in the path (`/api/v1/accounts/{token}/…`): an opaque account
+//! token, not a cookie session. Which user it speaks for, and what that
+//! user may do.
 
 use crate::ApiError;
-use domain::{Role, User};
+use domain::{Error, Role, User};
 use identity::check_holder;
 use table::{Store, StoreError, TokenRecord};
 
 /// The kind of opaque token this surface issues.
-pub const TOKEN_KIND: &str = "account";
+pub const KIND: &str = "account";
 
 /// The live token the path names (one read). The holder is loaded
 /// separately so callers can run their own read beside it.
-pub async fn token(store: &Store, raw: &str) -> Result<TokenRecord, ApiError> {
-    Ok(identity::resolve(store, raw, TOKEN_KIND).await?)
+pub async fn resolve(store: &Store, raw: &str) -> Result<TokenRecord, ApiError> {
+    Ok(identity::resolve(store, raw, KIND).await?)
 }
 
+/// The token's holder, read and checked.
 pub async fn holder(store: &Store, record: &TokenRecord) -> Result<User, ApiError> {
-    Ok(check_holder(
-        store.get_user(&record.user_id).await?,
-        record,
-    )?)
+    check(store.get_user(&record.user_id).await, record)
 }
 
 /// Holder checks on an already-loaded user.
@@ -31,15 +31,8 @@ pub fn check(
 
 pub fn require_role(user: &User, allowed: &[Role]) -> Result<(), ApiError> {
     if allowed.contains(&user.role) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(format!(
-            "this needs the role {}",
-            allowed
-                .iter()
-                .map(|r| r.as_str())
-                .collect::<Vec<_>>()
-                .join(" or ")
-        )))
+        return Ok(());
     }
+    let names: Vec<&str> = allowed.iter().map(|r| r.as_str()).collect();
+    Err(Error::forbidden(format!("this needs the role {}", names.join(" or "))).into())
 }

@@ -1,0 +1,136 @@
+//! The surface's own access patterns on the one table (docs/data-model.md):
+//! networks with their maintained counters, the unique `key` sentinel and
+//! the dense positions of the networks list; the links of users to networks
+//! with the dense slots of each users list; authorizations and their
+//! cooldown clock. Every write is one tagged transaction; a condition that
+//! fails because another writer came first is a lost race, read again and
+//! retried (`table::contention`), the others are typed refusals.
+
+mod authorization;
+mod error;
+mod keys;
+mod link;
+mod network;
+mod network_writes;
+mod unlink;
+
+pub use authorization::{Authorization, AuthorizationSnapshot};
+pub use error::{network_not_found, not_linked, LinkError, NetworkWriteError, HAS_LINKED_USERS};
+pub use link::{AccountRecord, LinkSnapshot, MemberRecord, NetworkAccount, SlotRecord};
+pub use network::{month_of, Network, NetworkCounter, NetworkFields, NetworkRecord};
+pub use network_writes::DeleteSnapshot;
+pub use unlink::UnlinkSnapshot;
+
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{DateTime, SecondsFormat, Utc};
+use identity::AppState;
+use serde::{de::DeserializeOwned, Serialize};
+use std::future::Future;
+use table::contention::{backoff, exhausted, Step, ATTEMPTS};
+use table::item::{from_item, put_new, to_item, Item};
+use table::{Store, StoreError, TxError};
+
+/// The social networks' view of the one table.
+#[derive(Clone, Copy)]
+pub struct NetworksStore<'a> {
+    table: &'a Store,
+}
+
+impl<'a> NetworksStore<'a> {
+    pub fn new(table: &'a Store) -> Self {
+        Self { table }
+    }
+
+    /// The store of the function's state.
+    pub fn of(state: &'a AppState) -> Self {
+        Self::new(&state.store)
+    }
+
+    fn name(&self) -> &str {
+        self.table.table()
+    }
+
+    /// A Query on the table.
+    fn query(&self) -> QueryFluentBuilder {
+        self.table.client().query().table_name(self.name())
+    }
+}
+
+/// The items a Query answered, as records.
+fn records<T: DeserializeOwned>(items: Option<Vec<Item>>) -> Result<Vec<T>, StoreError> {
+    items
+        .unwrap_or_default()
+        .into_iter()
+        .map(from_item)
+        .collect()
+}
+
+/// The first item a Query answered, as a record.
+fn first<T: DeserializeOwned>(items: Option<Vec<Item>>) -> Result<Option<T>, StoreError> {
+    items
+        .unwrap_or_default()
+        .into_iter()
+        .next()
+        .map(from_item)
+        .transpose()
+}
+
+/// `record` stored under `key`.
+fn with_key<T: Serialize>(record: &T, key: Item) -> Result<Item, StoreError> {
+    let mut item = to_item(record)?;
+    item.extend(key);
+    Ok(item)
+}
+
+/// A put of an item that must not exist yet.
+fn boolean(value: bool) -> AttributeValue {
+    AttributeValue::Bool(value)
+}
+
+/// Instants as the items and the document spell them.
+pub fn iso(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Runs `attempt` on `snapshot` until it is done: after a lost race it
+/// reads a fresh snapshot with `read` and tries again, a bounded number of
+/// times with jittered backoff (`table::contention`).
+async fn retrying<S, T, E, R, A>(
+    what: &str,
+    mut snapshot: S,
+    read: impl Fn() -> R,
+    attempt: impl Fn(S) -> A,
+) -> Result<T, E>
+where
+    R: Future<Output = Result<S, E>>,
+    A: Future<Output = Result<Step<T>, E>>,
+    E: From<StoreError>,
+{
+    for n in 1..=ATTEMPTS {
+        if let Step::Done(done) = attempt(snapshot).await? {
+            return Ok(done);
+        }
+        if n == ATTEMPTS {
+            break;
+        }
+        backoff(n).await;
+        snapshot = read().await?;
+    }
+    Err(exhausted(what).into())
+}
+
+/// An optimistic attempt whose transaction did not apply and that no tag
+/// turned into a refusal: a condition on what was read (a counter, a
+/// position, a clock) failed because another writer came first, or the
+/// transaction collided with a concurrent one (`TransactionConflict`, which
+/// the table reports as passing, as it does throttling past the SDK's
+/// retries: waiting and reading again suits both). Either way, read again;
+/// anything else is the store's failure. After the last attempt the caller
+/// gets a passing failure (503 with `Retry-After`), never a 500.
+fn lost_race<T, X, E: From<StoreError>>(err: TxError<T>) -> Result<Step<X>, E> {
+    match err {
+        TxError::Failed(_) | TxError::Store(StoreError::Unavailable(_)) => Ok(Step::Retry),
+        TxError::Store(e) => Err(e.into()),
+    }
+}

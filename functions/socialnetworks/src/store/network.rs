@@ -1,0 +1,178 @@
+//! Social networks as stored: the record (with its maintained counters),
+//! the id/count counter, and the reads of the networks list, which is one
+//! range Query on the networks' dense positions.
+
+use super::{first, keys, records, NetworksStore};
+use chrono::{DateTime, Datelike, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use table::item::{from_item, s, to_item, Item};
+use table::keys::GSI1;
+use table::StoreError;
+
+/// The stored network. Counters (`users_count`, the monthly ones) change
+/// only in the transactions of links, unlinks and authorizations.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct NetworkRecord {
+    pub id: u64,
+    pub key: String,
+    pub cooldown_time: u64,
+    pub allow_to_register: bool,
+    pub icon: String,
+    pub enabled: bool,
+    /// Credential name → value: the `keys` object of the request's settings.
+    pub settings: BTreeMap<String, String>,
+    pub users_count: u64,
+    /// 1-based dense position in the networks list.
+    pub position: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_authorization: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What create and update set; the rest is the store's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkFields {
+    pub key: String,
+    pub cooldown_time: u64,
+    pub allow_to_register: bool,
+    pub icon: String,
+    pub enabled: bool,
+    pub settings: BTreeMap<String, String>,
+}
+
+impl NetworkFields {
+    /// `base` (id, position, counters, dates) with these fields.
+    pub(super) fn over(&self, base: &NetworkRecord) -> NetworkRecord {
+        NetworkRecord {
+            key: self.key.clone(),
+            cooldown_time: self.cooldown_time,
+            allow_to_register: self.allow_to_register,
+            icon: self.icon.clone(),
+            enabled: self.enabled,
+            settings: self.settings.clone(),
+            ..base.clone()
+        }
+    }
+}
+
+/// A network as read, with this month's counters (UTC calendar month).
+#[derive(Debug, Clone)]
+pub struct Network {
+    pub record: NetworkRecord,
+    pub active_this_month: u64,
+    pub registrations_this_month: u64,
+}
+
+/// The networks counter: the last id handed out and how many networks live.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NetworkCounter {
+    pub last_id: u64,
+    pub count: u64,
+}
+
+/// `YYYYMM` of an instant: the suffix of the monthly counter attributes.
+pub fn month_of(at: DateTime<Utc>) -> String {
+    format!("{:04}{:02}", at.year(), at.month())
+}
+
+/// Monthly counters are top-level attributes (`ADD` creates them): users
+/// active in the month, and registrations in the month.
+pub(super) fn active_attr(month: &str) -> String {
+    format!("active_{month}")
+}
+pub(super) fn registered_attr(month: &str) -> String {
+    format!("registered_{month}")
+}
+
+fn counter_n(item: &Item, attr: &str) -> u64 {
+    item.get(attr)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|v| v.parse::<i64>().ok())
+        .map_or(0, |v| v.max(0) as u64)
+}
+
+fn network_from_item(item: Item) -> Result<Network, StoreError> {
+    let month = month_of(domain::time::now());
+    let active_this_month = counter_n(&item, &active_attr(&month));
+    let registrations_this_month = counter_n(&item, &registered_attr(&month));
+    Ok(Network {
+        record: from_item(item)?,
+        active_this_month,
+        registrations_this_month,
+    })
+}
+
+/// The record's item, listed in the networks list at its position.
+pub(super) fn network_item(record: &NetworkRecord) -> Result<Item, StoreError> {
+    let mut item = to_item(record)?;
+    item.extend(keys::record_key(record.id));
+    item.insert("gsi1pk".into(), s(keys::NETWORKS));
+    item.insert("gsi1sk".into(), s(keys::network_position(record.position)));
+    Ok(item)
+}
+
+impl NetworksStore<'_> {
+    /// One item, strongly consistent, as stored (the counters are
+    /// attributes no record type names).
+    async fn get_item(&self, key: Item) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .table
+            .client()
+            .get_item()
+            .table_name(self.name())
+            .set_key(Some(key))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(out.item)
+    }
+
+    /// One network, strongly consistent, with this month's counters.
+    pub async fn get_network(&self, id: u64) -> Result<Option<Network>, StoreError> {
+        let item = self.get_item(keys::record_key(id)).await?;
+        item.map(network_from_item).transpose()
+    }
+
+    pub async fn network_counter(&self) -> Result<NetworkCounter, StoreError> {
+        let item = self.get_item(keys::counter_key()).await?;
+        Ok(
+            item.map_or_else(NetworkCounter::default, |i| NetworkCounter {
+                last_id: counter_n(&i, "value"),
+                count: counter_n(&i, "count"),
+            }),
+        )
+    }
+
+    /// Networks at positions `first..=last` (one range Query on GSI1).
+    pub async fn networks_at(
+        &self,
+        first: u64,
+        last: u64,
+    ) -> Result<Vec<NetworkRecord>, StoreError> {
+        let out = self
+            .query()
+            .index_name(GSI1)
+            .key_condition_expression("gsi1pk = :p AND gsi1sk BETWEEN :a AND :b")
+            .expression_attribute_values(":p", s(keys::NETWORKS))
+            .expression_attribute_values(":a", s(keys::network_position(first)))
+            .expression_attribute_values(":b", s(keys::network_position(last)))
+            .send()
+            .await?;
+        records(out.items)
+    }
+
+    /// The network at the highest position (what a delete moves into the hole).
+    pub(super) async fn last_network(&self) -> Result<Option<NetworkRecord>, StoreError> {
+        let out = self
+            .query()
+            .index_name(GSI1)
+            .key_condition_expression("gsi1pk = :p")
+            .expression_attribute_values(":p", s(keys::NETWORKS))
+            .scan_index_forward(false)
+            .limit(1)
+            .send()
+            .await?;
+        first(out.items)
+    }
+}

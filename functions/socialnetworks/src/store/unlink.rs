@@ -1,0 +1,227 @@
+//! Unlinking a user from a network: the member, the account sentinel and
+//! the user's slot go in one transaction with the counters, and the last
+//! slot moves into the freed position (its member follows), so positions
+//! stay dense from 1 to `users_count`.
+
+use super::network::active_attr;
+use super::{first, keys, lost_race, month_of, retrying, with_key, NetworksStore};
+use super::{LinkError, MemberRecord, Network, NetworkRecord, SlotRecord};
+use aws_sdk_dynamodb::types::{Delete, Put, Update};
+use table::contention::Step;
+use table::item::{n, s};
+use table::{StoreError, Transaction};
+
+/// Reads an unlink decides on.
+pub struct UnlinkSnapshot {
+    pub network: Option<Network>,
+    pub member: Option<MemberRecord>,
+    pub last: Option<SlotRecord>,
+}
+
+/// Every condition of an unlink is on what was read (the member's position
+/// and clock, the sentinel's owner, the count, the slots' owners, the moved
+/// member's position): a failure is a lost race.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UnlinkTag {
+    Member,
+    Account,
+    Network,
+    Slot,
+    LastSlot,
+    MovedMember,
+}
+
+fn drop_member(table: &str, network: u64, member: &MemberRecord) -> Result<Delete, StoreError> {
+    let delete = Delete::builder()
+        .table_name(table)
+        .set_key(Some(keys::member_key(network, member.user_seq)))
+        .expression_attribute_names("#pos", "position")
+        .expression_attribute_values(":k", n(member.position));
+    let delete = match &member.last_auth_month {
+        Some(seen) => delete
+            .condition_expression("#pos = :k AND last_auth_month = :seen")
+            .expression_attribute_values(":seen", s(seen)),
+        None => delete.condition_expression("#pos = :k AND attribute_not_exists(last_auth_month)"),
+    };
+    Ok(delete.build()?)
+}
+
+fn drop_account(table: &str, network: u64, member: &MemberRecord) -> Result<Delete, StoreError> {
+    Ok(Delete::builder()
+        .table_name(table)
+        .set_key(Some(keys::account_key(network, &member.value)))
+        .condition_expression("user_seq = :seq")
+        .expression_attribute_values(":seq", n(member.user_seq))
+        .build()?)
+}
+
+/// One user less (and one active user less, if they were active this
+/// month), if the count is as read.
+fn unlink_counters(
+    table: &str,
+    network: &NetworkRecord,
+    member: &MemberRecord,
+) -> Result<Update, StoreError> {
+    let count = network.users_count;
+    let month = month_of(domain::time::now());
+    let was_active = member.last_auth_month.as_deref() == Some(month.as_str());
+    let counters = Update::builder()
+        .table_name(table)
+        .set_key(Some(keys::record_key(network.id)))
+        .condition_expression("users_count = :n")
+        .expression_attribute_values(":n", n(count))
+        .expression_attribute_values(":n1", n(count - 1));
+    let counters = if was_active {
+        counters
+            .update_expression("SET users_count = :n1 ADD #active :minus")
+            .expression_attribute_names("#active", active_attr(&month))
+            .expression_attribute_values(":minus", n(-1))
+    } else {
+        counters.update_expression("SET users_count = :n1")
+    };
+    Ok(counters.build()?)
+}
+
+/// Deletes the slot at `pos`, if user `owner` still holds it.
+fn drop_slot(table: &str, network: u64, pos: u64, owner: u64) -> Result<Delete, StoreError> {
+    Ok(Delete::builder()
+        .table_name(table)
+        .set_key(Some(keys::slot_key(network, pos)))
+        .condition_expression("user_seq = :owner")
+        .expression_attribute_values(":owner", n(owner))
+        .build()?)
+}
+
+/// Moves the `last` slot into position `k`, held by user `owner`, and
+/// points the moved member at it.
+fn fill_hole(
+    tx: Transaction<UnlinkTag>,
+    table: &str,
+    network: u64,
+    (k, owner): (u64, u64),
+    last: &SlotRecord,
+) -> Result<Transaction<UnlinkTag>, StoreError> {
+    let moved = SlotRecord {
+        position: k,
+        ..last.clone()
+    };
+    let fill = Put::builder()
+        .table_name(table)
+        .set_item(Some(with_key(&moved, keys::slot_key(network, k))?))
+        .condition_expression("user_seq = :owner")
+        .expression_attribute_values(":owner", n(owner))
+        .build()?;
+    let follow = Update::builder()
+        .table_name(table)
+        .set_key(Some(keys::member_key(network, last.user_seq)))
+        .update_expression("SET #pos = :k")
+        .condition_expression("#pos = :n")
+        .expression_attribute_names("#pos", "position")
+        .expression_attribute_values(":k", n(k))
+        .expression_attribute_values(":n", n(last.position))
+        .build()?;
+    Ok(tx
+        .put_if(UnlinkTag::Slot, fill)
+        .delete_if(
+            UnlinkTag::LastSlot,
+            drop_slot(table, network, last.position, last.user_seq)?,
+        )
+        .update_if(UnlinkTag::MovedMember, follow))
+}
+
+impl NetworksStore<'_> {
+    /// The link of user `user_seq` in the network, if any.
+    async fn member(
+        &self,
+        network: u64,
+        user_seq: u64,
+    ) -> Result<Option<MemberRecord>, StoreError> {
+        self.table
+            .get_record(keys::member_key(network, user_seq))
+            .await
+    }
+
+    /// The slot at the highest position.
+    async fn last_slot(&self, network: u64) -> Result<Option<SlotRecord>, StoreError> {
+        let out = self
+            .query()
+            .key_condition_expression("pk = :p AND begins_with(sk, :slot)")
+            .expression_attribute_values(":p", s(keys::network(network)))
+            .expression_attribute_values(":slot", s(keys::SLOT_PREFIX))
+            .scan_index_forward(false)
+            .limit(1)
+            .consistent_read(true)
+            .send()
+            .await?;
+        first(out.items)
+    }
+
+    pub async fn unlink_snapshot(
+        &self,
+        network: u64,
+        user_seq: u64,
+    ) -> Result<UnlinkSnapshot, StoreError> {
+        let (net, member, last) = tokio::join!(
+            self.get_network(network),
+            self.member(network, user_seq),
+            self.last_slot(network)
+        );
+        Ok(UnlinkSnapshot {
+            network: net?,
+            member: member?,
+            last: last?,
+        })
+    }
+
+    /// Removes user `user_seq`'s link. Allowed on a disabled network (users
+    /// may always take their data back).
+    pub async fn unlink_account(
+        &self,
+        network_id: u64,
+        user_seq: u64,
+        snapshot: UnlinkSnapshot,
+    ) -> Result<MemberRecord, LinkError> {
+        retrying(
+            "unlink account",
+            snapshot,
+            || async move { Ok(self.unlink_snapshot(network_id, user_seq).await?) },
+            |snapshot| async move {
+                let network = snapshot.network.ok_or(LinkError::NetworkNotFound)?;
+                let member = snapshot.member.ok_or(LinkError::NotLinked)?;
+                self.try_unlink(&network.record, &member, snapshot.last.as_ref())
+                    .await
+            },
+        )
+        .await
+    }
+
+    async fn try_unlink(
+        &self,
+        network: &NetworkRecord,
+        member: &MemberRecord,
+        last: Option<&SlotRecord>,
+    ) -> Result<Step<MemberRecord>, LinkError> {
+        let table = self.name();
+        let id = network.id;
+        let (k, count) = (member.position, network.users_count);
+        // The reads may straddle another writer's commit; retry until they agree.
+        let Some(last) = last.filter(|l| l.position == count && count >= k) else {
+            return Ok(Step::Retry);
+        };
+        let tx = self
+            .table
+            .transaction()
+            .delete_if(UnlinkTag::Member, drop_member(table, id, member)?)
+            .delete_if(UnlinkTag::Account, drop_account(table, id, member)?)
+            .update_if(UnlinkTag::Network, unlink_counters(table, network, member)?);
+        let tx = if k == count {
+            tx.delete_if(UnlinkTag::Slot, drop_slot(table, id, k, member.user_seq)?)
+        } else {
+            fill_hole(tx, table, id, (k, member.user_seq), last)?
+        };
+        match tx.commit().await {
+            Ok(()) => Ok(Step::Done(member.clone())),
+            Err(e) => lost_race(e),
+        }
+    }
+}

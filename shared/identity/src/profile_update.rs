@@ -1,0 +1,106 @@
+//! A profile update as one use case: who may edit whom (a moderator edits
+//! others, never another moderator; only a moderator changes a role), then
+//! every change, the username's sentinel move and an email change's code
+//! in **one** transaction: the request saves all of it or nothing.
+
+use crate::AppState;
+use domain::codes::{LinkCode, Purpose};
+use domain::password_hash;
+use domain::{Email, Error, Password, PersonName, Role, User, UserId, Username};
+use table::{CodeSlot, ProfileChanges};
+
+/// A validated edit; `None` leaves a field as it is.
+#[derive(Default)]
+pub struct ProfileEdit {
+    /// Another user to edit (moderators only); `None` edits the editor.
+    pub target: Option<UserId>,
+    pub username: Option<Username>,
+    pub first_name: Option<PersonName>,
+    pub last_name: Option<PersonName>,
+    pub email: Option<Email>,
+    pub password: Option<Password>,
+    pub role: Option<Role>,
+    pub phone: Option<(String, String)>,
+}
+
+pub struct ProfileUpdated {
+    /// The user as read before the update.
+    pub target: User,
+    /// A new address waiting for its code: (new address, code to mail).
+    pub email_change: Option<(Email, LinkCode)>,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn update_profile(
+    state: &AppState,
+    editor: User,
+    edit: ProfileEdit,
+) -> Result<ProfileUpdated, Error> {
+    let is_moderator = editor.role == Role::Moderator;
+    let target = target_of(state, editor, edit.target.as_ref()).await?;
+    if edit.role.is_some() {
+        if !is_moderator {
+            return Err(Error::forbidden("changing a role needs the moderator role").on("role"));
+        }
+        if target.role == Role::Moderator {
+            return Err(Error::forbidden("a moderator's role is managed by operators").on("role"));
+        }
+    }
+    let changes = ProfileChanges {
+        username: edit
+            .username
+            .map(|u| u.as_str().to_owned())
+            .filter(|u| *u != target.username),
+        first_name: edit.first_name.map(PersonName::into_inner),
+        last_name: edit.last_name.map(PersonName::into_inner),
+        phone: edit.phone,
+        password_hash: match edit.password {
+            Some(p) => Some(password_hash::hash(p.expose()).await),
+            None => None,
+        },
+        role: edit.role.filter(|r| *r != target.role),
+    };
+    let email_change = edit
+        .email
+        .filter(|e| e.as_str() != target.email)
+        .map(|e| (e, LinkCode::generate()));
+    let extra = match &email_change {
+        Some((email, code)) => {
+            let mut slot = CodeSlot::new(&target.id, Purpose::ChangeEmail, code.hash());
+            slot.payload = Some(
+                serde_json::to_string(&(target.email.as_str(), email.as_str()))
+                    .expect("two strings serialise"),
+            );
+            state.store.code_puts(&slot, true)?
+        }
+        None => Vec::new(),
+    };
+    state.store.update_profile(&target, &changes, extra).await?;
+    Ok(ProfileUpdated {
+        target,
+        email_change,
+    })
+}
+
+/// The user being edited: the editor, or (moderators only) another user
+/// who is not a moderator. Moderators are managed by operators, as on the
+/// Accounts API: one may not take over another's password or email.
+async fn target_of(state: &AppState, editor: User, target: Option<&UserId>) -> Result<User, Error> {
+    let Some(id) = target.filter(|id| **id != editor.id) else {
+        return Ok(editor);
+    };
+    if editor.role != Role::Moderator {
+        return Err(Error::forbidden("editing another user needs the moderator role").on("target"));
+    }
+    let other = state
+        .store
+        .get_user(id)
+        .await?
+        .ok_or_else(|| Error::not_found("no such user"))?;
+    if other.role == Role::Moderator {
+        return Err(
+            Error::forbidden("another moderator's account is managed by operators").on("target"),
+        );
+    }
+    Ok(other)
+}

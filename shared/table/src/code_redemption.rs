@@ -1,0 +1,219 @@
+//! Redeeming a one-time code: one transaction deletes the code's slot under
+//! the condition "this hash, not expired, attempts left" together with the
+//! code's effect. The condition is the proof that one caller won; each other
+//! condition is tagged with what its failure means.
+
+use super::codes::{rfc3339_now, slot_key};
+use super::contention::backoff;
+use super::item::{key, n, s};
+use super::logins::login_update;
+use super::{keys, Store, StoreError, TokenRecord, Transaction, TxError};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, Update};
+use domain::codes::{Purpose, MAX_ATTEMPTS};
+use domain::time;
+use domain::UserId;
+
+/// What redeeming a code does, in the same transaction.
+pub enum CodeEffect<'a> {
+    /// The account's address is proven: verified, and no longer pending.
+    VerifyEmail,
+    /// The new address replaces the old one, moving its sentinel.
+    ChangeEmail { old: &'a str, new: &'a str },
+    /// New password; every session and token issued before is void.
+    ResetPassword { password_hash: &'a str },
+    /// A login completed by its 2FA code: the session is issued.
+    Login {
+        token_hash: &'a str,
+        record: &'a TokenRecord,
+        rehash: Option<&'a str>,
+        /// When the password behind this login was checked (ms): a void
+        /// of the user's tokens since then refuses the login.
+        verified_at: i64,
+        /// A TOTP step or recovery code spent by this login.
+        second: Option<&'a super::SecondFactor>,
+    },
+}
+
+pub struct Redemption<'a> {
+    pub user: &'a UserId,
+    pub purpose: Purpose,
+    pub code_hash: &'a str,
+    /// Also delete the pointer named by `code_hash`.
+    pub pointer: bool,
+    pub effect: CodeEffect<'a>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RedeemError {
+    /// Unknown, expired, out of attempts, already used, or its account
+    /// changed under it: one answer.
+    #[error("invalid code")]
+    Invalid,
+    /// An email change whose new address was registered meanwhile.
+    #[error("email taken")]
+    EmailTaken,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<aws_sdk_dynamodb::error::BuildError> for RedeemError {
+    fn from(e: aws_sdk_dynamodb::error::BuildError) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+/// What a failed condition of a redemption means.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Guard {
+    /// The code: wrong, expired, out of attempts or used by another caller.
+    Code,
+    /// The account changed under the code (gone, address changed, voided).
+    Account,
+    /// The new address of an email change was registered meanwhile.
+    NewEmail,
+    /// The session token's fresh random key exists (a collision).
+    Token,
+}
+
+/// Collisions with concurrent writers retried before answering 503.
+const CONFLICT_RETRIES: u32 = 3;
+
+impl Store {
+    /// Consumes the code and applies its effect in one transaction. A
+    /// collision with a concurrent transaction is retried: the loser of a
+    /// race over one code then sees the code gone and gets `Invalid`.
+    pub async fn redeem_code(&self, r: &Redemption<'_>) -> Result<(), RedeemError> {
+        let mut attempt = 0;
+        loop {
+            match self.redemption(r)?.commit().await {
+                Ok(()) => return Ok(()),
+                Err(e) if e.failed(Guard::Code) || e.failed(Guard::Account) => {
+                    return Err(RedeemError::Invalid)
+                }
+                Err(e) if e.failed(Guard::NewEmail) => return Err(RedeemError::EmailTaken),
+                Err(TxError::Failed(_)) => {
+                    return Err(StoreError::Unavailable("token key collision".into()).into())
+                }
+                Err(TxError::Store(StoreError::Unavailable(_))) if attempt < CONFLICT_RETRIES => {
+                    backoff(attempt).await;
+                    attempt += 1;
+                }
+                Err(TxError::Store(e)) => return Err(e.into()),
+            }
+        }
+    }
+
+    fn redemption(&self, r: &Redemption<'_>) -> Result<Transaction<Guard>, RedeemError> {
+        let table = self.table();
+        let mut tx = self.transaction().delete_if(
+            Guard::Code,
+            Delete::builder()
+                .table_name(table)
+                .set_key(Some(slot_key(r.user, r.purpose.as_str())))
+                .condition_expression("code_hash = :h AND expires_at > :now AND attempts < :max")
+                .expression_attribute_values(":h", s(r.code_hash))
+                .expression_attribute_values(":now", n(time::now_secs()))
+                .expression_attribute_values(":max", n(MAX_ATTEMPTS))
+                .build()?,
+        );
+        if r.pointer {
+            tx = tx.delete(
+                Delete::builder()
+                    .table_name(table)
+                    .set_key(Some(key(keys::code_pointer(r.code_hash), keys::CODE_SK)))
+                    .build()?,
+            );
+        }
+        let user = || {
+            Update::builder()
+                .table_name(table)
+                .set_key(Some(key(keys::user(r.user), keys::USER_SK)))
+        };
+        Ok(match &r.effect {
+            CodeEffect::VerifyEmail => tx.update_if(
+                Guard::Account,
+                user()
+                    .update_expression(
+                        "SET email_verified = :t, email_verified_at = :at, verification_pending = :f",
+                    )
+                    .condition_expression("attribute_exists(pk)")
+                    .expression_attribute_values(":t", AttributeValue::Bool(true))
+                    .expression_attribute_values(":f", AttributeValue::Bool(false))
+                    .expression_attribute_values(":at", s(rfc3339_now()))
+                    .build()?,
+            ),
+            CodeEffect::ChangeEmail { old, new } => self.change_email(tx, r.user, old, new)?,
+            CodeEffect::ResetPassword { password_hash } => tx.update_if(
+                Guard::Account,
+                user()
+                    .update_expression(
+                        "SET password_hash = :p, tokens_valid_after = :stamp, failed_logins = :zero REMOVE locked_until",
+                    )
+                    .condition_expression("attribute_exists(pk)")
+                    .expression_attribute_values(":p", s(*password_hash))
+                    // +1: a token issued in this very millisecond dies too.
+                    .expression_attribute_values(":stamp", n(time::now_ms() + 1))
+                    .expression_attribute_values(":zero", n(0))
+                    .build()?,
+            ),
+            CodeEffect::Login {
+                token_hash,
+                record,
+                rehash,
+                verified_at,
+                second,
+            } => tx
+                .update_if(
+                    Guard::Account,
+                    login_update(table, r.user, *rehash, *verified_at, *second)?,
+                )
+                .put_if(Guard::Token, record.put(table, token_hash)?),
+        })
+    }
+
+    /// The new address replaces the old one, moving its sentinel (a change
+    /// of letter case keeps the same sentinel).
+    fn change_email(
+        &self,
+        tx: Transaction<Guard>,
+        user: &UserId,
+        old: &str,
+        new: &str,
+    ) -> Result<Transaction<Guard>, RedeemError> {
+        let table = self.table();
+        let tx = tx.update_if(
+            Guard::Account,
+            Update::builder()
+                .table_name(table)
+                .set_key(Some(key(keys::user(user), keys::USER_SK)))
+                .update_expression("SET email = :new, email_verified = :t, email_verified_at = :at")
+                .condition_expression("email = :old")
+                .expression_attribute_values(":new", s(new))
+                .expression_attribute_values(":old", s(old))
+                .expression_attribute_values(":t", AttributeValue::Bool(true))
+                .expression_attribute_values(":at", s(rfc3339_now()))
+                .build()?,
+        );
+        let (old_key, new_key) = (old.to_lowercase(), new.to_lowercase());
+        if old_key == new_key {
+            return Ok(tx);
+        }
+        let mut sentinel = key(keys::email(&new_key), keys::SENTINEL_SK);
+        sentinel.insert("user_id".into(), s(user.as_str()));
+        Ok(tx
+            .delete(
+                Delete::builder()
+                    .table_name(table)
+                    .set_key(Some(key(keys::email(&old_key), keys::SENTINEL_SK)))
+                    .build()?,
+            )
+            .put_if(
+                Guard::NewEmail,
+                Put::builder()
+                    .table_name(table)
+                    .set_item(Some(sentinel))
+                    .condition_expression("attribute_not_exists(pk)")
+                    .build()?,
+            ))
+    }
+}

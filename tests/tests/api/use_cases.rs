@@ -1,0 +1,108 @@
+//! The identity use cases against the emulator, below any surface: the
+//! races and partial writes the one-transaction rule exists for.
+
+use domain::codes::{LinkCode, Purpose};
+use domain::{Email, ErrorKind, Password, PersonName, Role, User, UserId, Username, UsernameRule};
+use identity::sign_up::{sign_up, FirstStep, NewUser, SignedUp, TakenEmail};
+use identity::{session, sign_in};
+use platform_tests::{unique_name, TestEnv};
+use table::{CodeSlot, ProfileChanges, ProfileUpdateError};
+
+async fn env() -> TestEnv {
+    TestEnv::new(users::app).await
+}
+
+async fn verified_user(env: &TestEnv) -> User {
+    let name = unique_name("uc_");
+    let new = NewUser {
+        username: Username::parse(&name, UsernameRule::USERS).unwrap(),
+        email: Email::parse(&format!("{name}@example.com")).unwrap(),
+        password: Password::parse("$uper&ecurePassw0rd").unwrap(),
+        first_name: PersonName::parse("Ada").unwrap(),
+        last_name: PersonName::parse("Lovelace").unwrap(),
+        phone: None,
+        study_group: None,
+    };
+    match sign_up(
+        &env.state,
+        new,
+        FirstStep::Verification { required: false },
+        TakenEmail::Refuse,
+    )
+    .await
+    {
+        Ok(SignedUp::Verified { user }) => user,
+        _ => panic!("sign-up failed"),
+    }
+}
+
+#[tokio::test]
+async fn a_login_completed_after_a_logout_all_answers_invalid_credentials_not_500() {
+    let env = env().await;
+    let user = verified_user(&env).await;
+    // The password was checked (the token's issue time), then the user
+    // logged out everywhere before the login was written.
+    let issued = identity::issue(session::KIND, &user.id, session::TTL_SECS);
+    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    env.state.store.void_tokens(&user.id).await.unwrap();
+    let before = env.snapshot().await;
+    let err = sign_in::complete(&env.state.store, &user, &issued, None)
+        .await
+        .expect_err("a voided user gets no session");
+    assert_eq!(err.kind, ErrorKind::Unauthenticated, "{err}");
+    assert_eq!(err.code, "invalid_credentials");
+    assert_eq!(env.snapshot().await, before, "no token was written");
+}
+
+#[tokio::test]
+async fn a_login_completed_after_the_user_was_deleted_answers_invalid_credentials_not_500() {
+    let env = env().await;
+    let mut ghost = verified_user(&env).await;
+    ghost.id = UserId::generate();
+    let issued = identity::issue(session::KIND, &ghost.id, session::TTL_SECS);
+    let err = sign_in::complete(&env.state.store, &ghost, &issued, None)
+        .await
+        .expect_err("no session for a user who is gone");
+    assert_eq!(err.code, "invalid_credentials", "{err}");
+    assert!(env
+        .state
+        .store
+        .get_token(&issued.hash)
+        .await
+        .unwrap()
+        .is_none());
+}
+
+#[tokio::test]
+async fn a_profile_update_that_fails_part_way_saves_nothing() {
+    let env = env().await;
+    let user = verified_user(&env).await;
+    // Read, then the user's role changed under the editor (an operator).
+    let stale = user.clone();
+    env.state
+        .store
+        .set_role(&user.id, Role::Student, None)
+        .await
+        .unwrap();
+    let before = env.snapshot().await;
+    let code = LinkCode::generate();
+    let slot = CodeSlot::new(&user.id, Purpose::ChangeEmail, code.hash());
+    let changes = ProfileChanges {
+        first_name: Some("Changed".into()),
+        username: Some(unique_name("renamed_")),
+        role: Some(Role::Ghost),
+        ..Default::default()
+    };
+    let extra = env.state.store.code_puts(&slot, true).unwrap();
+    let result = env
+        .state
+        .store
+        .update_profile(&stale, &changes, extra)
+        .await;
+    assert!(matches!(result, Err(ProfileUpdateError::Conflict)));
+    assert_eq!(
+        env.snapshot().await,
+        before,
+        "neither the fields, the username sentinel, the role nor the code"
+    );
+}
