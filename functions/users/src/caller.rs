@@ -19,7 +19,7 @@ pub async fn bearer(
     headers: &HeaderMap,
     scope: &'static str,
 ) -> Result<Principal, ApiError> {
-    let principal = bearer::authenticate(state, headers).await?;
+    let principal = bearer::authenticate(&state.access_tokens, &state.store, headers).await?;
     principal.require(scope)?;
     Ok(principal)
 }

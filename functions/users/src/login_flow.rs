@@ -1,32 +1,24 @@
-//! What a login and its second step (`/user/do-2fa`) share: the gate of an
-//! unverified address, the cookie session a completed login gets
-//! (identity::session holds the cookie format and the lookup), and the
-//! answer that carries it.
+//! What a login and its second step (`/user/do-2fa`) share: how this
+//! surface signs users in, and the answer that carries the session cookie.
 
 use crate::envelope::ok;
 use crate::views::{UserView, Visibility};
 use crate::{pictures, ApiError};
 use axum::response::{IntoResponse, Response};
-use domain::{Error, ErrorKind, User, UserId};
-use identity::{session, AppState, IssuedToken};
+use domain::User;
+use identity::sign_in::SignInPolicy;
+use identity::{session, AppState};
 use serde_json::json;
 
-/// Refuses a login, after the right password or code, of an account whose
-/// address is not verified yet (when the platform requires it).
-pub fn check_verified(state: &AppState, user: &User) -> Result<(), Error> {
-    if user.verification_pending && state.config.require_email_verification {
-        return Err(Error::new(
-            ErrorKind::Forbidden,
-            "email_not_verified",
-            "verify the account's email address first (POST /user/verify-email)",
-        ));
+/// How this surface signs users in: a cookie session, the user's 2FA
+/// honoured, unverified addresses refused when the platform requires it.
+pub fn session_policy(state: &AppState) -> SignInPolicy {
+    SignInPolicy {
+        token_kind: session::KIND,
+        token_ttl_secs: session::TTL_SECS,
+        second_factor: true,
+        require_verified_email: state.config.require_email_verification,
     }
-    Ok(())
-}
-
-/// A new cookie session for the user (not written yet).
-pub fn issue_session(user: &UserId) -> IssuedToken {
-    identity::issue(session::KIND, user, session::TTL_SECS)
 }
 
 /// The answer of a completed login: the session cookie and the user.

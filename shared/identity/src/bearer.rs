@@ -8,14 +8,13 @@
 //! a missing, invalid or voided token and 403 for a missing scope, and
 //! `www_authenticate()` gives the RFC 6750 challenge to send with it.
 
-use super::jwt::{self, AccessClaims, JwtError};
+use super::jwt::{self, AccessClaims, AccessTokens, JwtError};
 use super::keyring::KeyError;
-use crate::AppState;
 use domain::scopes::ScopeSet;
 use domain::{User, UserId};
 use http::header::AUTHORIZATION;
 use http::{HeaderMap, HeaderValue, StatusCode};
-use table::StoreError;
+use table::{Store, StoreError};
 
 /// Who a valid access token speaks for, and what it may do.
 #[derive(Debug, Clone)]
@@ -124,20 +123,24 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 /// read while the key ring is cached), then one round trip: the user (the
 /// revocation stamp, the ban flag) and, beside it, the token's refresh
 /// family (revoked by `/oauth/revoke` or reuse detection).
-pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Principal, BearerError> {
+pub async fn authenticate(
+    tokens: &AccessTokens,
+    store: &Store,
+    headers: &HeaderMap,
+) -> Result<Principal, BearerError> {
     if headers.get(AUTHORIZATION).is_none() {
         return Err(BearerError::Missing);
     }
     let raw = bearer_token(headers).ok_or(BearerError::Invalid)?;
-    let claims = jwt::verify(state, raw).await?;
+    let claims = jwt::verify(tokens, raw).await?;
     let id = UserId::parse(&claims.sub).map_err(|_| BearerError::Invalid)?;
     let family = async {
         match &claims.fid {
-            Some(fid) => state.store.get_refresh_family(fid).await,
+            Some(fid) => store.get_refresh_family(fid).await,
             None => Ok(None),
         }
     };
-    let (user, family) = tokio::join!(state.store.get_user(&id), family);
+    let (user, family) = tokio::join!(store.get_user(&id), family);
     let user = user?.ok_or(BearerError::Invalid)?;
     if user.banned || claims.issued_ms() < user.tokens_valid_after {
         return Err(BearerError::Invalid);

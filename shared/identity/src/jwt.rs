@@ -9,13 +9,16 @@
 //! and comparing at second granularity would void a token issued in the
 //! same second just *after* a logout-all or a password reset.
 
+use super::keyring::KeyCache;
 use super::keyring::{KeyError, Signer, ALGORITHM};
-use crate::AppState;
+use crate::Config;
 use domain::scopes::ScopeSet;
 use domain::time;
 use domain::{User, UserId};
 use jsonwebtoken::{decode, decode_header, encode, DecodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use table::Store;
 
 /// Clock skew tolerated on `exp`.
 pub const LEEWAY_SECS: u64 = 5;
@@ -77,22 +80,51 @@ pub enum JwtError {
     Keys(#[from] KeyError),
 }
 
+/// What issuing and checking access tokens needs: the signing keys (cached
+/// per process), the table they live in, and the issuer's settings. Built
+/// once per cold start; nothing else of the process is reachable from here.
+#[derive(Clone)]
+pub struct AccessTokens {
+    pub keys: KeyCache,
+    store: Store,
+    issuer: Arc<str>,
+    audience: Arc<str>,
+    ttl_secs: i64,
+}
+
+impl AccessTokens {
+    pub fn new(store: Store, config: &Config) -> Self {
+        Self {
+            keys: KeyCache::default(),
+            store,
+            issuer: config.oauth_issuer.as_str().into(),
+            audience: config.oauth_audience.as_str().into(),
+            ttl_secs: config.access_token_ttl_secs,
+        }
+    }
+
+    /// The key ring, from the cache while it is fresh.
+    pub async fn ring(&self) -> Result<Arc<super::keyring::KeyRing>, KeyError> {
+        self.keys.ring(&self.store).await
+    }
+}
+
 /// Signs an access token for `user` with the current key.
 pub async fn mint(
-    state: &AppState,
+    tokens: &AccessTokens,
     user: &UserId,
     client_id: &str,
     scopes: &ScopeSet,
     family_id: Option<&str>,
 ) -> Result<AccessToken, KeyError> {
-    let ring = state.signing_keys.ring(&state.store).await?;
+    let ring = tokens.ring().await?;
     let signer = ring.signer()?;
     let now_ms = time::now_ms();
-    let ttl = state.config.access_token_ttl_secs;
+    let ttl = tokens.ttl_secs;
     let claims = AccessClaims {
-        iss: state.config.oauth_issuer.clone(),
+        iss: tokens.issuer.to_string(),
         sub: user.to_string(),
-        aud: state.config.oauth_audience.clone(),
+        aud: tokens.audience.to_string(),
         iat: now_ms.div_euclid(1000),
         exp: now_ms.div_euclid(1000) + ttl,
         scope: scopes.to_string(),
@@ -112,12 +144,12 @@ pub async fn mint(
 /// A mint for tests and tools: a token for `user` with exactly `scopes`,
 /// through the real signer (client id `test`, no refresh family).
 pub async fn mint_for_user(
-    state: &AppState,
+    tokens: &AccessTokens,
     user: &User,
     scopes: &[&str],
 ) -> Result<String, KeyError> {
     let scopes = ScopeSet::parse_lenient(&scopes.join(" "));
-    Ok(mint(state, &user.id, "test", &scopes, None).await?.token)
+    Ok(mint(tokens, &user.id, "test", &scopes, None).await?.token)
 }
 
 /// Encodes and signs `claims` with `signer` (header: alg, typ, kid).
@@ -160,23 +192,18 @@ pub fn check(
 
 /// Checks signature and claims; says nothing about the user (bearer.rs
 /// does that).
-pub async fn verify(state: &AppState, token: &str) -> Result<AccessClaims, JwtError> {
+pub async fn verify(tokens: &AccessTokens, token: &str) -> Result<AccessClaims, JwtError> {
     let header = decode_header(token).map_err(|_| JwtError::Invalid)?;
     if header.alg != ALGORITHM {
         return Err(JwtError::Invalid);
     }
     let kid = header.kid.ok_or(JwtError::Invalid)?;
-    let key = state
-        .signing_keys
-        .verifier(&state.store, &kid)
+    let key = tokens
+        .keys
+        .verifier(&tokens.store, &kid)
         .await?
         .ok_or(JwtError::Invalid)?;
-    check(
-        token,
-        &key,
-        &state.config.oauth_issuer,
-        &state.config.oauth_audience,
-    )
+    check(token, &key, &tokens.issuer, &tokens.audience)
 }
 
 #[cfg(test)]

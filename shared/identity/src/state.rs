@@ -11,20 +11,22 @@ pub struct AppState {
     pub store: Store,
     pub mailer: Mailer,
     pub config: Arc<Config>,
-    /// JWT signing keys, loaded from the table and cached per process.
-    pub signing_keys: crate::keyring::KeyCache,
+    /// Access tokens: minting and checking, with the signing keys cached
+    /// per process.
+    pub access_tokens: crate::jwt::AccessTokens,
 }
 
 impl AppState {
     pub fn new(sdk: &SdkConfig, config: Config) -> Self {
+        let store = Store::new(
+            aws_sdk_dynamodb::Client::new(sdk),
+            config.table_name.as_str(),
+        );
         Self {
-            store: Store::new(
-                aws_sdk_dynamodb::Client::new(sdk),
-                config.table_name.as_str(),
-            ),
+            access_tokens: crate::jwt::AccessTokens::new(store.clone(), &config),
+            store,
             mailer: Mailer::new(aws_sdk_sesv2::Client::new(sdk), config.email_from.as_str()),
             config: Arc::new(config),
-            signing_keys: Default::default(),
         }
     }
 

@@ -269,7 +269,7 @@ async fn seed_users(env: &TestEnv) -> Vec<(&'static str, String)> {
         scopes::ADMIN_PROFILE_WRITE,
         scopes::ROLES_READ,
     ];
-    let token = jwt::mint_for_user(&env.state, &users[0], &all)
+    let token = jwt::mint_for_user(&env.state.access_tokens, &users[0], &all)
         .await
         .unwrap();
     let (challenge, short) = (Challenge::generate(), ShortCode::generate());

@@ -164,7 +164,7 @@ async fn credentials(env: &TestEnv) -> (String, Vec<(&'static str, String)>) {
         .await
         .unwrap()
         .expect("the fuzz user exists");
-    let bearer = jwt::mint_for_user(&env.state, &user, scopes::ALL)
+    let bearer = jwt::mint_for_user(&env.state.access_tokens, &user, scopes::ALL)
         .await
         .unwrap();
     let (key, _) = api_key::create(

@@ -37,7 +37,7 @@ async fn probe(
     headers: HeaderMap,
 ) -> (StatusCode, Json<Value>) {
     let result = async {
-        let p = bearer::authenticate(&state, &headers).await?;
+        let p = bearer::authenticate(&state.access_tokens, &state.store, &headers).await?;
         let scope = scopes::known(&scope).ok_or(bearer::BearerError::MissingScope("?"))?;
         p.require(scope)?;
         Ok::<_, bearer::BearerError>(p)
@@ -293,7 +293,9 @@ async fn full_flow_then_logout_all_voids_access_and_refresh_tokens_at_once() {
     let header = jsonwebtoken::decode_header(&access).unwrap();
     assert_eq!(header.alg, jsonwebtoken::Algorithm::ES256);
     assert!(header.kid.is_some());
-    let claims = jwt::verify(&env.state, &access).await.unwrap();
+    let claims = jwt::verify(&env.state.access_tokens, &access)
+        .await
+        .unwrap();
     assert_eq!(claims.sub, user.id.to_string());
     assert_eq!(claims.iss, "http://127.0.0.1:3000");
     assert_eq!(claims.aud, "platform-api");
@@ -338,7 +340,7 @@ async fn full_flow_then_logout_all_voids_access_and_refresh_tokens_at_once() {
 async fn a_ban_voids_the_bearer_token() {
     let env = env().await;
     let (user, _) = signed_in(&env).await;
-    let access = jwt::mint_for_user(&env.state, &user, &[READ])
+    let access = jwt::mint_for_user(&env.state.access_tokens, &user, &[READ])
         .await
         .unwrap();
     assert_eq!(call(&env, &access, READ).await.status, StatusCode::OK);
@@ -886,11 +888,13 @@ fn forge(ring: &KeyRing, claims: &Value) -> String {
 async fn forged_access_tokens_are_refused() {
     let env = env().await;
     let (user, _) = signed_in(&env).await;
-    let genuine = jwt::mint_for_user(&env.state, &user, &[READ])
+    let genuine = jwt::mint_for_user(&env.state.access_tokens, &user, &[READ])
         .await
         .unwrap();
     assert_eq!(call(&env, &genuine, READ).await.status, StatusCode::OK);
-    let claims: AccessClaims = jwt::verify(&env.state, &genuine).await.unwrap();
+    let claims: AccessClaims = jwt::verify(&env.state.access_tokens, &genuine)
+        .await
+        .unwrap();
     let base = serde_json::to_value(&claims).unwrap();
     let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
     let kid = jsonwebtoken::decode_header(&genuine).unwrap().kid.unwrap();
@@ -970,7 +974,7 @@ async fn forged_access_tokens_are_refused() {
 async fn jwks_metadata_and_key_rotation() {
     let env = env().await;
     let (user, _) = signed_in(&env).await;
-    let old = jwt::mint_for_user(&env.state, &user, &[READ])
+    let old = jwt::mint_for_user(&env.state.access_tokens, &user, &[READ])
         .await
         .unwrap();
     let jwks = env.get("/.well-known/jwks.json").await;
@@ -1012,8 +1016,8 @@ async fn jwks_metadata_and_key_rotation() {
 
     // Rotate: new tokens carry the new kid, old ones still verify, both published.
     let (new_kid, demoted) = keyring::rotate(&env.state.store).await.unwrap();
-    env.state.signing_keys.invalidate();
-    let new = jwt::mint_for_user(&env.state, &user, &[READ])
+    env.state.access_tokens.keys.invalidate();
+    let new = jwt::mint_for_user(&env.state.access_tokens, &user, &[READ])
         .await
         .unwrap();
     assert_eq!(
@@ -1034,7 +1038,7 @@ async fn jwks_metadata_and_key_rotation() {
         .set_signing_key_status(&demoted[0], KeyStatus::Retired)
         .await
         .unwrap();
-    env.state.signing_keys.invalidate();
+    env.state.access_tokens.keys.invalidate();
     assert_eq!(
         call(&env, &old, READ).await.status,
         StatusCode::UNAUTHORIZED

@@ -124,7 +124,7 @@ pub async fn session(env: &TestEnv, p: &Person) -> String {
 }
 
 pub async fn token(env: &TestEnv, p: &Person, scopes: &[&str]) -> String {
-    identity::jwt::mint_for_user(&env.state, &user(env, &p.id).await, scopes)
+    identity::jwt::mint_for_user(&env.state.access_tokens, &user(env, &p.id).await, scopes)
         .await
         .unwrap()
 }

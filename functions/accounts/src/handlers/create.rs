@@ -4,8 +4,8 @@ use crate::{path_token, ApiError};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use domain::password_hash as password;
-use domain::{Email, Password, PersonName, StudyGroup, User, Username, UsernameRule};
+use domain::{Email, Error, Password, PersonName, StudyGroup, Username, UsernameRule};
+use identity::sign_up::{sign_up, FirstStep, NewUser, SignedUp, TakenEmail};
 use identity::AppState;
 use serde::Deserialize;
 use web::{required, Input};
@@ -21,19 +21,10 @@ pub struct CreateRequest {
     study_group: Option<String>,
 }
 
-struct NewAccount {
-    username: Username,
-    password: Password,
-    first_name: PersonName,
-    last_name: PersonName,
-    email: Email,
-    study_group: Option<StudyGroup>,
-}
-
 impl CreateRequest {
     /// Field by field in the document's order, so the first error named
     /// is the first field that is wrong.
-    fn parse(self) -> Result<NewAccount, ApiError> {
+    fn parse(self) -> Result<NewUser, ApiError> {
         let username = required(self.username, "username")?;
         let username =
             Username::parse(&username, UsernameRule::ACCOUNTS).map_err(|e| e.at("username"))?;
@@ -49,12 +40,13 @@ impl CreateRequest {
             .study_group
             .map(|g| StudyGroup::parse(&g).map_err(|e| e.at("studyGroup")))
             .transpose()?;
-        Ok(NewAccount {
+        Ok(NewUser {
             username,
             password,
             first_name,
             last_name,
             email,
+            phone: None,
             study_group,
         })
     }
@@ -64,32 +56,15 @@ pub async fn create(
     State(state): State<AppState>,
     Input(req, _): Input<CreateRequest, ApiError>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let new = req.parse()?;
-    // The hash (CPU) and the integer id (one write) do not depend on each other.
-    let (password_hash, seq) = tokio::join!(
-        password::hash(new.password.expose()),
-        state.store.next_user_seq()
-    );
-    let mut user = User::new(
-        seq?,
-        new.username.as_str().to_owned(),
-        new.email.as_str().to_owned(),
-        password_hash,
-    );
-    user.first_name = Some(new.first_name.into_inner());
-    user.last_name = Some(new.last_name.into_inner());
-    user.study_group = new.study_group.map(StudyGroup::into_inner);
-    let issued = identity::issue(
-        path_token::KIND,
-        &user.id,
-        state.config.account_token_ttl_secs,
-    );
-    let user = state
-        .store
-        .create_user(&user, Some((&issued.hash, &issued.record)))
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        ok(TokenView::new(user, issued.token.expose())),
-    ))
+    let first = FirstStep::Token {
+        kind: path_token::KIND,
+        ttl_secs: state.config.account_token_ttl_secs,
+    };
+    match sign_up(&state, req.parse()?, first, TakenEmail::Refuse).await? {
+        SignedUp::WithToken { user, token } => Ok((
+            StatusCode::CREATED,
+            ok(TokenView::new(user, token.expose())),
+        )),
+        _ => Err(Error::internal("sign-up without its token").into()),
+    }
 }

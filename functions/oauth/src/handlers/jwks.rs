@@ -10,7 +10,7 @@ use serde_json::json;
 /// (active and rotated-out, not retired), newest first. Cached briefly by
 /// clients: a verifier meeting an unknown kid should fetch again.
 pub async fn jwks(State(state): State<AppState>) -> Result<Response, OAuthError> {
-    let ring = state.signing_keys.ring(&state.store).await?;
+    let ring = state.access_tokens.ring().await?;
     let mut res = Json(json!({ "keys": ring.jwks() })).into_response();
     res.headers_mut().insert(
         header::CACHE_CONTROL,

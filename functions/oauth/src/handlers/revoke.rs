@@ -40,7 +40,7 @@ pub async fn revoke(
     let family_id = match RefreshToken::parse(&token) {
         Some(refresh) => Some(refresh.family_id),
         // An access token: only a valid one names a family worth revoking.
-        None => match jwt::verify(&state, &token).await {
+        None => match jwt::verify(&state.access_tokens, &token).await {
             Ok(claims) => claims.fid.filter(|_| claims.client_id == creds.client_id),
             Err(jwt::JwtError::Invalid) => None,
             Err(jwt::JwtError::Keys(e)) => return Err(e.into()),

@@ -68,7 +68,7 @@ pub async fn respond(
     refresh: RefreshToken,
 ) -> Result<Response, Error> {
     let access = jwt::mint(
-        state,
+        &state.access_tokens,
         grant.user_id,
         grant.client_id,
         &grant.scopes,

@@ -2,12 +2,10 @@ use crate::envelope::done;
 use crate::{mail, ApiError};
 use axum::extract::State;
 use axum::Json;
-use domain::codes::{LinkCode, Purpose, SEND_LIMIT};
-use domain::password_hash as password;
-use domain::{Email, Password, PersonName, User, Username, UsernameRule};
+use domain::{Email, Password, PersonName, Username, UsernameRule};
+use identity::sign_up::{sign_up, FirstStep, NewUser, SignedUp, TakenEmail};
 use identity::AppState;
 use serde::Deserialize;
-use table::{CodeSlot, CreateUserError};
 use web::{required, Input};
 
 #[derive(Deserialize)]
@@ -20,15 +18,6 @@ pub struct CreateRequest {
     password: Option<String>,
     phone_country_code: Option<String>,
     phone: Option<String>,
-}
-
-struct NewUser {
-    username: Username,
-    first_name: PersonName,
-    last_name: PersonName,
-    email: Email,
-    password: Password,
-    phone: Option<(String, String)>,
 }
 
 impl CreateRequest {
@@ -46,6 +35,7 @@ impl CreateRequest {
             email: Email::parse(&email).map_err(|e| e.at("email"))?,
             password: Password::parse(&password).map_err(|e| e.at("password"))?,
             phone: crate::fields::phone(self.phone_country_code, self.phone)?,
+            study_group: None,
         })
     }
 }
@@ -58,58 +48,21 @@ pub async fn create(
     Input(req, _): Input<CreateRequest, ApiError>,
 ) -> Result<Json<impl serde::Serialize>, ApiError> {
     let new = req.parse()?;
-    let (password_hash, seq) = tokio::join!(
-        password::hash(new.password.expose()),
-        state.store.next_user_seq()
-    );
-    let mut user = User::new(
-        seq?,
-        new.username.as_str().to_owned(),
-        new.email.as_str().to_owned(),
-        password_hash,
-    );
-    user.first_name = Some(new.first_name.into_inner());
-    user.last_name = Some(new.last_name.into_inner());
-    if let Some((cc, number)) = new.phone {
-        user.phone_country_code = Some(cc);
-        user.phone = Some(number);
-    }
-    let require = state.config.require_email_verification;
-    let code = require.then(LinkCode::generate);
-    let extra = match &code {
-        Some(code) => {
-            user.verification_pending = true;
-            state.store.code_puts(
-                &CodeSlot::new(&user.id, Purpose::VerifyEmail, code.hash()),
-                true,
-            )?
-        }
-        None => {
-            user.email_verified = true;
-            user.email_verified_at = Some(domain::time::now());
-            Vec::new()
-        }
+    let address = new.email.clone();
+    let first = FirstStep::Verification {
+        required: state.config.require_email_verification,
     };
-    match state.store.create_user_with(&user, extra).await {
-        Ok(user) => {
-            match code {
-                Some(code) => {
-                    mail::verification_code(&state.mailer, &user.email, &code.expose()).await?
-                }
-                None => mail::welcome(&state.mailer, &user.email).await?,
-            }
-            Ok(done())
+    match sign_up(&state, new, first, TakenEmail::Hide).await? {
+        SignedUp::AwaitingVerification { user, code } => {
+            mail::verification_code(&state.mailer, &user.email, &code.expose()).await?
         }
-        Err(CreateUserError::EmailTaken) => {
-            if state
-                .store
-                .hit_rate_limit(&SEND_LIMIT, &new.email.key())
-                .await?
-            {
-                mail::already_registered(&state.mailer, new.email.as_str()).await?;
-            }
-            Ok(done())
+        SignedUp::Verified { user } | SignedUp::WithToken { user, .. } => {
+            mail::welcome(&state.mailer, &user.email).await?
         }
-        Err(e) => Err(e.into()),
+        SignedUp::EmailTaken { notify: true } => {
+            mail::already_registered(&state.mailer, address.as_str()).await?
+        }
+        SignedUp::EmailTaken { notify: false } => {}
     }
+    Ok(done())
 }

@@ -6,6 +6,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use domain::scopes::PROFILE_WRITE;
 use domain::OpaqueToken;
+use identity::logout::{end_everywhere, end_session};
 use identity::session;
 use identity::AppState;
 
@@ -17,7 +18,9 @@ pub async fn logout(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     caller::session(&state, &headers).await?;
-    end_cookie_session(&state, &headers).await?;
+    if let Some(token) = cookie_session(&headers) {
+        end_session(&state, &token).await?;
+    }
     Ok(([session::clear_cookie()], done()).into_response())
 }
 
@@ -30,22 +33,11 @@ pub async fn logout_all(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let caller = caller::either(&state, &headers, PROFILE_WRITE).await?;
-    state.store.void_tokens(&caller.user.id).await?;
-    if caller.by_session {
-        end_cookie_session(&state, &headers).await?;
-    }
+    let own = cookie_session(&headers).filter(|_| caller.by_session);
+    end_everywhere(&state, &caller.user.id, own.as_ref()).await?;
     Ok(([session::clear_cookie()], done()).into_response())
 }
 
-async fn end_cookie_session(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    if let Some(token) = session::cookie_token(headers).and_then(|t| OpaqueToken::parse(&t)) {
-        let hash = token.hash();
-        let (deleted, revoked) = tokio::join!(
-            state.store.delete_token(&hash),
-            state.store.revoke_session_grants(&hash)
-        );
-        deleted?;
-        revoked?;
-    }
-    Ok(())
+fn cookie_session(headers: &HeaderMap) -> Option<OpaqueToken> {
+    session::cookie_token(headers).and_then(|t| OpaqueToken::parse(&t))
 }

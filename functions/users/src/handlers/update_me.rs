@@ -1,18 +1,13 @@
 use crate::envelope::done;
-use crate::error::not_found;
 use crate::{caller, mail, ApiError};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
-use domain::codes::{LinkCode, Purpose};
-use domain::password_hash as password;
 use domain::scopes::ADMIN_PROFILE_WRITE;
-use domain::{
-    Email, Error, ErrorKind, Password, PersonName, Role, User, UserId, Username, UsernameRule,
-};
+use domain::{Email, Error, ErrorKind, Password, PersonName, Role, UserId, Username, UsernameRule};
+use identity::profile_update::{update_profile, ProfileEdit};
 use identity::AppState;
 use serde::Deserialize;
-use table::{CodeSlot, GuardedWriteError, ProfileChanges};
 use web::Input;
 
 #[derive(Deserialize)]
@@ -27,18 +22,6 @@ pub struct UpdateRequest {
     role: Option<String>,
     phone_country_code: Option<String>,
     phone: Option<String>,
-}
-
-/// Everything the request asks for, parsed; nothing written yet.
-struct Update {
-    target: Option<UserId>,
-    username: Option<Username>,
-    first_name: Option<PersonName>,
-    last_name: Option<PersonName>,
-    email: Option<Email>,
-    password: Option<Password>,
-    role: Option<Role>,
-    phone: Option<(String, String)>,
 }
 
 impl UpdateRequest {
@@ -76,13 +59,13 @@ impl UpdateRequest {
         }
     }
 
-    fn parse(self) -> Result<Update, ApiError> {
+    fn parse(self) -> Result<ProfileEdit, ApiError> {
         let role = match self.role.as_deref().map(Role::parse) {
             None => None,
             Some(Ok(role)) if role.is_listed() => Some(role),
             Some(_) => return Err(Error::invalid("role", "must be ghost or student").into()),
         };
-        Ok(Update {
+        Ok(ProfileEdit {
             target: self
                 .target
                 .map(|t| UserId::parse(&t).map_err(|e| e.at("target")))
@@ -125,95 +108,15 @@ pub async fn update_me(
     req.check_editable(&state.config.profile_editable_fields)?;
     let update = req.parse()?;
     let principal = caller::bearer(&state, &headers, ADMIN_PROFILE_WRITE).await?;
-    let target = target_of(&state, principal.user, &update).await?;
-    let new_email = update.email.filter(|e| e.as_str() != target.email);
-    let changes = ProfileChanges {
-        username: update
-            .username
-            .map(|u| u.as_str().to_owned())
-            .filter(|u| *u != target.username),
-        first_name: update.first_name.map(PersonName::into_inner),
-        last_name: update.last_name.map(PersonName::into_inner),
-        phone: update.phone,
-        password_hash: match update.password {
-            Some(p) => Some(password::hash(p.expose()).await),
-            None => None,
-        },
-        role: None,
-    };
-    // Conditional writes first: a taken username refuses before anything
-    // else is written.
-    state
-        .store
-        .update_profile(&target, &changes, Vec::new())
-        .await?;
-    if let Some(role) = update.role.filter(|r| *r != target.role) {
-        match state.store.set_role(&target.id, role, None).await {
-            Ok(()) => {}
-            Err(GuardedWriteError::Store(e)) => return Err(e.into()),
-            Err(_) => return Err(not_found().into()),
-        }
-    }
-    if let Some(email) = new_email {
-        let code = LinkCode::generate();
-        let mut slot = CodeSlot::new(&target.id, Purpose::ChangeEmail, code.hash());
-        slot.payload = Some(
-            serde_json::to_string(&(target.email.as_str(), email.as_str()))
-                .expect("two strings serialise"),
-        );
-        state.store.put_code(&slot, true).await?;
+    let updated = update_profile(&state, principal.user, update).await?;
+    if let Some((email, code)) = updated.email_change {
         let sent_code = code.expose();
         let (to_new, to_old) = tokio::join!(
             mail::change_email_code(&state.mailer, email.as_str(), &sent_code),
-            mail::email_change_requested(&state.mailer, &target.email)
+            mail::email_change_requested(&state.mailer, &updated.target.email)
         );
         to_new?;
         to_old?;
     }
     Ok(done())
-}
-
-/// The user the update is for, and whether the caller may make it: another
-/// user and any role change need the moderator role, and a moderator's
-/// account is managed by operators.
-async fn target_of(state: &AppState, caller: User, update: &Update) -> Result<User, ApiError> {
-    let is_admin = caller.role == Role::Moderator;
-    let target: User = match &update.target {
-        Some(id) if *id != caller.id => {
-            if !is_admin {
-                return Err(
-                    Error::forbidden("editing another user needs the moderator role")
-                        .on("target")
-                        .into(),
-                );
-            }
-            let other = state.store.get_user(id).await?.ok_or_else(not_found)?;
-            // Moderators are managed by operators, as on the Accounts API:
-            // one moderator may not take over another's password or email.
-            if other.role == Role::Moderator {
-                return Err(Error::forbidden(
-                    "another moderator's account is managed by operators",
-                )
-                .on("target")
-                .into());
-            }
-            other
-        }
-        _ => caller,
-    };
-    if update.role.is_some() {
-        if !is_admin {
-            return Err(Error::forbidden("changing a role needs the moderator role")
-                .on("role")
-                .into());
-        }
-        if target.role == Role::Moderator {
-            return Err(
-                Error::forbidden("a moderator's role is managed by operators")
-                    .on("role")
-                    .into(),
-            );
-        }
-    }
-    Ok(target)
 }
