@@ -49,6 +49,7 @@ run_tests() {
 }
 
 step fmt cargo fmt --all -- --check
+step sizes python3 scripts/check_sizes.py
 step sam-validate sam validate --lint --template-file template.yaml
 step clippy cargo clippy --workspace --all-targets -- -D warnings
 step bootstrap bootstrap_twice

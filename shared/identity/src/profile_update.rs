@@ -36,16 +36,9 @@ pub async fn update_profile(
     editor: User,
     edit: ProfileEdit,
 ) -> Result<ProfileUpdated, Error> {
-    let is_moderator = editor.role == Role::Moderator;
+    let editor_role = editor.role;
     let target = target_of(state, editor, edit.target.as_ref()).await?;
-    if edit.role.is_some() {
-        if !is_moderator {
-            return Err(Error::forbidden("changing a role needs the moderator role").on("role"));
-        }
-        if target.role == Role::Moderator {
-            return Err(Error::forbidden("a moderator's role is managed by operators").on("role"));
-        }
-    }
+    may_change_role(editor_role, target.role, edit.role.is_some())?;
     let changes = ProfileChanges {
         username: edit
             .username
@@ -82,25 +75,88 @@ pub async fn update_profile(
     })
 }
 
-/// The user being edited: the editor, or (moderators only) another user
-/// who is not a moderator. Moderators are managed by operators, as on the
-/// Accounts API: one may not take over another's password or email.
+/// The user being edited: the editor, or another user whom the editor may
+/// edit (see [`may_edit_other`]).
 async fn target_of(state: &AppState, editor: User, target: Option<&UserId>) -> Result<User, Error> {
     let Some(id) = target.filter(|id| **id != editor.id) else {
         return Ok(editor);
     };
-    if editor.role != Role::Moderator {
-        return Err(Error::forbidden("editing another user needs the moderator role").on("target"));
-    }
+    may_edit_other(editor.role, None)?;
     let other = state
         .store
         .get_user(id)
         .await?
         .ok_or_else(|| Error::not_found("no such user"))?;
-    if other.role == Role::Moderator {
+    may_edit_other(editor.role, Some(other.role))?;
+    Ok(other)
+}
+
+/// Only a moderator edits another user, and never another moderator:
+/// moderators are managed by operators, as on the Accounts API, so one may
+/// not take over another's password or email. `target` is `None` before
+/// the other user is read.
+pub fn may_edit_other(editor: Role, target: Option<Role>) -> Result<(), Error> {
+    if editor != Role::Moderator {
+        return Err(Error::forbidden("editing another user needs the moderator role").on("target"));
+    }
+    if target == Some(Role::Moderator) {
         return Err(
             Error::forbidden("another moderator's account is managed by operators").on("target"),
         );
     }
-    Ok(other)
+    Ok(())
+}
+
+/// Only a moderator changes a role, and never a moderator's.
+pub fn may_change_role(editor: Role, target: Role, changes_role: bool) -> Result<(), Error> {
+    if !changes_role {
+        return Ok(());
+    }
+    if editor != Role::Moderator {
+        return Err(Error::forbidden("changing a role needs the moderator role").on("role"));
+    }
+    if target == Role::Moderator {
+        return Err(Error::forbidden("a moderator's role is managed by operators").on("role"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(result: Result<(), Error>) -> Option<String> {
+        result.err().and_then(|e| e.field.map(|f| f.into_owned()))
+    }
+
+    #[test]
+    fn only_moderators_edit_others_and_never_another_moderator() {
+        assert!(may_edit_other(Role::Moderator, None).is_ok());
+        assert!(may_edit_other(Role::Moderator, Some(Role::Student)).is_ok());
+        assert!(may_edit_other(Role::Moderator, Some(Role::Ghost)).is_ok());
+        for editor in [Role::Ghost, Role::Student] {
+            assert_eq!(
+                field(may_edit_other(editor, None)).as_deref(),
+                Some("target")
+            );
+        }
+        assert_eq!(
+            field(may_edit_other(Role::Moderator, Some(Role::Moderator))).as_deref(),
+            Some("target")
+        );
+    }
+
+    #[test]
+    fn only_moderators_change_roles_and_never_a_moderators() {
+        assert!(may_change_role(Role::Ghost, Role::Ghost, false).is_ok());
+        assert!(may_change_role(Role::Moderator, Role::Ghost, true).is_ok());
+        assert_eq!(
+            field(may_change_role(Role::Student, Role::Ghost, true)).as_deref(),
+            Some("role")
+        );
+        assert_eq!(
+            field(may_change_role(Role::Moderator, Role::Moderator, true)).as_deref(),
+            Some("role")
+        );
+    }
 }

@@ -162,3 +162,21 @@ impl Store {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_lives_ten_minutes_and_five_wrong_guesses() {
+        let mut slot = CodeSlot::new(&UserId::generate(), Purpose::ResetPassword, "h".into());
+        let now = slot.issued_at / 1000;
+        assert!(slot.is_live(now));
+        assert!(slot.is_live(now + TTL_SECS - 1));
+        assert!(!slot.is_live(now + TTL_SECS));
+        slot.attempts = MAX_ATTEMPTS - 1;
+        assert!(slot.is_live(now));
+        slot.attempts = MAX_ATTEMPTS;
+        assert!(!slot.is_live(now));
+    }
+}

@@ -1,47 +1,15 @@
-//! OAuth items: registered clients, authorization codes and refresh-token
+//! OAuth grants: authorization codes and refresh-token
 //! families. Single use is always a conditional write: redeeming a code sets
 //! `used_at` under `attribute_not_exists(used_at)`, rotating a refresh token
 //! replaces `current_hash` under `current_hash = :presented`. The user's
 //! revocation stamp is a `ConditionCheck` in the same transaction, so a
 //! logout-all between two steps is never missed.
 
-use super::item::{from_item, key, n, put_new, s, to_item};
+use super::item::{key, n, put_new, s, to_item};
 use super::{keys, Store, StoreError, TxError};
 use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, Update};
 use domain::UserId;
 use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ClientType {
-    /// Cannot keep a secret (SPA, mobile): PKCE S256 is mandatory.
-    Public,
-    /// Authenticates at the token endpoint with its secret.
-    Confidential,
-}
-
-impl ClientType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClientType::Public => "public",
-            ClientType::Confidential => "confidential",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct OAuthClient {
-    pub client_id: String,
-    pub name: String,
-    pub client_type: ClientType,
-    /// `opaque::hash_secret` of the secret; confidential clients only.
-    pub secret_hash: Option<String>,
-    /// Compared byte for byte with the request's `redirect_uri`.
-    pub redirect_uris: Vec<String>,
-    /// Space-separated scopes the client may ask for.
-    pub scopes: String,
-    pub created_at: i64,
-}
 
 /// An authorization code as stored (named by the hash of the code).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -160,90 +128,6 @@ fn is_condition_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(e: &E)
 }
 
 impl Store {
-    // ---- clients ----------------------------------------------------------
-
-    pub async fn put_oauth_client(&self, client: &OAuthClient) -> Result<(), StoreError> {
-        let mut item = to_item(client)?;
-        item.extend(key(
-            keys::oauth_client(&client.client_id),
-            keys::OAUTH_CLIENT_SK,
-        ));
-        item.insert("gsi1pk".into(), s(keys::OAUTH_CLIENTS));
-        item.insert(
-            "gsi1sk".into(),
-            s(format!("{:015}#{}", client.created_at, client.client_id)),
-        );
-        self.client
-            .put_item()
-            .table_name(self.table())
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await?;
-        Ok(())
-    }
-
-    pub async fn get_oauth_client(
-        &self,
-        client_id: &str,
-    ) -> Result<Option<OAuthClient>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(
-                keys::oauth_client(client_id),
-                keys::OAUTH_CLIENT_SK,
-            )))
-            .send()
-            .await?;
-        out.item.map(from_item).transpose()
-    }
-
-    /// Every client, oldest first (operator CLI; a Query on GSI1).
-    pub async fn list_oauth_clients(&self) -> Result<Vec<OAuthClient>, StoreError> {
-        let mut clients = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(self.table())
-                .index_name(keys::GSI1)
-                .key_condition_expression("gsi1pk = :p")
-                .expression_attribute_values(":p", s(keys::OAUTH_CLIENTS))
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            for item in out.items.unwrap_or_default() {
-                clients.push(from_item(item)?);
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(clients);
-            }
-        }
-    }
-
-    /// Deletes a client; false when there was none. Its codes and families
-    /// die with it: redemption and rotation load the client first.
-    pub async fn delete_oauth_client(&self, client_id: &str) -> Result<bool, StoreError> {
-        let out = self
-            .client
-            .delete_item()
-            .table_name(self.table())
-            .set_key(Some(key(
-                keys::oauth_client(client_id),
-                keys::OAUTH_CLIENT_SK,
-            )))
-            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllOld)
-            .send()
-            .await?;
-        Ok(out.attributes.is_some())
-    }
-
-    // ---- authorization codes ----------------------------------------------
-
     /// Stores a new code if, at this instant, the session's user still
     /// stands (`session_issued_ms` against the revocation stamp, not banned).
     pub async fn put_auth_code(
