@@ -51,6 +51,10 @@ async fn request_logs_name_the_route_template_never_the_token() {
         logs.contains("/api/v1/accounts/{token}/getPreferences"),
         "request lines are logged: {logs}"
     );
+    assert!(
+        logs.contains("\"request_id\""),
+        "every line of a request carries its span's id: {logs}"
+    );
     assert!(!logs.contains(&token), "a token reached the logs");
     assert!(!logs.contains("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
 }
