@@ -67,7 +67,5 @@ pub fn routes(state: AppState) -> Router {
 /// The function's whole app: routes plus answers in this surface's envelope
 /// for unknown paths and methods.
 pub fn app(state: AppState) -> Router {
-    routes(state)
-        .fallback(web::no_route::<error::AccountsEnvelope>)
-        .method_not_allowed_fallback(web::method_not_allowed::<error::AccountsEnvelope>)
+    web::surface_app::<error::AccountsEnvelope>(routes(state))
 }

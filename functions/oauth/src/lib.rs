@@ -42,7 +42,5 @@ pub fn routes(state: AppState) -> Router {
 /// The function's whole app: routes plus answers in this surface's envelope
 /// for unknown paths and methods.
 pub fn app(state: AppState) -> Router {
-    routes(state)
-        .fallback(web::no_route::<Rfc6749>)
-        .method_not_allowed_fallback(web::method_not_allowed::<Rfc6749>)
+    web::surface_app::<Rfc6749>(routes(state))
 }

@@ -66,7 +66,5 @@ pub fn routes(state: AppState) -> Router {
 /// The function's whole app: routes plus answers in this surface's envelope
 /// for unknown paths and methods.
 pub fn app(state: AppState) -> Router {
-    routes(state)
-        .fallback(web::no_route::<error::UsersEnvelope>)
-        .method_not_allowed_fallback(web::method_not_allowed::<error::UsersEnvelope>)
+    web::surface_app::<error::UsersEnvelope>(routes(state))
 }

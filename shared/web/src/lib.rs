@@ -11,7 +11,8 @@ mod routes;
 
 pub use input::{required, Input, InputError};
 pub use problem::{
-    default_status, method_not_allowed, no_route, pascal_case, sentence_case, Envelope, Problem,
+    default_status, method_not_allowed, no_route, pascal_case, sentence_case, surface_app,
+    Envelope, Problem,
 };
 pub use request_log::log_request;
 pub use routes::{Route, RouteTable};

@@ -113,6 +113,14 @@ pub async fn method_not_allowed<E: Envelope>() -> Problem<E> {
     ))
 }
 
+/// A surface's whole app: its routes, plus answers in its envelope for
+/// unknown paths and methods.
+pub fn surface_app<E: Envelope>(routes: axum::Router) -> axum::Router {
+    routes
+        .fallback(no_route::<E>)
+        .method_not_allowed_fallback(method_not_allowed::<E>)
+}
+
 /// `snake_case` to `PascalCase`, for documents that spell codes that way.
 pub fn pascal_case(code: &str) -> String {
     code.split('_')
