@@ -28,6 +28,7 @@ pub use username::{Username, UsernameRule};
 pub mod codes;
 pub mod error;
 pub mod lockout;
+pub mod message;
 pub mod opaque;
 pub mod password_hash;
 mod permission;
@@ -37,6 +38,7 @@ pub mod time;
 pub mod totp;
 
 pub use error::{Error, ErrorKind, IntoError};
+pub use message::{Language, Message, MessageKind, MessageOwner};
 pub use opaque::OpaqueToken;
 pub use permission::Permission;
 pub use rate_limit::RateLimit;

@@ -121,3 +121,10 @@ pub fn session_grants(session_hash: &str) -> String {
 pub fn session_grant(family_id: &str) -> String {
     format!("FAMILY#{family_id}")
 }
+
+/// One message waiting for (or done with) delivery. The table's stream
+/// feeds inserts of `sk = OUTBOX` to the notifier.
+pub fn outbox(id: &str) -> String {
+    format!("OUTBOX#{id}")
+}
+pub const OUTBOX_SK: &str = "OUTBOX";

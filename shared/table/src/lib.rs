@@ -17,6 +17,7 @@ pub mod keys;
 mod logins;
 mod oauth;
 mod oauth_clients;
+mod outbox;
 mod profile;
 mod rate_limit;
 pub mod schema;
@@ -36,6 +37,9 @@ pub use item::{from_item, to_item};
 pub use logins::LoginWriteError;
 pub use oauth::{AuthCode, GrantWriteError, RefreshFamily};
 pub use oauth_clients::{ClientType, OAuthClient};
+pub use outbox::{
+    outbox_item_from_image, Marked, OutboxItem, OutboxStatus, KEEP_SECS as OUTBOX_KEEP_SECS,
+};
 pub use profile::{ProfileChanges, ProfileUpdateError, UserFlag};
 pub use rate_limit::RateLimit;
 pub use signing_keys::{KeyStatus, SigningKeyRecord};

@@ -1,0 +1,174 @@
+//! The outbox: a message written in the same transaction as the state change
+//! that must send it, delivered by the notifier from the table's stream.
+//! The notifier marks an item sent (or failed) with a conditional write, so
+//! a redelivered stream record never sends twice; the only window for a
+//! duplicate is a crash between SES accepting and the mark.
+
+use super::item::{key, n, s, to_item};
+use super::{keys, Store, StoreError};
+use aws_sdk_dynamodb::types::{AttributeValue, Put};
+use chrono::{DateTime, Utc};
+use domain::{Message, MessageOwner};
+use serde::{Deserialize, Serialize};
+
+/// How long a delivered (or failed) item stays readable before TTL.
+pub const KEEP_SECS: i64 = 7 * 24 * 3600;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboxStatus {
+    Pending,
+    Sent,
+    Failed,
+}
+
+impl OutboxStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            OutboxStatus::Pending => "pending",
+            OutboxStatus::Sent => "sent",
+            OutboxStatus::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutboxItem {
+    pub id: String,
+    pub message: Message,
+    pub status: OutboxStatus,
+    pub created_at: DateTime<Utc>,
+    /// Why delivery failed for good.
+    #[serde(default)]
+    pub failure: Option<String>,
+}
+
+impl OutboxItem {
+    pub fn new(message: Message) -> Self {
+        Self {
+            id: hex::encode(rand::random::<[u8; 16]>()),
+            message,
+            status: OutboxStatus::Pending,
+            created_at: domain::time::now(),
+            failure: None,
+        }
+    }
+}
+
+/// What a mark found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marked {
+    Done,
+    /// The item was not pending any more: another delivery got there first.
+    AlreadySettled,
+}
+
+impl Store {
+    /// The write that queues `message`, for the caller's transaction. The
+    /// key is 128 random bits: the put needs no condition.
+    pub fn outbox_put(&self, message: &Message) -> Result<Put, StoreError> {
+        let item = OutboxItem::new(message.clone());
+        let mut attributes = to_item(&item)?;
+        attributes.extend(key(keys::outbox(&item.id), keys::OUTBOX_SK));
+        Ok(Put::builder()
+            .table_name(self.table())
+            .set_item(Some(attributes))
+            .build()?)
+    }
+
+    /// Queues a message on its own (one write), for sends that go with no
+    /// state change (a notice to an address that has no account).
+    pub async fn queue_message(&self, message: &Message) -> Result<(), StoreError> {
+        let put = self.outbox_put(message)?;
+        self.client
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(put.item))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn get_outbox_item(&self, id: &str) -> Result<Option<OutboxItem>, StoreError> {
+        self.get_record(key(keys::outbox(id), keys::OUTBOX_SK))
+            .await
+    }
+
+    /// Pending → sent (or failed, with `failure`); the item then expires.
+    /// Then the message's owner follows: `sent`, or `invalid` on failure.
+    pub async fn settle_outbox_item(
+        &self,
+        item: &OutboxItem,
+        failure: Option<&str>,
+    ) -> Result<Marked, StoreError> {
+        let status = match failure {
+            None => OutboxStatus::Sent,
+            Some(_) => OutboxStatus::Failed,
+        };
+        let mut update = self
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(keys::outbox(&item.id), keys::OUTBOX_SK)))
+            .condition_expression("#status = :pending")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":pending", s(OutboxStatus::Pending.as_str()))
+            .expression_attribute_values(":status", s(status.as_str()))
+            .expression_attribute_values(":expires", n(domain::time::now_secs() + KEEP_SECS));
+        update = match failure {
+            None => update.update_expression("SET #status = :status, expires_at = :expires"),
+            Some(reason) => update
+                .update_expression("SET #status = :status, expires_at = :expires, failure = :why")
+                .expression_attribute_values(":why", s(reason)),
+        };
+        match update.send().await {
+            Ok(_) => {}
+            Err(e) if is_condition_failure(&e) => return Ok(Marked::AlreadySettled),
+            Err(e) => return Err(e.into()),
+        }
+        if let Some(owner) = &item.message.owner {
+            let owner_status = if failure.is_some() { "invalid" } else { "sent" };
+            self.follow_delivery(owner, owner_status).await?;
+        }
+        Ok(Marked::Done)
+    }
+
+    /// The owner's `status` moves to `sent` / `invalid` only from a state
+    /// that waits for delivery (`created`, `processed`): an owner used,
+    /// deleted or gone meanwhile is left alone.
+    async fn follow_delivery(&self, owner: &MessageOwner, status: &str) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(owner.pk.clone(), &owner.sk)))
+            .update_expression("SET #status = :status")
+            .condition_expression("#status IN (:created, :processed)")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":status", s(status))
+            .expression_attribute_values(":created", s("created"))
+            .expression_attribute_values(":processed", s("processed"))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+fn is_condition_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetadata, R>(
+    e: &aws_sdk_dynamodb::error::SdkError<E, R>,
+) -> bool {
+    e.as_service_error()
+        .and_then(|s| s.code())
+        .is_some_and(|c| c == "ConditionalCheckFailedException")
+}
+
+/// Reads an outbox item out of a stream image (the notifier's input).
+pub fn outbox_item_from_image(
+    image: std::collections::HashMap<String, AttributeValue>,
+) -> Result<OutboxItem, StoreError> {
+    super::item::from_item(image)
+}
