@@ -8,6 +8,12 @@ request's write. DynamoDB's transactions are atomic; serialising requests
 makes the emulator faithful to that, which the race tests rely on. Requests
 are short, so the lock costs little.
 
+The same rollback also replaced the table's stream shard with the copy,
+so a stream reader's iterator (which holds the live shard) stopped seeing
+any later write: `keep_stream_on_rollback` keeps the live shard and drops
+only the failed transaction's records, as DynamoDB (which never streams a
+cancelled transaction) behaves. The notifier's local poller relies on it.
+
 It also answers GET /_emulator/ses/messages?to=ADDRESS with the emails SES
 accepted for that address (the tests read emailed codes there).
 """
@@ -27,6 +33,56 @@ from werkzeug.serving import run_simple
 
 
 SENT_MAIL_PATH = "/_emulator/ses/messages"
+
+
+# Records a shard keeps (DynamoDB keeps 24 hours of them): moto keeps every
+# record for ever, and a transaction deep-copies the table with its stream,
+# so an unbounded stream costs memory and time with every write.
+STREAM_RECORDS_KEPT = 1000
+
+
+def trim_streams():
+    from moto.dynamodb.models.table import StreamShard
+
+    original = StreamShard.add
+
+    def add(self, old, new):
+        original(self, old, new)
+        excess = len(self.items) - STREAM_RECORDS_KEPT
+        if excess > 0:
+            # Sequence numbers stay as they were: they count from the start.
+            del self.items[:excess]
+            self.starting_sequence_number += excess
+
+    StreamShard.add = add
+
+
+def keep_stream_on_rollback():
+    from moto.dynamodb.models import DynamoDBBackend
+
+    original = DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self, transact_items):
+        # Each live shard, and the sequence number its next record gets.
+        shards = {
+            name: (
+                table.stream_shard,
+                table.stream_shard.starting_sequence_number + len(table.stream_shard.items),
+            )
+            for name, table in self.tables.items()
+            if getattr(table, "stream_shard", None) is not None
+        }
+        try:
+            return original(self, transact_items)
+        finally:
+            for name, (shard, end) in shards.items():
+                table = self.tables.get(name)
+                if table is not None and table.stream_shard is not shard:
+                    del shard.items[max(end - shard.starting_sequence_number, 0):]
+                    shard.table = table
+                    table.stream_shard = shard
+
+    DynamoDBBackend.transact_write_items = transact_write_items
 
 
 def sent_mail(to):
@@ -75,6 +131,8 @@ def main():
     parser.add_argument("-p", "--port", type=int, default=5000)
     args = parser.parse_args()
     os.environ.setdefault("MOTO_PORT", str(args.port))
+    keep_stream_on_rollback()
+    trim_streams()
     app = DomainDispatcherApplication(create_backend_app)
     run_simple(
         args.host,

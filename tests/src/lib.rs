@@ -2,6 +2,11 @@
 //! (moto's server at `AWS_ENDPOINT_URL`), so tests run in parallel, rerun
 //! against a long-lived emulator, and can assert that nothing was written
 //! by counting the table's items.
+//!
+//! Email is event-driven, as in the cloud: each `TestEnv` runs the
+//! notifier on its table's stream (`notifier::local`), and `emails_to` and
+//! `snapshot` first wait (bounded) until no outbox item is pending, so a
+//! test reads the mail its request queued and compares settled tables.
 
 use axum::body::Body;
 use axum::Router;
@@ -16,7 +21,20 @@ pub struct TestEnv {
     pub state: AppState,
     pub app: Router,
     pub endpoint: String,
+    /// The notifier polling this table's stream (aborted on drop).
+    notifier: Option<tokio::task::JoinHandle<()>>,
 }
+
+impl Drop for TestEnv {
+    fn drop(&mut self) {
+        if let Some(task) = self.notifier.take() {
+            task.abort();
+        }
+    }
+}
+
+/// How long a test waits for queued mail before reading anyway.
+const SETTLE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
 
 pub struct Reply {
     pub status: StatusCode,
@@ -44,6 +62,33 @@ impl TestEnv {
     /// A fresh table and a state pointing at it; `app` builds the router
     /// under test from that state.
     pub async fn new(app: fn(AppState) -> Router) -> Self {
+        let mut env = Self::without_notifier(app).await;
+        env.notifier = Some(env.start_notifier().await);
+        env
+    }
+
+    /// The notifier on this table's stream, sending through the emulator's
+    /// SES: the same handler and the same event as the Lambda gets.
+    async fn start_notifier(&self) -> tokio::task::JoinHandle<()> {
+        let sdk = table::aws::sdk_config().await;
+        let ses = notifier::ses::Ses::new(
+            aws_sdk_sesv2::Client::new(&sdk),
+            self.state.config.email_from.as_str(),
+        );
+        let notifier = notifier::Notifier::new(self.state.store.clone(), ses);
+        let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
+        let streams = aws_sdk_dynamodbstreams::Client::new(&sdk);
+        let table = self.state.store.table().to_owned();
+        tokio::spawn(async move {
+            if let Err(e) = notifier::local::run(&notifier, &dynamodb, &streams, &table).await {
+                eprintln!("notifier on {table} stopped: {e}");
+            }
+        })
+    }
+
+    /// A fresh table with no notifier on its stream: for the tests that
+    /// drive the notifier's handler themselves.
+    pub async fn without_notifier(app: fn(AppState) -> Router) -> Self {
         let endpoint = emulator();
         for (k, v) in [
             ("AWS_REGION", "us-east-1"),
@@ -65,7 +110,7 @@ impl TestEnv {
         schema::ensure_table(&aws_sdk_dynamodb::Client::new(&sdk), &table)
             .await
             .expect("create the test table");
-        identity::email::ensure_identity(&aws_sdk_sesv2::Client::new(&sdk), &config.email_from)
+        notifier::ses::ensure_identity(&aws_sdk_sesv2::Client::new(&sdk), &config.email_from)
             .await
             .expect("create the sender identity");
         users::pictures::ensure_bucket(&sdk, &config)
@@ -80,6 +125,7 @@ impl TestEnv {
             app: app(state.clone()),
             state,
             endpoint,
+            notifier: None,
         }
     }
 
@@ -155,8 +201,37 @@ impl TestEnv {
         }
     }
 
-    /// A snapshot of the table to compare before and after a refused request.
+    /// Waits until no outbox item is pending (the notifier sent or failed
+    /// each), at most `SETTLE_DEADLINE`. Without a notifier, returns at once.
+    pub async fn settle(&self) {
+        if self.notifier.is_none() {
+            return;
+        }
+        let started = std::time::Instant::now();
+        while started.elapsed() < SETTLE_DEADLINE {
+            let pending = self.items().await.iter().any(|item| {
+                item.get("sk")
+                    .and_then(|v| v.as_s().ok())
+                    .map(String::as_str)
+                    == Some(table::keys::OUTBOX_SK)
+                    && item
+                        .get("status")
+                        .and_then(|v| v.as_s().ok())
+                        .map(String::as_str)
+                        == Some("pending")
+            });
+            if !pending {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        eprintln!("outbox still pending after {SETTLE_DEADLINE:?}");
+    }
+
+    /// A snapshot of the table to compare before and after a refused
+    /// request, taken once the outbox has settled.
     pub async fn snapshot(&self) -> Vec<String> {
+        self.settle().await;
         let mut rows: Vec<String> = self
             .items()
             .await
@@ -179,6 +254,7 @@ impl TestEnv {
     /// (scripts/emulator.py); a plain moto server only has the much slower
     /// `/moto-api/data.json`, used as the fallback.
     pub async fn emails_to(&self, to: &str) -> Vec<(String, String)> {
+        self.settle().await;
         let http = reqwest::Client::new();
         let direct = http
             .get(format!("{}/_emulator/ses/messages", self.endpoint))

@@ -28,6 +28,7 @@ pub async fn logged_in(
     token: &str,
     after_2fa: bool,
 ) -> Result<Response, ApiError> {
+    let cookie = session::set_cookie(&user.id, token);
     let url = pictures::url_of(state, user.profile_picture_key.as_deref()).await?;
     let view = UserView::new(user, url, Visibility::Full);
     let body = if after_2fa {
@@ -35,5 +36,5 @@ pub async fn logged_in(
     } else {
         json!({ "2faEnabled": false, "user": view })
     };
-    Ok(([session::set_cookie(token)], ok(body)).into_response())
+    Ok(([cookie], ok(body)).into_response())
 }

@@ -21,12 +21,31 @@ pub struct Config {
     /// Users API `user.profile.editable-fields` (`USER_PROFILE_EDITABLE_FIELDS`,
     /// comma-separated request field names `PATCH /user/me` accepts).
     pub profile_editable_fields: Vec<String>,
+    /// Users API `user.account-creation.invite-only`
+    /// (`USER_ACCOUNT_CREATION_INVITE_ONLY`, default off): sign-up through
+    /// the Users API needs an unused invite code.
+    pub invite_only: bool,
+    /// Invite codes each verified user gets (`USER_INVITE_CODES_PER_USER`,
+    /// 1 to 50, default 5).
+    pub invite_codes_per_user: u32,
     /// S3 bucket of profile pictures (`PROFILE_PICTURE_BUCKET`).
     pub profile_picture_bucket: String,
     /// Path-style S3 URLs (`S3_FORCE_PATH_STYLE`; default: on when
     /// `AWS_ENDPOINT_URL` points at an emulator, whose host cannot take a
     /// bucket subdomain).
     pub s3_force_path_style: bool,
+    /// Public base URL of the API serving the Sites API (`SITES_BASE_URL`,
+    /// no trailing slash; default: the OAuth issuer, which locally is the
+    /// dev server). `RESOURCE_URI` is [`Config::sites_resource_uri`].
+    pub sites_base_url: String,
+}
+
+impl Config {
+    /// The Sites API's `RESOURCE_URI` (absolute, ending in `/`): what the
+    /// token response carries with the `user_sites` scope.
+    pub fn sites_resource_uri(&self) -> String {
+        format!("{}/unet/", self.sites_base_url)
+    }
 }
 
 impl Config {
@@ -62,11 +81,22 @@ impl Config {
                 .map(|f| f.trim().to_owned())
                 .filter(|f| !f.is_empty())
                 .collect(),
+            invite_only: var("USER_ACCOUNT_CREATION_INVITE_ONLY").is_some_and(|v| {
+                matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on")
+            }),
+            invite_codes_per_user: var("USER_INVITE_CODES_PER_USER")
+                .and_then(|v| v.parse().ok())
+                .filter(|v| (1..=50).contains(v))
+                .unwrap_or(5),
             profile_picture_bucket: var("PROFILE_PICTURE_BUCKET")
                 .unwrap_or_else(|| "platform-profile-pictures".into()),
             s3_force_path_style: var("S3_FORCE_PATH_STYLE")
                 .map(|v| v == "true" || v == "1")
                 .unwrap_or_else(|| var("AWS_ENDPOINT_URL").is_some()),
+            sites_base_url: var("SITES_BASE_URL")
+                .or_else(|| var("OAUTH_ISSUER"))
+                .map(|v| v.trim_end_matches('/').to_owned())
+                .unwrap_or_else(|| "http://127.0.0.1:3000".into()),
         }
     }
 }

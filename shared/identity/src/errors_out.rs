@@ -2,7 +2,6 @@
 
 use crate::api_key::ApiKeyError;
 use crate::bearer::BearerError;
-use crate::email::EmailError;
 use crate::keyring::KeyError;
 use crate::{AuthError, LoginError};
 use domain::{Error, ErrorKind, IntoError};
@@ -94,15 +93,8 @@ impl From<KeyError> for Error {
     }
 }
 
-impl From<EmailError> for Error {
-    fn from(e: EmailError) -> Self {
-        Error::internal(e.to_string())
-    }
-}
-
 impl IntoError for AuthError {}
 impl IntoError for LoginError {}
 impl IntoError for BearerError {}
 impl IntoError for ApiKeyError {}
 impl IntoError for KeyError {}
-impl IntoError for EmailError {}

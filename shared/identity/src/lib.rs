@@ -1,12 +1,11 @@
 //! Identity over `domain` and `table`: who a caller is (sessions, opaque
-//! tokens, bearer JWTs, API keys), the signing keys, outgoing mail, and the
+//! tokens, bearer JWTs, API keys), the signing keys, and the
 //! use cases every surface calls (sign-up, login, logout, reset, profile
 //! update). Surfaces render; they never stitch these steps themselves.
 
 pub mod api_key;
 pub mod bearer;
 mod config;
-pub mod email;
 mod errors_out;
 pub mod jwt;
 pub mod keyring;

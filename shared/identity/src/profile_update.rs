@@ -4,9 +4,12 @@
 //! in **one** transaction: the request saves all of it or nothing.
 
 use crate::AppState;
+use aws_sdk_dynamodb::types::Put;
 use domain::codes::{LinkCode, Purpose};
 use domain::password_hash;
-use domain::{Email, Error, Password, PersonName, Role, User, UserId, Username};
+use domain::{
+    Email, Error, Message, MessageKind, Password, PersonName, Role, User, UserId, Username,
+};
 use table::{CodeSlot, ProfileChanges};
 
 /// A validated edit; `None` leaves a field as it is.
@@ -26,8 +29,9 @@ pub struct ProfileEdit {
 pub struct ProfileUpdated {
     /// The user as read before the update.
     pub target: User,
-    /// A new address waiting for its code: (new address, code to mail).
-    pub email_change: Option<(Email, LinkCode)>,
+    /// A new address waiting for its code (mailed to it, with a notice to
+    /// the old address, by the same transaction).
+    pub email_change: Option<Email>,
 }
 
 #[tracing::instrument(skip_all)]
@@ -58,21 +62,35 @@ pub async fn update_profile(
         .filter(|e| e.as_str() != target.email)
         .map(|e| (e, LinkCode::generate()));
     let extra = match &email_change {
-        Some((email, code)) => {
-            let mut slot = CodeSlot::new(&target.id, Purpose::ChangeEmail, code.hash());
-            slot.payload = Some(
-                serde_json::to_string(&(target.email.as_str(), email.as_str()))
-                    .expect("two strings serialise"),
-            );
-            state.store.code_puts(&slot, true)?
-        }
+        Some((email, code)) => email_change_writes(state, &target, email, code)?,
         None => Vec::new(),
     };
     state.store.update_profile(&target, &changes, extra).await?;
     Ok(ProfileUpdated {
         target,
-        email_change,
+        email_change: email_change.map(|(email, _)| email),
     })
+}
+
+/// The code for the new address, its email, and the notice to the old one.
+fn email_change_writes(
+    state: &AppState,
+    target: &User,
+    email: &Email,
+    code: &LinkCode,
+) -> Result<Vec<Put>, Error> {
+    let mut slot = CodeSlot::new(&target.id, Purpose::ChangeEmail, code.hash());
+    slot.payload = Some(
+        serde_json::to_string(&(target.email.as_str(), email.as_str()))
+            .expect("two strings serialise"),
+    );
+    let mut puts = state.store.code_puts(&slot, true)?;
+    let to_new =
+        Message::new(email.as_str(), MessageKind::ChangeEmailCode).with("code", code.expose());
+    let to_old = Message::new(&target.email, MessageKind::EmailChangeRequested);
+    puts.push(state.store.outbox_put(&to_new)?);
+    puts.push(state.store.outbox_put(&to_old)?);
+    Ok(puts)
 }
 
 /// The user being edited: the editor, or another user whom the editor may

@@ -108,6 +108,7 @@ pub async fn answer_challenge(
                 verified_at: slot.issued_at,
                 second: second.as_ref(),
             },
+            notice: None,
         })
         .await;
     if let (Err(RedeemError::Invalid), Some(_)) = (&redeemed, &second) {

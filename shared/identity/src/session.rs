@@ -1,9 +1,13 @@
-//! Cookie sessions (the Users API's `/user/login`, and what
-//! `/oauth/authorize` reads). The cookie carries an opaque token; the table
-//! holds its hash as a `TokenRecord` of kind `session`.
+//! Cookie sessions (the Users API's `/user/login`, the App Users API, and
+//! what `/oauth/authorize` reads). The cookie's value is `<user id>.<token>`:
+//! the opaque token proves the session (the table holds its hash as a
+//! `TokenRecord` of kind `session`), and the user id, which proves nothing
+//! by itself, lets a request read the session and its user side by side:
+//! one round trip instead of two. A value without the id (a token alone)
+//! is still accepted and read in two steps.
 
 use crate::{check_holder, AuthError};
-use domain::User;
+use domain::{User, UserId};
 use http::header::{COOKIE, SET_COOKIE};
 use http::{HeaderMap, HeaderValue};
 use table::{Store, TokenRecord};
@@ -12,8 +16,22 @@ pub const COOKIE_NAME: &str = "sid";
 pub const KIND: &str = "session";
 pub const TTL_SECS: i64 = 7 * 24 * 3600;
 
-/// The session token the request's cookie carries, if any.
-pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
+/// The cookie's value for a new session of `user`.
+pub fn cookie_value(user: &UserId, token: &str) -> String {
+    format!("{user}.{token}")
+}
+
+/// A session cookie's value, split: the user it claims (a hint) and the
+/// token that proves it.
+fn split_value(raw: &str) -> (Option<UserId>, &str) {
+    match raw.split_once('.') {
+        Some((user, token)) => (UserId::parse(user).ok(), token),
+        None => (None, raw),
+    }
+}
+
+/// The raw value of the request's session cookie, if any.
+pub fn cookie_value_of(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
@@ -24,19 +42,44 @@ pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
-/// The live session of the request and its user (two reads).
+/// The session token the request's cookie carries, if any.
+pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    cookie_value_of(headers).map(|raw| split_value(&raw).1.to_owned())
+}
+
+/// The live session of the request and its user (one round trip).
 pub async fn resolve(store: &Store, headers: &HeaderMap) -> Result<(TokenRecord, User), AuthError> {
-    let raw = cookie_token(headers).ok_or(AuthError::InvalidToken)?;
-    let record = crate::tokens::resolve(store, &raw, KIND).await?;
-    let user = check_holder(store.get_user(&record.user_id).await?, &record)?;
+    let raw = cookie_value_of(headers).ok_or(AuthError::InvalidToken)?;
+    resolve_value(store, &raw).await
+}
+
+/// The live session a cookie value names, and its user: both read at once
+/// when the value carries the user id, else one after the other.
+pub async fn resolve_value(store: &Store, raw: &str) -> Result<(TokenRecord, User), AuthError> {
+    let (hint, token) = split_value(raw);
+    let Some(user_id) = hint else {
+        let record = crate::tokens::resolve(store, token, KIND).await?;
+        let user = check_holder(store.get_user(&record.user_id).await?, &record)?;
+        return Ok((record, user));
+    };
+    let (record, user) = tokio::join!(
+        crate::tokens::resolve(store, token, KIND),
+        store.get_user(&user_id)
+    );
+    let record = record?;
+    if record.user_id != user_id {
+        return Err(AuthError::InvalidToken);
+    }
+    let user = check_holder(user?, &record)?;
     Ok((record, user))
 }
 
 /// `Set-Cookie` for a new session: Secure, HttpOnly, SameSite=Lax (Lax so
 /// the OAuth redirect back from a client site still carries it).
-pub fn set_cookie(token: &str) -> (http::HeaderName, HeaderValue) {
+pub fn set_cookie(user: &UserId, token: &str) -> (http::HeaderName, HeaderValue) {
     let value = format!(
-        "{COOKIE_NAME}={token}; Path=/; Max-Age={TTL_SECS}; Secure; HttpOnly; SameSite=Lax"
+        "{COOKIE_NAME}={}; Path=/; Max-Age={TTL_SECS}; Secure; HttpOnly; SameSite=Lax",
+        cookie_value(user, token)
     );
     (
         SET_COOKIE,
@@ -62,6 +105,15 @@ mod tests {
         let mut h = HeaderMap::new();
         h.append(COOKIE, HeaderValue::from_static("a=1; sid=abc; b=2"));
         assert_eq!(cookie_token(&h).as_deref(), Some("abc"));
+        let mut h = HeaderMap::new();
+        h.append(
+            COOKIE,
+            HeaderValue::from_static("sid=575b53fbaa87dd30d6963e5d.abc"),
+        );
+        assert_eq!(cookie_token(&h).as_deref(), Some("abc"));
+        let (user, token) = split_value("575b53fbaa87dd30d6963e5d.abc");
+        assert_eq!(user.unwrap().as_str(), "575b53fbaa87dd30d6963e5d");
+        assert_eq!(token, "abc");
         assert_eq!(cookie_token(&HeaderMap::new()), None);
     }
 }

@@ -7,7 +7,9 @@
 use crate::login::verify_login;
 use crate::AppState;
 use domain::codes::{Challenge, Purpose, ShortCode, SEND_LIMIT};
-use domain::{Email, Error, ErrorKind, OpaqueToken, User, Username, UsernameRule};
+use domain::{
+    Email, Error, ErrorKind, Message, MessageKind, OpaqueToken, User, Username, UsernameRule,
+};
 use table::{CodeSlot, LoginWriteError, Store};
 
 /// Who is logging in, as typed.
@@ -49,13 +51,9 @@ pub struct SignInPolicy {
 pub enum SignedIn {
     /// The login is complete: the token is the only copy.
     Token { user: User, token: OpaqueToken },
-    /// A second factor is due. `emailed_code` is the code to mail (none
-    /// for TOTP, where the authenticator holds it).
-    Challenge {
-        user: User,
-        challenge: Challenge,
-        emailed_code: Option<ShortCode>,
-    },
+    /// A second factor is due: the code is on its way by email (none for
+    /// TOTP, where the authenticator holds it).
+    Challenge { user: User, challenge: Challenge },
 }
 
 pub fn email_not_verified() -> Error {
@@ -148,10 +146,11 @@ async fn open_challenge(
     let mut slot = CodeSlot::new(&user.id, Purpose::TwoFactor, code_hash);
     slot.challenge_hash = Some(challenge.hash());
     slot.payload = rehash;
-    store.put_code(&slot, false).await?;
-    Ok(SignedIn::Challenge {
-        user,
-        challenge,
-        emailed_code,
-    })
+    let message = emailed_code.as_ref().map(|code| {
+        Message::new(&user.email, MessageKind::TwoFactorCode).with("code", code.expose())
+    });
+    store
+        .put_code_noting(&slot, false, message.as_ref())
+        .await?;
+    Ok(SignedIn::Challenge { user, challenge })
 }

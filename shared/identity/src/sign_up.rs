@@ -4,9 +4,13 @@
 //! email verification code) are written in one transaction.
 
 use crate::AppState;
+use aws_sdk_dynamodb::types::Put;
 use domain::codes::{LinkCode, Purpose, SEND_LIMIT};
 use domain::password_hash;
-use domain::{Email, Error, OpaqueToken, Password, PersonName, StudyGroup, User, Username};
+use domain::{
+    Email, Error, Message, MessageKind, OpaqueToken, Password, PersonName, StudyGroup, User,
+    Username,
+};
 use table::{CodeSlot, CreateUserError};
 
 /// A validated sign-up.
@@ -39,25 +43,30 @@ pub enum TakenEmail {
     Hide,
 }
 
+/// How the sign-up ended. Every message it sends (the verification code,
+/// a welcome, a notice to the owner of a taken address) is queued in the
+/// outbox by the sign-up itself.
 pub enum SignedUp {
     WithToken {
         user: User,
         token: OpaqueToken,
     },
-    /// The code to mail to the new address.
+    /// The verification code is on its way to the new address.
     AwaitingVerification {
         user: User,
-        code: LinkCode,
     },
+    /// Welcomed; the address counts as verified.
     Verified {
         user: User,
     },
-    /// Hidden: the address was registered already. `notify` is whether the
-    /// per-address send limit allows telling its owner.
-    EmailTaken {
-        notify: bool,
-    },
+    /// Hidden: the address was registered already; its owner is told
+    /// (within the per-address send limit).
+    EmailTaken,
 }
+
+/// A surface's own writes that must land with the account (the Users
+/// API's used invite code), built for the new user once it has its id.
+pub type ExtraWrites = Box<dyn FnOnce(&User) -> Result<Vec<Put>, Error> + Send>;
 
 #[tracing::instrument(skip_all)]
 pub async fn sign_up(
@@ -66,10 +75,37 @@ pub async fn sign_up(
     first: FirstStep,
     taken_email: TakenEmail,
 ) -> Result<SignedUp, Error> {
-    let (hash, seq) = tokio::join!(
+    sign_up_with(state, new, first, taken_email, async { Ok(None) }).await
+}
+
+/// [`sign_up`] with `extra`: read beside the password hash and the
+/// integer id (so still two round trips), written in the create transaction.
+pub async fn sign_up_with(
+    state: &AppState,
+    new: NewUser,
+    first: FirstStep,
+    taken_email: TakenEmail,
+    extra: impl std::future::Future<Output = Result<Option<ExtraWrites>, Error>>,
+) -> Result<SignedUp, Error> {
+    sign_up_setting(state, new, first, taken_email, extra, |_| {}).await
+}
+
+/// [`sign_up_with`] where the surface also sets fields of its own on the
+/// new record before it is written (the App Users API's country and city).
+pub async fn sign_up_setting(
+    state: &AppState,
+    new: NewUser,
+    first: FirstStep,
+    taken_email: TakenEmail,
+    extra: impl std::future::Future<Output = Result<Option<ExtraWrites>, Error>>,
+    set: impl FnOnce(&mut User),
+) -> Result<SignedUp, Error> {
+    let (hash, seq, extra) = tokio::join!(
         password_hash::hash(new.password.expose()),
-        state.store.next_user_seq()
+        state.store.next_user_seq(),
+        extra
     );
+    let extra = extra?;
     let email = new.email.clone();
     let mut user = User::new(
         seq?,
@@ -84,19 +120,29 @@ pub async fn sign_up(
         user.phone_country_code = Some(cc);
         user.phone = Some(number);
     }
-    let (extra, next) = first_step(state, &mut user, first)?;
-    match state.store.create_user_with(&user, extra).await {
+    set(&mut user);
+    let (mut writes, next) = first_step(state, &mut user, first)?;
+    // The search index entries (Users API search) land with the account.
+    writes.extend(table::search_index::index_puts(state.store.table(), &user)?);
+    if let Some(extra) = extra {
+        writes.extend(extra(&user)?);
+    }
+    match state.store.create_user_with(&user, writes).await {
         Ok(user) => Ok(match next {
             Next::Token(token) => SignedUp::WithToken { user, token },
-            Next::Code(code) => SignedUp::AwaitingVerification { user, code },
-            Next::Nothing => SignedUp::Verified { user },
+            Next::Code => SignedUp::AwaitingVerification { user },
+            Next::Welcome => SignedUp::Verified { user },
         }),
         Err(CreateUserError::EmailTaken) if taken_email == TakenEmail::Hide => {
-            let notify = state
+            if state
                 .store
                 .hit_rate_limit(&SEND_LIMIT, &email.key())
-                .await?;
-            Ok(SignedUp::EmailTaken { notify })
+                .await?
+            {
+                let notice = Message::new(email.as_str(), MessageKind::AlreadyRegistered);
+                state.store.queue_message(&notice).await?;
+            }
+            Ok(SignedUp::EmailTaken)
         }
         Err(e) => Err(e.into()),
     }
@@ -104,8 +150,8 @@ pub async fn sign_up(
 
 enum Next {
     Token(OpaqueToken),
-    Code(LinkCode),
-    Nothing,
+    Code,
+    Welcome,
 }
 
 fn first_step(
@@ -123,12 +169,17 @@ fn first_step(
             let code = LinkCode::generate();
             user.verification_pending = true;
             let slot = CodeSlot::new(&user.id, Purpose::VerifyEmail, code.hash());
-            (state.store.code_puts(&slot, true)?, Next::Code(code))
+            let mut puts = state.store.code_puts(&slot, true)?;
+            let message = Message::new(&user.email, MessageKind::VerificationCode)
+                .with("code", code.expose());
+            puts.push(state.store.outbox_put(&message)?);
+            (puts, Next::Code)
         }
         FirstStep::Verification { required: false } => {
             user.email_verified = true;
             user.email_verified_at = Some(domain::time::now());
-            (Vec::new(), Next::Nothing)
+            let welcome = Message::new(&user.email, MessageKind::Welcome);
+            (vec![state.store.outbox_put(&welcome)?], Next::Welcome)
         }
     })
 }

@@ -1,4 +1,3 @@
-use crate::email::Mailer;
 use crate::Config;
 use aws_config::SdkConfig;
 use std::sync::Arc;
@@ -9,7 +8,6 @@ use table::Store;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    pub mailer: Mailer,
     pub config: Arc<Config>,
     /// Access tokens: minting and checking, with the signing keys cached
     /// per process.
@@ -25,7 +23,6 @@ impl AppState {
         Self {
             access_tokens: crate::jwt::AccessTokens::new(store.clone(), &config),
             store,
-            mailer: Mailer::new(aws_sdk_sesv2::Client::new(sdk), config.email_from.as_str()),
             config: Arc::new(config),
         }
     }

@@ -41,6 +41,9 @@ pub struct Redemption<'a> {
     /// Also delete the pointer named by `code_hash`.
     pub pointer: bool,
     pub effect: CodeEffect<'a>,
+    /// A message the redemption sends (a security notice), queued in the
+    /// same transaction.
+    pub notice: Option<&'a domain::Message>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -129,6 +132,9 @@ impl Store {
                 .table_name(table)
                 .set_key(Some(key(keys::user(r.user), keys::USER_SK)))
         };
+        if let Some(notice) = r.notice {
+            tx = tx.put(self.outbox_put(notice)?);
+        }
         Ok(match &r.effect {
             CodeEffect::VerifyEmail => tx.update_if(
                 Guard::Account,

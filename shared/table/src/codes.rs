@@ -108,9 +108,23 @@ impl Store {
     /// Stores a code (one write). A previous code of the same purpose dies:
     /// its slot is overwritten, and its pointer no longer matches a slot.
     pub async fn put_code(&self, slot: &CodeSlot, with_pointer: bool) -> Result<(), StoreError> {
+        self.put_code_noting(slot, with_pointer, None).await
+    }
+
+    /// `put_code`, and the message that carries the code queued in the
+    /// same transaction: a code is stored if and only if its email goes.
+    pub async fn put_code_noting(
+        &self,
+        slot: &CodeSlot,
+        with_pointer: bool,
+        message: Option<&domain::Message>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.transaction::<()>();
         for put in self.code_puts(slot, with_pointer)? {
             tx = tx.put(put);
+        }
+        if let Some(message) = message {
+            tx = tx.put(self.outbox_put(message)?);
         }
         tx.commit().await.map_err(crate::TxError::into_store_error)
     }

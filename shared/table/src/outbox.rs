@@ -5,8 +5,8 @@
 //! duplicate is a crash between SES accepting and the mark.
 
 use super::item::{key, n, s, to_item};
-use super::{keys, Store, StoreError};
-use aws_sdk_dynamodb::types::{AttributeValue, Put};
+use super::{keys, Store, StoreError, TxError};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, Update};
 use chrono::{DateTime, Utc};
 use domain::{Message, MessageOwner};
 use serde::{Deserialize, Serialize};
@@ -55,6 +55,10 @@ impl OutboxItem {
     }
 }
 
+/// Settling erases the template data: it may hold a one-time code, which
+/// must not outlive its delivery in the table.
+const ERASE_DATA: &str = "SET #status = :status, expires_at = :expires, message.#data = :empty";
+
 /// What a mark found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Marked {
@@ -89,6 +93,29 @@ impl Store {
         Ok(())
     }
 
+    /// Applies `update` and queues `notice` in one transaction: both or
+    /// neither. `false` when the update's condition failed.
+    pub async fn update_noting(
+        &self,
+        update: Update,
+        notice: &Message,
+    ) -> Result<bool, StoreError> {
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        enum Noting {
+            Condition,
+        }
+        let tx = self.transaction();
+        let tx = match update.condition_expression() {
+            Some(_) => tx.update_if(Noting::Condition, update),
+            None => tx.update(update),
+        };
+        match tx.put(self.outbox_put(notice)?).commit().await {
+            Ok(()) => Ok(true),
+            Err(TxError::Failed(_)) => Ok(false),
+            Err(TxError::Store(e)) => Err(e),
+        }
+    }
+
     pub async fn get_outbox_item(&self, id: &str) -> Result<Option<OutboxItem>, StoreError> {
         self.get_record(key(keys::outbox(id), keys::OUTBOX_SK))
             .await
@@ -114,11 +141,13 @@ impl Store {
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":pending", s(OutboxStatus::Pending.as_str()))
             .expression_attribute_values(":status", s(status.as_str()))
+            .expression_attribute_names("#data", "data")
+            .expression_attribute_values(":empty", AttributeValue::M(Default::default()))
             .expression_attribute_values(":expires", n(domain::time::now_secs() + KEEP_SECS));
         update = match failure {
-            None => update.update_expression("SET #status = :status, expires_at = :expires"),
+            None => update.update_expression(ERASE_DATA),
             Some(reason) => update
-                .update_expression("SET #status = :status, expires_at = :expires, failure = :why")
+                .update_expression(format!("{ERASE_DATA}, failure = :why"))
                 .expression_attribute_values(":why", s(reason)),
         };
         match update.send().await {

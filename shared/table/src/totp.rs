@@ -5,8 +5,8 @@
 
 use super::item::{key, n, s};
 use super::{keys, Store, StoreError};
-use aws_sdk_dynamodb::types::AttributeValue;
-use domain::UserId;
+use aws_sdk_dynamodb::types::{AttributeValue, Update};
+use domain::{Message, UserId};
 use std::collections::HashMap;
 
 /// The second factor a 2FA login spends, written with the login.
@@ -52,14 +52,13 @@ impl Store {
         pending: &str,
         step: i64,
         recovery_hashes: &[String],
+        notice: &Message,
     ) -> Result<bool, StoreError> {
         let codes: HashMap<String, AttributeValue> = recovery_hashes
             .iter()
             .map(|h| (h.clone(), AttributeValue::Bool(true)))
             .collect();
-        let r = self
-            .client
-            .update_item()
+        let update = Update::builder()
             .table_name(self.table())
             .set_key(Some(key(keys::user(user), keys::USER_SK)))
             .update_expression(
@@ -71,21 +70,18 @@ impl Store {
             .expression_attribute_values(":step", n(step))
             .expression_attribute_values(":codes", AttributeValue::M(codes))
             .expression_attribute_values(":t", AttributeValue::Bool(true))
-            .send()
-            .await;
-        match r {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(conditional) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+            .build()?;
+        self.update_noting(update, notice).await
     }
 
     /// Turns 2FA off and forgets every TOTP secret and recovery code;
     /// `false` when the user is gone.
-    pub async fn disable_two_factor(&self, user: &UserId) -> Result<bool, StoreError> {
-        let r = self
-            .client
-            .update_item()
+    pub async fn disable_two_factor(
+        &self,
+        user: &UserId,
+        notice: &Message,
+    ) -> Result<bool, StoreError> {
+        let update = Update::builder()
             .table_name(self.table())
             .set_key(Some(key(keys::user(user), keys::USER_SK)))
             .update_expression(
@@ -94,12 +90,7 @@ impl Store {
             )
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_values(":f", AttributeValue::Bool(false))
-            .send()
-            .await;
-        match r {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(conditional) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+            .build()?;
+        self.update_noting(update, notice).await
     }
 }

@@ -12,7 +12,10 @@ pub fn init_lambda() {
     let _ = tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter())
-        .with_current_span(false)
+        // Each line carries its request's span: the request id and the
+        // route template (never the path).
+        .with_current_span(true)
+        .with_span_list(false)
         .with_ansi(false)
         .without_time()
         .try_init();

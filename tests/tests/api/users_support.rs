@@ -83,7 +83,7 @@ pub async fn last_code(env: &TestEnv, to: &str) -> String {
 pub fn code_in(body: &str) -> Option<String> {
     let rest = body.split("code is ").nth(1)?;
     Some(
-        rest.split(|c: char| c.is_whitespace() || c == '\\')
+        rest.split(|c: char| c.is_whitespace() || c == '\\' || c == '<')
             .next()?
             .to_owned(),
     )

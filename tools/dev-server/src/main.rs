@@ -8,6 +8,7 @@ async fn main() -> std::io::Result<()> {
         .and_then(|p| p.parse().ok())
         .unwrap_or(3000);
     let state = identity::AppState::from_env().await;
+    spawn_notifier(&state).await;
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(
@@ -20,4 +21,25 @@ async fn main() -> std::io::Result<()> {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
+}
+
+/// The notifier on the table's stream, as Lambda's event-source mapping
+/// runs it in the cloud: the emulator stores the stream but runs no
+/// trigger. A message goes out about `notifier::local::POLL_INTERVAL` after
+/// the request that queued it.
+async fn spawn_notifier(state: &identity::AppState) {
+    let sdk = table::aws::sdk_config().await;
+    let ses = notifier::ses::Ses::new(
+        aws_sdk_sesv2::Client::new(&sdk),
+        state.config.email_from.as_str(),
+    );
+    let notifier = notifier::Notifier::new(state.store.clone(), ses);
+    let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
+    let streams = aws_sdk_dynamodbstreams::Client::new(&sdk);
+    let table = state.store.table().to_owned();
+    tokio::spawn(async move {
+        if let Err(e) = notifier::local::run(&notifier, &dynamodb, &streams, &table).await {
+            tracing::error!(error = e, "the notifier stopped: no more emails");
+        }
+    });
 }

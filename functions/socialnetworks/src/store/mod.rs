@@ -26,10 +26,9 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, SecondsFormat, Utc};
 use identity::AppState;
 use serde::{de::DeserializeOwned, Serialize};
-use std::future::Future;
-use table::contention::{backoff, exhausted, Step, ATTEMPTS};
+pub(crate) use table::contention::{lost_race, retrying};
 use table::item::{from_item, put_new, to_item, Item};
-use table::{Store, StoreError, TxError};
+use table::{Store, StoreError};
 
 /// The social networks' view of the one table.
 #[derive(Clone, Copy)]
@@ -91,46 +90,4 @@ fn boolean(value: bool) -> AttributeValue {
 /// Instants as the items and the document spell them.
 pub fn iso(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// Runs `attempt` on `snapshot` until it is done: after a lost race it
-/// reads a fresh snapshot with `read` and tries again, a bounded number of
-/// times with jittered backoff (`table::contention`).
-async fn retrying<S, T, E, R, A>(
-    what: &str,
-    mut snapshot: S,
-    read: impl Fn() -> R,
-    attempt: impl Fn(S) -> A,
-) -> Result<T, E>
-where
-    R: Future<Output = Result<S, E>>,
-    A: Future<Output = Result<Step<T>, E>>,
-    E: From<StoreError>,
-{
-    for n in 1..=ATTEMPTS {
-        if let Step::Done(done) = attempt(snapshot).await? {
-            return Ok(done);
-        }
-        if n == ATTEMPTS {
-            break;
-        }
-        backoff(n).await;
-        snapshot = read().await?;
-    }
-    Err(exhausted(what).into())
-}
-
-/// An optimistic attempt whose transaction did not apply and that no tag
-/// turned into a refusal: a condition on what was read (a counter, a
-/// position, a clock) failed because another writer came first, or the
-/// transaction collided with a concurrent one (`TransactionConflict`, which
-/// the table reports as passing, as it does throttling past the SDK's
-/// retries: waiting and reading again suits both). Either way, read again;
-/// anything else is the store's failure. After the last attempt the caller
-/// gets a passing failure (503 with `Retry-After`), never a 500.
-fn lost_race<T, X, E: From<StoreError>>(err: TxError<T>) -> Result<Step<X>, E> {
-    match err {
-        TxError::Failed(_) | TxError::Store(StoreError::Unavailable(_)) => Ok(Step::Retry),
-        TxError::Store(e) => Err(e.into()),
-    }
 }

@@ -1,10 +1,11 @@
 use crate::envelope::done;
 use crate::error::too_many_requests;
-use crate::{mail, ApiError};
+use crate::ApiError;
 use axum::extract::State;
 use axum::Json;
 use domain::codes::{LinkCode, Purpose, SEND_LIMIT};
 use domain::Email;
+use domain::{Message, MessageKind};
 use identity::AppState;
 use serde::Deserialize;
 use table::CodeSlot;
@@ -16,9 +17,10 @@ pub struct CodeParams {
 }
 
 /// Emails a password reset code. The answer, and the work behind it (one
-/// rate-limit write, one sentinel read, one email), are the same whether
-/// or not an account uses the address: an unknown address gets a "no
-/// account here" email, and the code write runs beside the email.
+/// rate-limit write, one sentinel read, one write queueing the email), are
+/// the same whether or not an account uses the address: an unknown address
+/// gets a "no account here" email; a known one gets its code, stored in the
+/// same transaction as its email.
 pub async fn code(
     State(state): State<AppState>,
     Input(params, _): Input<CodeParams, ApiError>,
@@ -37,15 +39,17 @@ pub async fn code(
             let mut slot = CodeSlot::new(&owner, Purpose::ResetPassword, code.hash());
             // Where the "password changed" notice goes after the reset.
             slot.payload = Some(email.as_str().to_owned());
-            let sent_code = code.expose();
-            let (stored, sent) = tokio::join!(
-                state.store.put_code(&slot, true),
-                mail::reset_code(&state.mailer, email.as_str(), &sent_code)
-            );
-            stored?;
-            sent?;
+            let message =
+                Message::new(email.as_str(), MessageKind::ResetCode).with("code", code.expose());
+            state
+                .store
+                .put_code_noting(&slot, true, Some(&message))
+                .await?;
         }
-        None => mail::no_account(&state.mailer, email.as_str()).await?,
+        None => {
+            let notice = Message::new(email.as_str(), MessageKind::NoAccount);
+            state.store.queue_message(&notice).await?;
+        }
     }
     Ok(done())
 }

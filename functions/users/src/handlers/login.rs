@@ -2,7 +2,7 @@ use crate::caller::MAX_PASSWORD_CHARS;
 use crate::envelope::ok;
 use crate::login_flow::{logged_in, session_policy};
 use crate::views::BriefUserView;
-use crate::{mail, ApiError};
+use crate::ApiError;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::Error;
@@ -59,20 +59,11 @@ pub async fn login(
     let (name, password) = req.parse()?;
     match sign_in(&state, &name, &password, &session_policy(&state)).await? {
         SignedIn::Token { user, token } => logged_in(&state, user, token.expose(), false).await,
-        SignedIn::Challenge {
-            user,
-            challenge,
-            emailed_code,
-        } => {
-            if let Some(code) = emailed_code {
-                mail::two_factor_code(&state.mailer, &user.email, code.expose()).await?;
-            }
-            Ok(ok(json!({
-                "2faEnabled": true,
-                "sessionHash": challenge.expose(),
-                "user": BriefUserView::from(&user),
-            }))
-            .into_response())
-        }
+        SignedIn::Challenge { user, challenge } => Ok(ok(json!({
+            "2faEnabled": true,
+            "sessionHash": challenge.expose(),
+            "user": BriefUserView::from(&user),
+        }))
+        .into_response()),
     }
 }

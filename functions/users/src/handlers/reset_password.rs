@@ -1,6 +1,6 @@
 use crate::envelope::done;
 use crate::error::invalid_code;
-use crate::{mail, ApiError};
+use crate::ApiError;
 use axum::extract::State;
 use axum::Json;
 use domain::codes::LinkCode;
@@ -26,9 +26,6 @@ pub async fn reset_password(
     let new =
         Password::parse(&required(req.password, "password")?).map_err(|e| e.at("password"))?;
     let code = LinkCode::parse(&raw).ok_or_else(invalid_code)?;
-    let reset = reset_password_with(&state, &code, &new).await?;
-    if let Some(address) = reset.notify.as_deref() {
-        mail::password_changed(&state.mailer, address).await?;
-    }
+    reset_password_with(&state, &code, &new).await?;
     Ok(done())
 }

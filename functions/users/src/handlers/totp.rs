@@ -2,14 +2,14 @@ use crate::caller::{self, reauthenticate, PasswordRequest};
 use crate::envelope::ok;
 use crate::error::{invalid_code, unauthenticated};
 use crate::fields::code_text;
-use crate::{mail, ApiError};
+use crate::ApiError;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use domain::codes::ShortCode;
 use domain::scopes::PROFILE_WRITE;
 use domain::totp::{accepted_step, RecoveryCode, TotpSecret, RECOVERY_CODES};
-use domain::Error;
+use domain::{Error, Message, MessageKind};
 use identity::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -46,6 +46,17 @@ pub struct ConfirmRequest {
     code: Option<Value>,
 }
 
+/// The code as the authenticator shows it: a string must be its 6 digits;
+/// a JSON number (the document's samples send codes as numbers) is padded
+/// back to 6 digits, as `do-2fa` does.
+fn confirm_code(raw: Value) -> Result<ShortCode, Error> {
+    let six = || Error::invalid("code", "must be 6 digits");
+    if matches!(&raw, Value::String(s) if s.len() != 6) {
+        return Err(six());
+    }
+    ShortCode::parse(&code_text(raw)?).ok_or_else(six)
+}
+
 /// A code from the pending secret proves the authenticator holds it: TOTP
 /// becomes the account's second factor and the recovery codes are shown,
 /// this once (only their hashes are stored).
@@ -54,8 +65,7 @@ pub async fn confirm(
     headers: HeaderMap,
     Input(req, _): Input<ConfirmRequest, ApiError>,
 ) -> Result<Response, ApiError> {
-    let code = ShortCode::parse(&code_text(required(req.code, "code")?)?)
-        .ok_or_else(|| Error::invalid("code", "must be 6 digits"))?;
+    let code = confirm_code(required(req.code, "code")?)?;
     let user = caller::either(&state, &headers, PROFILE_WRITE).await?.user;
     let pending = user.totp_pending.as_deref().ok_or_else(invalid_code)?;
     let secret = TotpSecret::parse(pending).ok_or_else(invalid_code)?;
@@ -67,12 +77,17 @@ pub async fn confirm(
     let hashes: Vec<String> = codes.iter().map(|c| c.hash(&user.id)).collect();
     if !state
         .store
-        .activate_totp(&user.id, pending, step, &hashes)
+        .activate_totp(
+            &user.id,
+            pending,
+            step,
+            &hashes,
+            &Message::new(&user.email, MessageKind::TotpEnabled),
+        )
         .await?
     {
         return Err(invalid_code().into());
     }
-    mail::totp_enabled(&state.mailer, &user.email).await?;
     let shown: Vec<String> = codes.iter().map(RecoveryCode::expose).collect();
     Ok(ok(json!({ "recoveryCodes": shown })).into_response())
 }

@@ -1,10 +1,11 @@
 use crate::caller::{reauthenticate, PasswordRequest};
 use crate::envelope::done;
 use crate::error::unauthenticated;
-use crate::{mail, ApiError};
+use crate::ApiError;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
+use domain::{Message, MessageKind};
 use identity::AppState;
 use table::UserFlag;
 use web::Input;
@@ -37,18 +38,18 @@ async fn set(
     if user.two_factor_enabled != on {
         // Off also forgets the TOTP secret and recovery codes: turning 2FA
         // back on later starts from emailed codes, not an old authenticator.
+        let notice = Message::new(&user.email, MessageKind::TwoFactorChanged).with("enabled", on);
         let changed = if on {
             state
                 .store
-                .set_user_flag(&user.id, UserFlag::TwoFactor, true)
+                .set_user_flag_noting(&user.id, UserFlag::TwoFactor, true, &notice)
                 .await?
         } else {
-            state.store.disable_two_factor(&user.id).await?
+            state.store.disable_two_factor(&user.id, &notice).await?
         };
         if !changed {
             return Err(unauthenticated().into());
         }
-        mail::two_factor_changed(&state.mailer, &user.email, on).await?;
     }
     Ok(done())
 }

@@ -1,5 +1,5 @@
 use crate::envelope::done;
-use crate::{caller, mail, ApiError};
+use crate::{caller, ApiError};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
@@ -108,15 +108,7 @@ pub async fn update_me(
     req.check_editable(&state.config.profile_editable_fields)?;
     let update = req.parse()?;
     let principal = caller::bearer(&state, &headers, ADMIN_PROFILE_WRITE).await?;
-    let updated = update_profile(&state, principal.user, update).await?;
-    if let Some((email, code)) = updated.email_change {
-        let sent_code = code.expose();
-        let (to_new, to_old) = tokio::join!(
-            mail::change_email_code(&state.mailer, email.as_str(), &sent_code),
-            mail::email_change_requested(&state.mailer, &updated.target.email)
-        );
-        to_new?;
-        to_old?;
-    }
+    // The use case queues the new address's code and the old one's notice.
+    update_profile(&state, principal.user, update).await?;
     Ok(done())
 }

@@ -1,9 +1,10 @@
 use crate::envelope::done;
 use crate::error::invalid_code;
-use crate::{mail, ApiError};
+use crate::ApiError;
 use axum::extract::State;
 use axum::Json;
 use domain::codes::{LinkCode, Purpose};
+use domain::{Message, MessageKind};
 use identity::AppState;
 use serde::Deserialize;
 use table::{CodeEffect, Redemption};
@@ -39,6 +40,7 @@ pub async fn verify_email(
                     code_hash: &hash,
                     pointer: true,
                     effect: CodeEffect::VerifyEmail,
+                    notice: None,
                 })
                 .await?;
         }
@@ -59,9 +61,10 @@ pub async fn verify_email(
                         old: &old,
                         new: &new,
                     },
+                    // The old address hears about it, in the same write.
+                    notice: Some(&Message::new(&old, MessageKind::EmailChanged)),
                 })
                 .await?;
-            mail::email_changed(&state.mailer, &old).await?;
         }
         _ => return Err(invalid_code().into()),
     }
