@@ -10,8 +10,8 @@ mod error;
 mod fields;
 mod handlers;
 mod login_flow;
-mod mail;
 pub mod pictures;
+mod store;
 mod views;
 
 pub use error::ApiError;
@@ -23,6 +23,7 @@ use web::RouteTable;
 
 /// Every route of the function; template.yaml must declare exactly these.
 pub fn route_table() -> RouteTable<AppState> {
+    use handlers::follow_lists::{mine, of_user, FOLLOWERS, FOLLOWING, REQUESTS};
     use handlers::*;
     RouteTable::new()
         .add(Method::POST, "/user/create", create::create)
@@ -53,6 +54,27 @@ pub fn route_table() -> RouteTable<AppState> {
             Method::DELETE,
             "/user/profile-picture",
             profile_picture::remove,
+        )
+        .add(Method::GET, "/user/invite-codes", invite_codes::list)
+        .add(Method::POST, "/user/search", search::search)
+        .add(Method::POST, "/user/block", block::block)
+        .add(Method::POST, "/user/unblock", block::unblock)
+        .add(Method::POST, "/user/follow", follow::follow)
+        .add(Method::POST, "/user/unfollow", follow::unfollow)
+        .add(Method::GET, "/user/followers", mine::<FOLLOWERS>)
+        .add(Method::GET, "/user/following", mine::<FOLLOWING>)
+        .add(Method::GET, "/user/follow-requests", mine::<REQUESTS>)
+        .add(Method::PATCH, "/user/follow-request", follow_entry::accept)
+        .add(Method::DELETE, "/user/follow-entry", follow_entry::delete)
+        .add(
+            Method::GET,
+            "/user/{userId}/followers",
+            of_user::<FOLLOWERS>,
+        )
+        .add(
+            Method::GET,
+            "/user/{userId}/following",
+            of_user::<FOLLOWING>,
         )
         .add(Method::GET, "/user/{userId}", user::by_id)
         .add(Method::GET, "/roles/list", roles::list)

@@ -83,8 +83,8 @@ impl UserView {
             verified: u.email_verified,
             verified_date: iso(u.email_verified_at),
             custom_link: u.custom_link.filter(|_| profile),
-            following_count: 0,
-            follower_count: 0,
+            following_count: u.following_count,
+            follower_count: u.follower_count,
             is_private: u.is_private,
             is_subscribed,
             subscription_tier: u.subscription_tier.filter(|_| full),
@@ -95,6 +95,65 @@ impl UserView {
             phone: u.phone.filter(|_| full),
             phone_country_code: u.phone_country_code.filter(|_| full),
             custom_data,
+        }
+    }
+}
+
+/// A follow entry with the user on the other side: `source` (the
+/// follower) in follower lists, requests and search results, `target` (the
+/// followed) in following lists. In search results `_id` and `approved`
+/// are the caller's own entry for that user (`null` / `false` without one).
+#[derive(Serialize)]
+pub struct FollowRecordView {
+    #[serde(rename = "_id")]
+    id: Option<String>,
+    approved: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<UserView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target: Option<UserView>,
+}
+
+impl FollowRecordView {
+    /// `user` is the follower (`source`) when `as_source`, else the followed.
+    pub fn new(id: Option<String>, approved: bool, user: UserView, as_source: bool) -> Self {
+        let (source, target) = if as_source {
+            (Some(user), None)
+        } else {
+            (None, Some(user))
+        };
+        Self {
+            id,
+            approved,
+            source,
+            target,
+        }
+    }
+}
+
+/// One invite code of `GET /user/invite-codes` (`targetId` once used).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InviteCodeView {
+    pub code: String,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_id: Option<String>,
+}
+
+impl InviteCodeView {
+    pub fn new(
+        code: String,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
+        target_id: Option<String>,
+    ) -> Self {
+        Self {
+            code,
+            created_at: iso(Some(created_at)).unwrap_or_default(),
+            updated_at: iso(Some(updated_at)).unwrap_or_default(),
+            target_id,
         }
     }
 }
@@ -156,4 +215,50 @@ pub fn role_catalogue() -> Vec<RoleView> {
             }
         })
         .collect()
+}
+
+/// `user` as `viewer` may see them (all of it for themself and for
+/// moderators), with its picture's URL.
+pub async fn user_view_for(
+    state: &identity::AppState,
+    user: User,
+    viewer: &User,
+) -> Result<UserView, crate::ApiError> {
+    let visibility = if user.id == viewer.id || viewer.role == Role::Moderator {
+        Visibility::Full
+    } else {
+        Visibility::Public
+    };
+    let url = crate::pictures::url_of(state, user.profile_picture_key.as_deref()).await?;
+    Ok(UserView::new(user, url, visibility))
+}
+
+/// The records of a page of follow entries: the follower (`source`) of
+/// each when `as_source`, else the followed (`target`). An entry whose
+/// user is gone is left out.
+pub async fn follow_records(
+    state: &identity::AppState,
+    entries: Vec<crate::store::FollowEntry>,
+    mut users: std::collections::HashMap<domain::UserId, User>,
+    viewer: &User,
+    as_source: bool,
+) -> Result<Vec<FollowRecordView>, crate::ApiError> {
+    let mut records = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let other = if as_source {
+            &entry.source
+        } else {
+            &entry.target
+        };
+        if let Some(user) = users.remove(other) {
+            let view = user_view_for(state, user, viewer).await?;
+            records.push(FollowRecordView::new(
+                Some(entry.id),
+                entry.approved,
+                view,
+                as_source,
+            ));
+        }
+    }
+    Ok(records)
 }

@@ -21,7 +21,7 @@ pub use person_name::PersonName;
 pub use phone::{Phone, PhoneCountryCode};
 pub use role::Role;
 pub use study_group::StudyGroup;
-pub use user::User;
+pub use user::{PrivacySettings, User};
 pub use user_id::UserId;
 pub use username::{Username, UsernameRule};
 

@@ -90,6 +90,65 @@ pub struct User {
     /// name under a condition, without index shifts).
     #[serde(default)]
     pub recovery_codes: std::collections::BTreeMap<String, bool>,
+    // Users API social half: maintained counters of approved follow
+    // entries, written in the same transaction as the entry.
+    #[serde(default)]
+    pub follower_count: u64,
+    #[serde(default)]
+    pub following_count: u64,
+    // App Users API (docs/api/app-users.md).
+    /// Operator-only flag (`platform superuser`); no API sets it.
+    #[serde(default)]
+    pub is_superuser: bool,
+    /// Why the account was banned (App Users API backend).
+    #[serde(default)]
+    pub ban_reason: Option<String>,
+    /// Preferred language code (`en`, `es`, …); `None` reads as `en`.
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// `male`, `female` or `other`, as the user stated it.
+    #[serde(default)]
+    pub sex: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub birth_date: Option<String>,
+    /// Ids in the country / city catalogue.
+    #[serde(default)]
+    pub country_id: Option<u64>,
+    #[serde(default)]
+    pub city_id: Option<u64>,
+    #[serde(default)]
+    pub categories: Vec<String>,
+    #[serde(default)]
+    pub networks: Vec<String>,
+    /// Notification settings by code; a code not in the map is on.
+    #[serde(default)]
+    pub notification_settings: std::collections::BTreeMap<String, bool>,
+    #[serde(default)]
+    pub privacy_settings: PrivacySettings,
+    /// Notifications stored in the user's history (the last integer id).
+    #[serde(default)]
+    pub notifications_total: u64,
+}
+
+/// Who sees what of a profile (App Users API's preferences model).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivacySettings {
+    pub profile_public: bool,
+    pub show_earnings: bool,
+    pub show_campaigns: bool,
+}
+
+impl Default for PrivacySettings {
+    fn default() -> Self {
+        Self {
+            profile_public: true,
+            show_earnings: false,
+            show_campaigns: true,
+        }
+    }
 }
 
 impl User {
@@ -137,6 +196,21 @@ impl User {
             totp_pending: None,
             totp_last_step: 0,
             recovery_codes: Default::default(),
+            follower_count: 0,
+            following_count: 0,
+            is_superuser: false,
+            ban_reason: None,
+            language: None,
+            timezone: None,
+            sex: None,
+            birth_date: None,
+            country_id: None,
+            city_id: None,
+            categories: Vec::new(),
+            networks: Vec::new(),
+            notification_settings: Default::default(),
+            privacy_settings: PrivacySettings::default(),
+            notifications_total: 0,
         }
     }
 }

@@ -128,3 +128,13 @@ pub fn outbox(id: &str) -> String {
     format!("OUTBOX#{id}")
 }
 pub const OUTBOX_SK: &str = "OUTBOX";
+
+/// Search index entries (Users API search): one partition per first
+/// character of the folded term, the term then the user in the sort key,
+/// so a prefix query is one `begins_with` Query (`search_index.rs`).
+pub fn search_partition(first: char) -> String {
+    format!("SEARCH#{first}")
+}
+pub fn search_entry(term_key: &str, id: &UserId) -> String {
+    format!("{term_key}#{id}")
+}

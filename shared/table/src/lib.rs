@@ -21,6 +21,7 @@ mod outbox;
 mod profile;
 mod rate_limit;
 pub mod schema;
+pub mod search_index;
 mod signing_keys;
 mod tokens;
 mod totp;

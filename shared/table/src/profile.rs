@@ -190,6 +190,14 @@ impl Store {
         for put in extra {
             tx = tx.put(put);
         }
+        // The search index follows the names in the same write.
+        let (puts, deletes) = crate::search_index::profile_changes(table, current, changes)?;
+        for put in puts {
+            tx = tx.put(put);
+        }
+        for delete in deletes {
+            tx = tx.delete(delete);
+        }
         match tx.commit().await {
             Ok(()) => Ok(()),
             Err(e) if e.failed(Guard::UsernameFree) => Err(ProfileUpdateError::UsernameTaken),
@@ -221,6 +229,26 @@ impl Store {
             Err(e) if e.as_service_error().is_some_and(is_conditional_failure) => Ok(false),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Sets a flag of an existing user and queues `notice` (a security
+    /// notice) in the same transaction; `false` when there is no such user.
+    pub async fn set_user_flag_noting(
+        &self,
+        user: &UserId,
+        flag: UserFlag,
+        value: bool,
+        notice: &domain::Message,
+    ) -> Result<bool, StoreError> {
+        let update = Update::builder()
+            .table_name(self.table())
+            .set_key(Some(key(keys::user(user), keys::USER_SK)))
+            .update_expression("SET #f = :v")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#f", flag.attribute())
+            .expression_attribute_values(":v", AttributeValue::Bool(value))
+            .build()?;
+        self.update_noting(update, notice).await
     }
 
     /// Voids every session, access and refresh token issued so far (they

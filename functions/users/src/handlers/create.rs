@@ -1,9 +1,10 @@
 use crate::envelope::done;
-use crate::{mail, ApiError};
+use crate::store::SocialStore;
+use crate::ApiError;
 use axum::extract::State;
 use axum::Json;
 use domain::{Email, Password, PersonName, Username, UsernameRule};
-use identity::sign_up::{sign_up, FirstStep, NewUser, SignedUp, TakenEmail};
+use identity::sign_up::{sign_up_with, FirstStep, NewUser, TakenEmail};
 use identity::AppState;
 use serde::Deserialize;
 use web::{required, Input};
@@ -18,6 +19,8 @@ pub struct CreateRequest {
     password: Option<String>,
     phone_country_code: Option<String>,
     phone: Option<String>,
+    /// Required when `user.account-creation.invite-only` is on.
+    invite_code: Option<String>,
 }
 
 impl CreateRequest {
@@ -47,22 +50,20 @@ pub async fn create(
     State(state): State<AppState>,
     Input(req, _): Input<CreateRequest, ApiError>,
 ) -> Result<Json<impl serde::Serialize>, ApiError> {
-    let new = req.parse()?;
-    let address = new.email.clone();
     let first = FirstStep::Verification {
         required: state.config.require_email_verification,
     };
-    match sign_up(&state, new, first, TakenEmail::Hide).await? {
-        SignedUp::AwaitingVerification { user, code } => {
-            mail::verification_code(&state.mailer, &user.email, &code.expose()).await?
+    let code = crate::store::invite_code_of(&state, req.invite_code.as_deref())?;
+    let new = req.parse()?;
+    let store = SocialStore::of(&state);
+    let extra = store.invite_writes(code.clone());
+    // Every outcome answers alike; the sign-up queued its own messages.
+    if let Err(e) = sign_up_with(&state, new, first, TakenEmail::Hide, extra).await {
+        return Err(match &code {
+            Some(code) => store.explain_sign_up_failure(code, e).await,
+            None => e,
         }
-        SignedUp::Verified { user } | SignedUp::WithToken { user, .. } => {
-            mail::welcome(&state.mailer, &user.email).await?
-        }
-        SignedUp::EmailTaken { notify: true } => {
-            mail::already_registered(&state.mailer, address.as_str()).await?
-        }
-        SignedUp::EmailTaken { notify: false } => {}
+        .into());
     }
     Ok(done())
 }

@@ -29,5 +29,11 @@ pub async fn set_private(
     {
         return Err(unauthenticated().into());
     }
+    if !private {
+        // A public account has no pending requests: approve them.
+        crate::store::SocialStore::of(&state)
+            .approve_all_pending(&principal.user.id)
+            .await?;
+    }
     Ok(done())
 }

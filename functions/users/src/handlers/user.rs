@@ -36,7 +36,16 @@ pub async fn by_id(
     let (user, visibility) = if principal.user.id == id {
         (principal.user, Visibility::Full)
     } else {
-        let user = state.store.get_user(&id).await?.ok_or_else(not_found)?;
+        // Hidden from each other by a block, as if absent.
+        let social = crate::store::SocialStore::of(&state);
+        let (user, blocked) = tokio::join!(
+            state.store.get_user(&id),
+            social.blocked_between(&principal.user.id, &id)
+        );
+        let user = user?
+            .filter(|_| !matches!(blocked, Ok(true)))
+            .ok_or_else(not_found)?;
+        blocked?;
         let visibility = if principal.user.role == Role::Moderator {
             Visibility::Full
         } else {

@@ -1,0 +1,147 @@
+//! The Users API's own access patterns on the one table
+//! (docs/data-model.md, "Users API: the social half"): follow entries with
+//! their pointers and the maintained follower / following counters, blocks,
+//! invite codes, and the queries of the search index (whose items every
+//! surface writes: `table::search_index`). Every write is one tagged
+//! transaction; a condition that fails because another writer came first
+//! is a lost race, read again and retried (`table::contention`).
+
+mod blocks;
+mod error;
+mod follow_changes;
+mod follows;
+mod invites;
+mod keys;
+mod lists;
+mod search;
+mod with_caller;
+
+pub use error::{not_found_user, private_account};
+pub use follow_changes::EntryAction;
+pub use follows::{FollowEntry, FollowPointer};
+pub use invites::invite_code_of;
+pub use lists::{ListKind, PageRequest};
+pub use search::SearchQuery;
+pub use with_caller::with_caller;
+
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use domain::{Error, User, UserId};
+use identity::AppState;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use table::contention::{backoff, exhausted, ATTEMPTS};
+pub(crate) use table::contention::{lost_race, retrying};
+use table::item::{from_item, Item};
+use table::{Store, StoreError};
+
+/// The Users API's view of the one table.
+#[derive(Clone, Copy)]
+pub struct SocialStore<'a> {
+    table: &'a Store,
+}
+
+impl<'a> SocialStore<'a> {
+    pub fn of(state: &'a AppState) -> Self {
+        Self {
+            table: &state.store,
+        }
+    }
+
+    fn name(&self) -> &str {
+        self.table.table()
+    }
+
+    /// One item, strongly consistent.
+    async fn get<T: DeserializeOwned>(&self, key: Item) -> Result<Option<T>, Error> {
+        Ok(self.table.get_record(key).await?)
+    }
+
+    pub async fn user(&self, id: &UserId) -> Result<Option<User>, Error> {
+        Ok(self.table.get_user(id).await?)
+    }
+
+    /// Whether either user blocks the other (two reads side by side).
+    pub async fn blocked_between(&self, a: &UserId, b: &UserId) -> Result<bool, Error> {
+        let (ab, ba) = tokio::join!(self.raw(keys::block(a, b)), self.raw(keys::block(b, a)));
+        Ok(ab?.is_some() || ba?.is_some())
+    }
+
+    async fn raw(&self, key: Item) -> Result<Option<Item>, Error> {
+        let out = self
+            .table
+            .client()
+            .get_item()
+            .table_name(self.name())
+            .set_key(Some(key))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(StoreError::from)?;
+        Ok(out.item)
+    }
+
+    /// Many items in one BatchGetItem (at most 100 keys), strongly
+    /// consistent; unprocessed keys (throttling) are asked again.
+    async fn batch(&self, keys: Vec<Item>) -> Result<Vec<Item>, Error> {
+        let mut found = Vec::new();
+        let mut pending = keys;
+        for attempt in 1..=ATTEMPTS {
+            if pending.is_empty() {
+                return Ok(found);
+            }
+            let request = KeysAndAttributes::builder()
+                .set_keys(Some(std::mem::take(&mut pending)))
+                .consistent_read(true)
+                .build()
+                .map_err(StoreError::from)?;
+            let out = self
+                .table
+                .client()
+                .batch_get_item()
+                .request_items(self.name(), request)
+                .send()
+                .await
+                .map_err(StoreError::from)?;
+            found.extend(
+                out.responses
+                    .and_then(|mut r| r.remove(self.name()))
+                    .unwrap_or_default(),
+            );
+            pending = out
+                .unprocessed_keys
+                .and_then(|mut u| u.remove(self.name()))
+                .map(|k| k.keys)
+                .unwrap_or_default();
+            if !pending.is_empty() {
+                backoff(attempt).await;
+            }
+        }
+        Err(exhausted("batch read").into())
+    }
+
+    /// The users of `ids` that exist, by id.
+    pub async fn users(&self, ids: &[UserId]) -> Result<HashMap<UserId, User>, Error> {
+        let mut unique: Vec<&UserId> = ids.iter().collect();
+        unique.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        unique.dedup();
+        let items = self
+            .batch(unique.into_iter().map(keys::user_key).collect())
+            .await?;
+        items
+            .into_iter()
+            .map(|i| from_item::<User>(i).map(|u| (u.id.clone(), u)))
+            .collect::<Result<_, _>>()
+            .map_err(Error::from)
+    }
+}
+
+/// A string attribute of an item.
+fn text<'i>(item: &'i Item, name: &str) -> Option<&'i str> {
+    item.get(name)
+        .and_then(|v| v.as_s().ok())
+        .map(String::as_str)
+}
+
+fn boolean(value: bool) -> AttributeValue {
+    AttributeValue::Bool(value)
+}
