@@ -75,11 +75,28 @@ pub async fn respond(
         Some(grant.family_id),
     )
     .await?;
-    Ok(no_store(TokenResponse {
-        access_token: access.token,
-        token_type: "Bearer",
-        expires_in: access.expires_in,
-        refresh_token: refresh.expose().to_owned(),
-        scope: grant.scopes.to_string(),
+    // With `user_sites`, the Sites API's RESOURCE_URI (its base URL).
+    let resource_uri = grant
+        .scopes
+        .contains(domain::scopes::USER_SITES)
+        .then(|| state.config.sites_resource_uri());
+    Ok(no_store(WithResource {
+        token: TokenResponse {
+            access_token: access.token,
+            token_type: "Bearer",
+            expires_in: access.expires_in,
+            refresh_token: refresh.expose().to_owned(),
+            scope: grant.scopes.to_string(),
+        },
+        resource_uri,
     }))
+}
+
+/// The token response plus `resource_uri` when the Sites API was granted.
+#[derive(serde::Serialize)]
+struct WithResource {
+    #[serde(flatten)]
+    token: TokenResponse,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource_uri: Option<String>,
 }

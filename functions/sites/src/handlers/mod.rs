@@ -1,0 +1,9 @@
+pub mod accept;
+pub mod add;
+pub mod change;
+pub mod info;
+pub mod invitations;
+pub mod lookup;
+pub mod members;
+pub mod site_list;
+pub mod sites;

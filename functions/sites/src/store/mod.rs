@@ -1,0 +1,131 @@
+//! The surface's own access patterns on the one table (docs/data-model.md,
+//! "Sites API"): sites, memberships (listed per user through gsi1 / gsi2),
+//! invitations (listed per site through the sparse gsi1, found by invitee
+//! through gsi2) and the maintained counters behind every `total_count`.
+//! Every write is one tagged transaction.
+
+mod counts;
+mod errors;
+mod invitations;
+pub mod keys;
+mod members;
+mod page;
+mod records;
+
+pub use counts::count_attribute;
+pub use errors::{not_a_member, site_not_found, AcceptError, InvitationWriteError, MemberError};
+pub use invitations::{Accepted, NewInvitation};
+pub use page::{Listing, PageOut, Position};
+pub use records::{InvitationRecord, MembershipRecord, SiteRecord, SiteSummary};
+
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use domain::{User, UserId};
+use identity::AppState;
+use std::collections::HashMap;
+use table::item::{from_item, key, s};
+use table::{Store, StoreError};
+
+/// The Sites API's view of the one table.
+#[derive(Clone, Copy)]
+pub struct SitesStore<'a> {
+    table: &'a Store,
+}
+
+impl<'a> SitesStore<'a> {
+    pub fn new(table: &'a Store) -> Self {
+        Self { table }
+    }
+
+    pub fn of(state: &'a AppState) -> Self {
+        Self::new(&state.store)
+    }
+
+    fn name(&self) -> &str {
+        self.table.table()
+    }
+
+    pub async fn site(&self, id: u64) -> Result<Option<SiteRecord>, StoreError> {
+        self.table.get_record(keys::site_key(id)).await
+    }
+
+    pub async fn membership(
+        &self,
+        site: u64,
+        user: &UserId,
+    ) -> Result<Option<MembershipRecord>, StoreError> {
+        self.table.get_record(keys::member_key(site, user)).await
+    }
+
+    pub async fn invitation(
+        &self,
+        site: u64,
+        id: u64,
+    ) -> Result<Option<InvitationRecord>, StoreError> {
+        self.table.get_record(keys::invitation_key(site, id)).await
+    }
+
+    /// The live invitation of an invitee key (gsi2, eventually consistent).
+    pub async fn live_invitation(
+        &self,
+        site: u64,
+        invitee_key: &str,
+    ) -> Result<Option<InvitationRecord>, StoreError> {
+        let out = self
+            .table
+            .client()
+            .query()
+            .table_name(self.name())
+            .index_name(table::keys::GSI2)
+            .key_condition_expression("gsi2pk = :p AND gsi2sk = :s")
+            .expression_attribute_values(":p", s(keys::invitation_lookup(site, invitee_key)))
+            .expression_attribute_values(":s", s(keys::INVITATION_LOOKUP_SK))
+            .limit(1)
+            .send()
+            .await?;
+        out.items
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+            .map(from_item)
+            .transpose()
+    }
+
+    /// The users of `ids` (one BatchGetItem, at most 100 keys), by id.
+    /// Keys DynamoDB leaves unprocessed are asked again (only under
+    /// throttling).
+    pub async fn users(&self, ids: &[UserId]) -> Result<HashMap<UserId, User>, StoreError> {
+        let mut found = HashMap::new();
+        if ids.is_empty() {
+            return Ok(found);
+        }
+        let keys: Vec<_> = ids
+            .iter()
+            .map(|id| key(table::keys::user(id), table::keys::USER_SK))
+            .collect();
+        let mut request = Some(KeysAndAttributes::builder().set_keys(Some(keys)).build()?);
+        for _ in 0..3 {
+            let Some(asked) = request.take() else { break };
+            let out = self
+                .table
+                .client()
+                .batch_get_item()
+                .request_items(self.name(), asked)
+                .send()
+                .await?;
+            for item in out.responses.unwrap_or_default().into_values().flatten() {
+                let user: User = from_item(item)?;
+                found.insert(user.id.clone(), user);
+            }
+            request = out
+                .unprocessed_keys
+                .and_then(|mut u| u.remove(self.name()))
+                .filter(|k| !k.keys().is_empty());
+        }
+        Ok(found)
+    }
+}
+
+/// A string attribute of an item.
+fn text(item: &HashMap<String, AttributeValue>, name: &str) -> Option<String> {
+    item.get(name).and_then(|v| v.as_s().ok()).cloned()
+}
