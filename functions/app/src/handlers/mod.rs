@@ -1,0 +1,10 @@
+pub mod checks;
+pub mod history;
+pub mod moderation;
+pub mod notification_settings;
+pub mod notify;
+pub mod preferences;
+pub mod profile;
+pub mod register;
+pub mod session;
+pub mod stats;

@@ -1,0 +1,76 @@
+use super::moderation::target;
+use crate::error::user_not_found;
+use crate::fields::Fields;
+use crate::rules;
+use crate::store::{AppStore, NotificationRecord};
+use crate::views::{done, language, setting};
+use crate::ApiError;
+use axum::extract::State;
+use axum::Json;
+use domain::{Error, Language, Message, MessageKind};
+use http::HeaderMap;
+use identity::api_key::Permission;
+use identity::AppState;
+use serde_json::Value;
+
+const MAX_TITLE: usize = 200;
+
+fn bounded(fields: &Fields, name: &'static str, max: usize) -> Result<String, Error> {
+    let value = fields.required(name)?;
+    if value.chars().count() > max {
+        return Err(Error::invalid(
+            name,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(value)
+}
+
+/// `POST /api/user/notification/` (backend, write): `user_id`, `title`,
+/// `message`, `type`, optional JSON `data`. Stored in the history and, when
+/// the user's setting for the type allows, emailed in the user's language
+/// through the outbox, in the same transaction.
+pub async fn send(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    fields: Fields,
+) -> Result<Json<Value>, ApiError> {
+    let seq = fields.required_id("user_id")?;
+    let title = bounded(&fields, "title", MAX_TITLE)?;
+    let message = bounded(&fields, "message", crate::fields::MAX_TEXT)?;
+    let kind = fields.required("type")?;
+    let governed_by = rules::setting_of(&kind)?;
+    let data = fields.object("data")?;
+    let id = target(&state, &headers, Permission::Write, seq).await?;
+    let user = state
+        .store
+        .get_user(&id)
+        .await?
+        .ok_or_else(user_not_found)?;
+    let record = NotificationRecord {
+        id: NotificationRecord::new_id(),
+        user_id: seq,
+        title,
+        message,
+        kind,
+        read: false,
+        created_at: domain::time::now(),
+        data: data.map(|d| d.to_string()),
+    };
+    let email = match governed_by.is_none_or(|code| setting(&user, code)) {
+        true => Some(
+            state.store.outbox_put(
+                &Message::new(&user.email, MessageKind::Notification)
+                    .with("title", record.title.as_str())
+                    .with("message", record.message.as_str())
+                    .with("type", record.kind.as_str())
+                    .in_language(Language::parse_or_default(language(&user))),
+            )?,
+        ),
+        false => None,
+    };
+    AppStore::of(&state)
+        .send_notification(&user, &record, email)
+        .await?;
+    Ok(done("Notification sent successfully"))
+}

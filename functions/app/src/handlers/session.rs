@@ -1,0 +1,76 @@
+use crate::error::authentication_required;
+use crate::fields::Fields;
+use crate::{caller, ApiError};
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use domain::Error;
+use http::HeaderMap;
+use identity::logout::end_session;
+use identity::sign_in::{sign_in, LoginName, SignInPolicy, SignedIn};
+use identity::{session, AppState};
+use serde_json::json;
+
+/// Longest password a login reads (argon2 of megabytes is a DoS).
+const MAX_PASSWORD: usize = 256;
+
+/// `POST /api/action/login/` (documented addition): `username` or
+/// `email`, and `password`. The platform's sign-in: lockout, 2FA, one
+/// answer for unknown user, wrong password and locked account. Sets the
+/// same `sid` cookie as `/user/login`.
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    fields: Fields,
+) -> Result<Response, ApiError> {
+    let password = fields.required("password")?;
+    if password.chars().count() > MAX_PASSWORD {
+        return Err(Error::invalid("password", "is too long").into());
+    }
+    let name = match (fields.text("username")?, fields.text("email")?) {
+        (Some(u), _) if !u.is_empty() => LoginName::Username(u),
+        (_, Some(e)) if !e.is_empty() => LoginName::Email(e),
+        _ => return Err(Error::invalid("username", "give a username or an email").into()),
+    };
+    caller::same_site(&headers)?;
+    let policy = SignInPolicy {
+        token_kind: session::KIND,
+        token_ttl_secs: session::TTL_SECS,
+        second_factor: true,
+        require_verified_email: state.config.require_email_verification,
+    };
+    match sign_in(&state, &name, &password, &policy).await? {
+        SignedIn::Token { user, token } => Ok((
+            [session::set_cookie(&user.id, token.expose())],
+            Json(json!({
+                "status": "success",
+                "message": "Logged in successfully",
+                "user_id": user.seq,
+            })),
+        )
+            .into_response()),
+        SignedIn::Challenge { user, challenge } => Ok(Json(json!({
+            "status": "2fa_required",
+            "message": "Send the code with session_hash to POST /user/do-2fa",
+            "user_id": user.seq,
+            "session_hash": challenge.expose(),
+        }))
+        .into_response()),
+    }
+}
+
+/// `POST /api/action/logout/`: ends the request's session (and what it
+/// granted); other sessions of the user stay.
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    caller::session(&state, &headers).await?;
+    let token = caller::session_token(&headers).ok_or_else(authentication_required)?;
+    end_session(&state, &token).await?;
+    Ok((
+        [session::clear_cookie()],
+        crate::views::done("Logged out successfully"),
+    )
+        .into_response())
+}
