@@ -8,7 +8,7 @@ PORT ?= 3000
 EMULATOR_PORT ?= 5000
 export PORT EMULATOR_PORT
 
-.PHONY: help dev test emulator fmt lint venv
+.PHONY: help dev test emulator fmt lint venv walkthroughs events
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -32,3 +32,9 @@ lint: ## clippy (warnings are errors) and sam validate --lint
 
 venv: ## install the Python tooling (moto, SAM CLI) into .venv
 	@bash scripts/venv.sh
+
+walkthroughs: ## run the README's walk-throughs twice against a private dev stack (part of make test)
+	@bash scripts/walkthroughs.sh
+
+events: ## replay events/ against a running make dev (EVENT=users/get-me.json for one; events/README.md)
+	@bash scripts/events.sh $(EVENT)

@@ -3,19 +3,35 @@
 
 mod accounts;
 mod api_keys;
+mod app_backend;
+mod app_settings;
+mod app_stats;
+#[allow(dead_code)]
+mod app_support;
+mod app_users;
 mod e2e_http;
+mod email_delivery;
 mod events;
 mod identity_flow;
 mod log_redaction;
 mod no_server_errors;
 mod oauth;
 mod security_review;
+mod sites;
+mod sites_invitations;
+mod sites_paging;
+#[allow(dead_code)]
+mod sites_support;
 mod social_networks;
 mod template;
 mod use_cases;
 mod users;
 mod users_2fa;
+mod users_invites;
 mod users_profile;
+mod users_search;
+mod users_social;
+mod users_social_races;
 #[allow(dead_code)]
 mod users_support;
 mod users_totp;

@@ -71,6 +71,31 @@ const FIELDS: &[&str] = &[
     "entry",
     "query",
     "profilePicture",
+    // Sites API
+    "identifier",
+    "label",
+    "status",
+    "is_admin",
+    "fields",
+    "first_name",
+    "last_name",
+    "country",
+    "city",
+    "language",
+    "categories",
+    "networks",
+    "sex",
+    "birth_date",
+    "timezone",
+    "session",
+    "banned",
+    "reason",
+    "title",
+    "message",
+    "type",
+    "data",
+    "ids",
+    "new_campaign",
 ];
 
 fn wrong_values() -> Vec<Value> {
@@ -303,4 +328,14 @@ async fn socialnetworks_answers_no_5xx() {
         socialnetworks::route_table().routes().to_vec(),
     )
     .await;
+}
+
+#[tokio::test]
+async fn app_answers_no_5xx() {
+    sweep("app", app::app, app::route_table().routes().to_vec()).await;
+}
+
+#[tokio::test]
+async fn sites_answers_no_5xx() {
+    sweep("sites", sites::app, sites::route_table().routes().to_vec()).await;
 }

@@ -20,10 +20,12 @@ fn functions() -> BTreeMap<&'static str, Vec<Route>> {
         ),
         ("OAuthFunction", oauth::route_table().routes().to_vec()),
         ("UsersFunction", users::route_table().routes().to_vec()),
+        ("AppFunction", app::route_table().routes().to_vec()),
         (
             "SocialNetworksFunction",
             socialnetworks::route_table().routes().to_vec(),
         ),
+        ("SitesFunction", sites::route_table().routes().to_vec()),
     ])
 }
 

@@ -13,6 +13,8 @@ pub fn app(state: AppState) -> Router {
         .merge(accounts::routes(state.clone()))
         .merge(oauth::routes(state.clone()))
         .merge(socialnetworks::routes(state.clone()))
+        .merge(sites::routes(state.clone()))
+        .merge(app::routes(state.clone()))
         .merge(users::routes(state.clone()))
         .fallback(|| async {
             (

@@ -1,4 +1,6 @@
-//! `platform bootstrap`: what the local stack needs (table, sender identity).
+//! `platform bootstrap`: what a stack needs, each only if missing: the table
+//! (with its stream), the sender identity, the profile-picture bucket, an
+//! active signing key and the App Users API's countries and cities.
 
 use table::schema;
 
@@ -10,7 +12,7 @@ pub async fn bootstrap(
     let created = schema::ensure_table(dynamo, &config.table_name)
         .await
         .map_err(|e| e.to_string())?;
-    identity::email::ensure_identity(ses, &config.email_from)
+    notifier::ses::ensure_identity(ses, &config.email_from)
         .await
         .map_err(|e| e.to_string())?;
     // The Users API's profile pictures live in S3.
@@ -22,8 +24,14 @@ pub async fn bootstrap(
     ))
     .await
     .map_err(|e| e.to_string())?;
+    // The App Users API's country / city catalogue: missing entries only.
+    let places = crate::app_users::seed(&table::Store::new(
+        dynamo.clone(),
+        config.table_name.as_str(),
+    ))
+    .await?;
     Ok(format!(
-        "table {} {}; sender identity {} ready; bucket {} ready; signing key {}",
+        "table {} {}; sender identity {} ready; bucket {} ready; signing key {}; {places}",
         config.table_name,
         if created { "created" } else { "already there" },
         config.email_from,

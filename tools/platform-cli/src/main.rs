@@ -7,10 +7,14 @@ use std::process::ExitCode;
 use table::Store;
 
 mod api_keys;
+mod app_users;
 mod bootstrap;
+mod local_guard;
 mod oauth_clients;
 mod roles;
 mod signing_keys;
+mod sites;
+mod user;
 
 #[derive(Parser)]
 #[command(
@@ -33,8 +37,29 @@ enum Command {
     /// Manage the keys that sign JWT access tokens.
     #[command(subcommand)]
     SigningKey(signing_keys::SigningKeyCommand),
-    /// Create what the local stack needs (table, SES sender identity). Idempotent.
+    /// Create what a stack needs, each only if missing (idempotent): the
+    /// table with its stream (TABLE_NAME), the SES sender identity
+    /// (EMAIL_FROM), the profile-picture bucket (PROFILE_PICTURE_BUCKET), an
+    /// active JWT signing key, and the App Users API's countries and cities.
     Bootstrap,
+    /// Look users up (`platform user show <username|email|id>`: every id the surfaces use).
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Manage the Sites API's sites, members and admins (the API has no "create site").
+    #[command(subcommand)]
+    Site(sites::SiteCommand),
+    /// Manage the App Users API's country / city catalogue.
+    #[command(subcommand)]
+    Place(app_users::PlaceCommand),
+    /// Set (or with --off clear) the operator-only `is_superuser` flag.
+    Superuser {
+        #[arg(long, conflicts_with = "id", required_unless_present = "id")]
+        username: Option<String>,
+        #[arg(long)]
+        id: Option<String>,
+        #[arg(long)]
+        off: bool,
+    },
     /// Set an account's role (the only way to make a moderator).
     SetRole {
         #[arg(long, conflicts_with = "id", required_unless_present = "id")]
@@ -50,6 +75,12 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    let env = |name: &str| std::env::var(name).ok();
+    let local = local_guard::check(env).and_then(|()| local_guard::emulator_answers(env));
+    if let Err(message) = local {
+        eprintln!("error: {message}");
+        return ExitCode::FAILURE;
+    }
     let config = identity::Config::from_env();
     let sdk = table::aws::sdk_config().await;
     let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
@@ -62,6 +93,24 @@ async fn main() -> ExitCode {
         }
         Command::SigningKey(command) => {
             signing_keys::run(&Store::new(dynamo, config.table_name.as_str()), command).await
+        }
+        Command::Site(command) => {
+            sites::run(
+                &Store::new(dynamo, config.table_name.as_str()),
+                &config,
+                command,
+            )
+            .await
+        }
+        Command::User(command) => {
+            user::run(&Store::new(dynamo, config.table_name.as_str()), command).await
+        }
+        Command::Place(command) => {
+            app_users::place(&Store::new(dynamo, config.table_name.as_str()), command).await
+        }
+        Command::Superuser { username, id, off } => {
+            let store = Store::new(dynamo, config.table_name.as_str());
+            app_users::superuser(&store, username, id, off).await
         }
         Command::Bootstrap => {
             bootstrap::bootstrap(&dynamo, &aws_sdk_sesv2::Client::new(&sdk), &config).await

@@ -31,9 +31,17 @@ pub enum OAuthClientCommand {
     /// Every client (never a secret).
     List,
     /// Remove a client: its codes and refresh tokens stop working at once.
+    /// `platform oauth-client delete <client_id>` (or `--client-id <client_id>`).
     Delete {
-        #[arg(long)]
-        client_id: String,
+        #[arg(value_name = "CLIENT_ID", required_unless_present = "client_id_flag")]
+        client_id: Option<String>,
+        /// The same, as an option (the older form).
+        #[arg(
+            long = "client-id",
+            value_name = "CLIENT_ID",
+            conflicts_with = "client_id"
+        )]
+        client_id_flag: Option<String>,
     },
 }
 
@@ -88,7 +96,11 @@ pub async fn run(store: &Store, command: OAuthClientCommand) -> Result<String, S
                 .collect::<Vec<_>>()
                 .join("\n"))
         }
-        OAuthClientCommand::Delete { client_id } => {
+        OAuthClientCommand::Delete {
+            client_id,
+            client_id_flag,
+        } => {
+            let client_id = client_id.or(client_id_flag).unwrap_or_default();
             match store.delete_oauth_client(&client_id).await {
                 Ok(true) => Ok(format!("deleted client {client_id}")),
                 Ok(false) => Err(format!("no client {client_id}")),

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `make events`: replays events/ against a running `make dev`, placeholders
+# filled with values made for the purpose (an API key and an OAuth client
+# through the CLI; users, sessions, tokens and codes through the API).
+#
+#   scripts/events.sh                        every event
+#   scripts/events.sh users/get-me.json ...  some (paths under events/)
+#   scripts/events.sh --fill                 print the values (NAME=value), replay nothing
+#   scripts/events.sh --print GROUP/X.json   print one filled event (e.g. for `sam local invoke -e`)
+#
+# API (default http://127.0.0.1:3000) and AWS_ENDPOINT_URL (default
+# http://127.0.0.1:5000) say where the stack is. events/README.md explains
+# the placeholders and which answers differ from the tests' seeded table.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+export AWS_ENDPOINT_URL=${AWS_ENDPOINT_URL:-http://127.0.0.1:${EMULATOR_PORT:-5000}}
+export API=${API:-http://127.0.0.1:${PORT:-3000}}
+
+if ! curl -s -o /dev/null --max-time 3 "$API/.well-known/jwks.json"; then
+    echo "events: nothing answers on $API: start \`make dev\` first (or set API=...)" >&2
+    exit 1
+fi
+scripts/venv.sh
+build_log=$(mktemp)
+if ! cargo build -q -p platform-cli 2> "$build_log"; then
+    cat "$build_log" >&2
+    rm -f "$build_log"
+    exit 1
+fi
+rm -f "$build_log"
+export PLATFORM_BIN=${CARGO_TARGET_DIR:-$PWD/target}/debug/platform
+exec .venv/bin/python scripts/events.py "$@"
