@@ -8,11 +8,13 @@ request's write. DynamoDB's transactions are atomic; serialising requests
 makes the emulator faithful to that, which the race tests rely on. Requests
 are short, so the lock costs little.
 
-The same rollback also replaced the table's stream shard with the copy,
-so a stream reader's iterator (which holds the live shard) stopped seeing
-any later write: `keep_stream_on_rollback` keeps the live shard and drops
-only the failed transaction's records, as DynamoDB (which never streams a
-cancelled transaction) behaves. The notifier's local poller relies on it.
+The same rollback also replaced the table's stream shard with a copy, so
+a stream reader's iterator (which holds the live shard) stopped seeing any
+later write, and every transaction deep-copied the whole stream:
+`keep_stream_on_rollback` keeps the live shard (shared, not copied) and
+drops only the failed transaction's records, as DynamoDB (which never
+streams a cancelled transaction) behaves. The notifier's local poller
+relies on it.
 
 It also answers GET /_emulator/ses/messages?to=ADDRESS with the emails SES
 accepted for that address (the tests read emailed codes there).
@@ -59,28 +61,32 @@ def trim_streams():
 
 def keep_stream_on_rollback():
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import StreamShard
 
+    # The table copy a transaction takes for its rollback shares the live
+    # shard instead of copying every record: cheaper, and stream readers'
+    # iterators (which hold the live shard) keep seeing later writes.
+    StreamShard.__deepcopy__ = lambda self, memo: self
     original = DynamoDBBackend.transact_write_items
 
     def transact_write_items(self, transact_items):
-        # Each live shard, and the sequence number its next record gets.
-        shards = {
-            name: (
-                table.stream_shard,
-                table.stream_shard.starting_sequence_number + len(table.stream_shard.items),
-            )
+        # Each shard, and the sequence number its next record gets.
+        ends = {
+            name: table.stream_shard.starting_sequence_number + len(table.stream_shard.items)
             for name, table in self.tables.items()
             if getattr(table, "stream_shard", None) is not None
         }
         try:
             return original(self, transact_items)
-        finally:
-            for name, (shard, end) in shards.items():
+        except Exception:
+            # Rolled back: DynamoDB never streams a cancelled transaction.
+            for name, end in ends.items():
                 table = self.tables.get(name)
-                if table is not None and table.stream_shard is not shard:
+                shard = getattr(table, "stream_shard", None)
+                if shard is not None:
                     del shard.items[max(end - shard.starting_sequence_number, 0):]
                     shard.table = table
-                    table.stream_shard = shard
+            raise
 
     DynamoDBBackend.transact_write_items = transact_write_items
 

@@ -102,8 +102,8 @@ async fn caller(
     Ok((session?.1, found))
 }
 
-/// `POST`: accept. Bearer: one round trip, then the accept transaction;
-/// cookie: session, user, then the transaction.
+/// `POST`: accept. One round trip (the bearer check, or the cookie's
+/// session beside its user, beside the invitation), then the transaction.
 pub async fn accept(
     State(state): State<AppState>,
     headers: HeaderMap,
