@@ -10,10 +10,10 @@ use notifier::Notifier;
 async fn main() -> Result<(), lambda_runtime::Error> {
     web::logging::init_lambda();
     let sdk = table::aws::sdk_config().await;
-    let table = std::env::var("TABLE_NAME").unwrap_or_else(|_| "platform".into());
-    let from = std::env::var("EMAIL_FROM").unwrap_or_else(|_| "no-reply@example.com".into());
-    let store = table::Store::new(aws_sdk_dynamodb::Client::new(&sdk), table);
-    let notifier = Notifier::new(store, Ses::new(aws_sdk_sesv2::Client::new(&sdk), from));
+    let config = identity::Config::from_env();
+    let store = table::Store::new(aws_sdk_dynamodb::Client::new(&sdk), config.table_name);
+    let ses = Ses::new(aws_sdk_sesv2::Client::new(&sdk), config.email_from);
+    let notifier = Notifier::new(store, ses);
     let notifier = &notifier;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
         Ok::<_, lambda_runtime::Error>(notifier.handle(event.payload).await)

@@ -45,14 +45,10 @@ pub fn payload_too_large(message: String) -> Error {
     Error::new(ErrorKind::InvalidInput, PAYLOAD_TOO_LARGE, message)
 }
 
-/// A code that is unknown, expired, used, or out of attempts: one answer.
+/// A code that is unknown, expired, used, or out of attempts: one answer,
+/// the one a failed redemption gives.
 pub fn invalid_code() -> Error {
-    Error::new(
-        ErrorKind::InvalidInput,
-        "invalid_code",
-        "the code is invalid or expired",
-    )
-    .on("code")
+    table::RedeemError::Invalid.into()
 }
 
 /// The session or token was valid a moment ago but is void now.
@@ -68,13 +64,7 @@ pub fn not_found() -> Error {
     Error::not_found("no such user")
 }
 
-pub fn too_many_requests() -> Error {
-    Error::new(
-        ErrorKind::RateLimited,
-        "too_many_requests",
-        "too many requests for this address; try again later",
-    )
-}
+pub use identity::sign_in::too_many_requests;
 
 #[cfg(test)]
 mod tests {

@@ -38,9 +38,7 @@ pub use item::{from_item, to_item};
 pub use logins::LoginWriteError;
 pub use oauth::{AuthCode, GrantWriteError, RefreshFamily};
 pub use oauth_clients::{ClientType, OAuthClient};
-pub use outbox::{
-    outbox_item_from_image, Marked, OutboxItem, OutboxStatus, KEEP_SECS as OUTBOX_KEEP_SECS,
-};
+pub use outbox::{Marked, OutboxItem, OutboxStatus, KEEP_SECS as OUTBOX_KEEP_SECS};
 pub use profile::{ProfileChanges, ProfileUpdateError, UserFlag};
 pub use rate_limit::RateLimit;
 pub use signing_keys::{KeyStatus, SigningKeyRecord};
@@ -90,5 +88,51 @@ impl Store {
             .send()
             .await?;
         out.item.map(from_item).transpose()
+    }
+}
+
+impl Store {
+    /// Many items by key, strongly consistent, in BatchGetItem calls of at
+    /// most 100 keys (run side by side). Keys DynamoDB leaves unprocessed
+    /// (throttling) are asked again with backoff, a bounded number of
+    /// times; then a passing failure. Missing items are simply absent.
+    pub async fn batch_get(&self, keys: Vec<item::Item>) -> Result<Vec<item::Item>, StoreError> {
+        let chunks = keys.chunks(100).map(|c| self.batch_get_chunk(c.to_vec()));
+        let found = futures::future::try_join_all(chunks).await?;
+        Ok(found.into_iter().flatten().collect())
+    }
+
+    async fn batch_get_chunk(&self, keys: Vec<item::Item>) -> Result<Vec<item::Item>, StoreError> {
+        let mut found = Vec::new();
+        let mut pending = keys;
+        for attempt in 1..=contention::ATTEMPTS {
+            if pending.is_empty() {
+                return Ok(found);
+            }
+            let request = aws_sdk_dynamodb::types::KeysAndAttributes::builder()
+                .set_keys(Some(std::mem::take(&mut pending)))
+                .consistent_read(true)
+                .build()?;
+            let out = self
+                .client
+                .batch_get_item()
+                .request_items(self.table(), request)
+                .send()
+                .await?;
+            found.extend(
+                out.responses
+                    .and_then(|mut r| r.remove(self.table()))
+                    .unwrap_or_default(),
+            );
+            pending = out
+                .unprocessed_keys
+                .and_then(|mut u| u.remove(self.table()))
+                .map(|k| k.keys)
+                .unwrap_or_default();
+            if !pending.is_empty() {
+                contention::backoff(attempt).await;
+            }
+        }
+        Err(contention::exhausted("batch read"))
     }
 }

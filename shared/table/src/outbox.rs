@@ -194,10 +194,3 @@ fn is_condition_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetadata, R>(
         .and_then(|s| s.code())
         .is_some_and(|c| c == "ConditionalCheckFailedException")
 }
-
-/// Reads an outbox item out of a stream image (the notifier's input).
-pub fn outbox_item_from_image(
-    image: std::collections::HashMap<String, AttributeValue>,
-) -> Result<OutboxItem, StoreError> {
-    super::item::from_item(image)
-}

@@ -213,15 +213,16 @@ impl Store {
         flag: UserFlag,
         value: bool,
     ) -> Result<bool, StoreError> {
+        let update = self.flag_update(user, flag, value)?;
         let result = self
             .client
             .update_item()
             .table_name(self.table())
-            .set_key(Some(key(keys::user(user), keys::USER_SK)))
-            .update_expression("SET #f = :v")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_names("#f", flag.attribute())
-            .expression_attribute_values(":v", AttributeValue::Bool(value))
+            .set_key(Some(update.key))
+            .update_expression(update.update_expression)
+            .set_condition_expression(update.condition_expression)
+            .set_expression_attribute_names(update.expression_attribute_names)
+            .set_expression_attribute_values(update.expression_attribute_values)
             .send()
             .await;
         match result {
@@ -229,6 +230,23 @@ impl Store {
             Err(e) if e.as_service_error().is_some_and(is_conditional_failure) => Ok(false),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Sets `flag` of an existing user.
+    fn flag_update(
+        &self,
+        user: &UserId,
+        flag: UserFlag,
+        value: bool,
+    ) -> Result<Update, StoreError> {
+        Ok(Update::builder()
+            .table_name(self.table())
+            .set_key(Some(key(keys::user(user), keys::USER_SK)))
+            .update_expression("SET #f = :v")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#f", flag.attribute())
+            .expression_attribute_values(":v", AttributeValue::Bool(value))
+            .build()?)
     }
 
     /// Sets a flag of an existing user and queues `notice` (a security
@@ -240,14 +258,7 @@ impl Store {
         value: bool,
         notice: &domain::Message,
     ) -> Result<bool, StoreError> {
-        let update = Update::builder()
-            .table_name(self.table())
-            .set_key(Some(key(keys::user(user), keys::USER_SK)))
-            .update_expression("SET #f = :v")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_names("#f", flag.attribute())
-            .expression_attribute_values(":v", AttributeValue::Bool(value))
-            .build()?;
+        let update = self.flag_update(user, flag, value)?;
         self.update_noting(update, notice).await
     }
 

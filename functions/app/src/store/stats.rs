@@ -7,7 +7,7 @@
 
 use super::{keys, AppStore};
 use crate::stats::Totals;
-use aws_sdk_dynamodb::types::{KeysAndAttributes, Update};
+use aws_sdk_dynamodb::types::Update;
 use std::collections::BTreeMap;
 use table::item::{key, n};
 use table::StoreError;
@@ -43,37 +43,16 @@ impl AppStore<'_> {
     /// Every counter summed over the shards (one BatchGetItem; unprocessed
     /// keys, rare, are asked again).
     pub async fn stats_totals(&self) -> Result<Totals, StoreError> {
-        let mut pending: Vec<_> = (0..keys::STATS_SHARDS)
+        let shards = (0..keys::STATS_SHARDS)
             .map(|s| key(keys::stats_shard(s), keys::STATS_SK))
             .collect();
         let mut totals = Totals::new();
-        while !pending.is_empty() {
-            let out = self
-                .table
-                .client()
-                .batch_get_item()
-                .request_items(
-                    self.name(),
-                    KeysAndAttributes::builder()
-                        .set_keys(Some(pending))
-                        .consistent_read(true)
-                        .build()?,
-                )
-                .send()
-                .await?;
-            for item in out.responses.unwrap_or_default().into_values().flatten() {
-                for (name, value) in item {
-                    if let Ok(v) = value.as_n() {
-                        *totals.entry(name).or_default() += v.parse::<i64>().unwrap_or(0);
-                    }
+        for item in self.table.batch_get(shards).await? {
+            for (name, value) in item {
+                if let Ok(v) = value.as_n() {
+                    *totals.entry(name).or_default() += v.parse::<i64>().unwrap_or(0);
                 }
             }
-            pending = out
-                .unprocessed_keys
-                .unwrap_or_default()
-                .into_values()
-                .flat_map(|k| k.keys)
-                .collect();
         }
         Ok(totals)
     }

@@ -18,7 +18,7 @@ pub use invitations::{Accepted, NewInvitation};
 pub use page::{Listing, PageOut, Position};
 pub use records::{InvitationRecord, MembershipRecord, SiteRecord, SiteSummary};
 
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use aws_sdk_dynamodb::types::AttributeValue;
 use domain::{User, UserId};
 use identity::AppState;
 use std::collections::HashMap;
@@ -90,36 +90,16 @@ impl<'a> SitesStore<'a> {
             .transpose()
     }
 
-    /// The users of `ids` (one BatchGetItem, at most 100 keys), by id.
-    /// Keys DynamoDB leaves unprocessed are asked again (only under
-    /// throttling).
+    /// The users of `ids` that exist, by id (`Store::batch_get`).
     pub async fn users(&self, ids: &[UserId]) -> Result<HashMap<UserId, User>, StoreError> {
-        let mut found = HashMap::new();
-        if ids.is_empty() {
-            return Ok(found);
-        }
-        let keys: Vec<_> = ids
+        let keys = ids
             .iter()
             .map(|id| key(table::keys::user(id), table::keys::USER_SK))
             .collect();
-        let mut request = Some(KeysAndAttributes::builder().set_keys(Some(keys)).build()?);
-        for _ in 0..3 {
-            let Some(asked) = request.take() else { break };
-            let out = self
-                .table
-                .client()
-                .batch_get_item()
-                .request_items(self.name(), asked)
-                .send()
-                .await?;
-            for item in out.responses.unwrap_or_default().into_values().flatten() {
-                let user: User = from_item(item)?;
-                found.insert(user.id.clone(), user);
-            }
-            request = out
-                .unprocessed_keys
-                .and_then(|mut u| u.remove(self.name()))
-                .filter(|k| !k.keys().is_empty());
+        let mut found = HashMap::new();
+        for item in self.table.batch_get(keys).await? {
+            let user: User = from_item(item)?;
+            found.insert(user.id.clone(), user);
         }
         Ok(found)
     }

@@ -24,12 +24,11 @@ pub use lists::{ListKind, PageRequest};
 pub use search::SearchQuery;
 pub use with_caller::with_caller;
 
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use aws_sdk_dynamodb::types::AttributeValue;
 use domain::{Error, User, UserId};
 use identity::AppState;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
-use table::contention::{backoff, exhausted, ATTEMPTS};
 pub(crate) use table::contention::{lost_race, retrying};
 use table::item::{from_item, Item};
 use table::{Store, StoreError};
@@ -80,43 +79,9 @@ impl<'a> SocialStore<'a> {
         Ok(out.item)
     }
 
-    /// Many items in one BatchGetItem (at most 100 keys), strongly
-    /// consistent; unprocessed keys (throttling) are asked again.
+    /// Many items by key, strongly consistent (`Store::batch_get`).
     async fn batch(&self, keys: Vec<Item>) -> Result<Vec<Item>, Error> {
-        let mut found = Vec::new();
-        let mut pending = keys;
-        for attempt in 1..=ATTEMPTS {
-            if pending.is_empty() {
-                return Ok(found);
-            }
-            let request = KeysAndAttributes::builder()
-                .set_keys(Some(std::mem::take(&mut pending)))
-                .consistent_read(true)
-                .build()
-                .map_err(StoreError::from)?;
-            let out = self
-                .table
-                .client()
-                .batch_get_item()
-                .request_items(self.name(), request)
-                .send()
-                .await
-                .map_err(StoreError::from)?;
-            found.extend(
-                out.responses
-                    .and_then(|mut r| r.remove(self.name()))
-                    .unwrap_or_default(),
-            );
-            pending = out
-                .unprocessed_keys
-                .and_then(|mut u| u.remove(self.name()))
-                .map(|k| k.keys)
-                .unwrap_or_default();
-            if !pending.is_empty() {
-                backoff(attempt).await;
-            }
-        }
-        Err(exhausted("batch read").into())
+        Ok(self.table.batch_get(keys).await?)
     }
 
     /// The users of `ids` that exist, by id.
