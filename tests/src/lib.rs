@@ -70,7 +70,7 @@ impl TestEnv {
     /// The notifier on this table's stream, sending through the emulator's
     /// SES: the same handler and the same event as the Lambda gets.
     async fn start_notifier(&self) -> tokio::task::JoinHandle<()> {
-        let sdk = table::aws::sdk_config().await;
+        let sdk = table::aws::sdk_config();
         let ses = notifier::ses::Ses::new(
             aws_sdk_sesv2::Client::new(&sdk),
             self.state.config.email_from.as_str(),
@@ -100,7 +100,7 @@ impl TestEnv {
                 unsafe { std::env::set_var(k, v) };
             }
         }
-        let sdk = table::aws::sdk_config().await;
+        let sdk = table::aws::sdk_config();
         let table = format!("test-{}", hex_id());
         let config = Config {
             table_name: table.clone(),

@@ -9,7 +9,7 @@ use notifier::Notifier;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     web::logging::init_lambda();
-    let sdk = table::aws::sdk_config().await;
+    let sdk = table::aws::sdk_config();
     let config = identity::Config::from_env();
     let store = table::Store::new(aws_sdk_dynamodb::Client::new(&sdk), config.table_name);
     let ses = Ses::new(aws_sdk_sesv2::Client::new(&sdk), config.email_from);

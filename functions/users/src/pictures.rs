@@ -23,13 +23,13 @@ async fn client(config: &Config) -> &'static Client {
     static CLIENT: OnceCell<Client> = OnceCell::const_new();
     CLIENT
         .get_or_init(|| async {
-            let sdk = table::aws::sdk_config().await;
+            let sdk = table::aws::sdk_config();
             build_client(&sdk, config)
         })
         .await
 }
 
-pub fn build_client(sdk: &aws_config::SdkConfig, config: &Config) -> Client {
+pub fn build_client(sdk: &table::aws::SdkConfig, config: &Config) -> Client {
     Client::from_conf(
         aws_sdk_s3::config::Builder::from(sdk)
             .force_path_style(config.s3_force_path_style)
@@ -115,7 +115,7 @@ pub async fn url_of(state: &AppState, key: Option<&str>) -> Result<Option<String
 
 /// Creates the bucket if needed (local stack, tests; the template declares
 /// it in the cloud).
-pub async fn ensure_bucket(sdk: &aws_config::SdkConfig, config: &Config) -> Result<(), String> {
+pub async fn ensure_bucket(sdk: &table::aws::SdkConfig, config: &Config) -> Result<(), String> {
     let client = build_client(sdk, config);
     let mut req = client
         .create_bucket()

@@ -4,14 +4,29 @@
 use crate::AppState;
 use domain::{Error, OpaqueToken, UserId};
 
-/// Deletes the session item and revokes the OAuth grants made through it,
-/// so their refresh and access tokens fail on their next use.
+/// The OAuth grants a cookie session made: a read keyed by the cookie's
+/// token alone, for the caller to run beside the session's check, so a
+/// logout is two rounds (check ∥ grants, then delete ∥ revocations).
+pub async fn session_grants(
+    state: &AppState,
+    session_token: &OpaqueToken,
+) -> Result<Vec<String>, Error> {
+    Ok(state.store.session_grants(&session_token.hash()).await?)
+}
+
+/// Deletes the session item and revokes the OAuth grants made through it
+/// (from [`session_grants`]), so their refresh and access tokens fail on
+/// their next use.
 #[tracing::instrument(skip_all)]
-pub async fn end_session(state: &AppState, session_token: &OpaqueToken) -> Result<(), Error> {
+pub async fn end_session(
+    state: &AppState,
+    session_token: &OpaqueToken,
+    grants: &[String],
+) -> Result<(), Error> {
     let hash = session_token.hash();
     let (deleted, revoked) = tokio::join!(
         state.store.delete_token(&hash),
-        state.store.revoke_session_grants(&hash)
+        state.store.revoke_refresh_families(grants)
     );
     deleted?;
     revoked?;
@@ -20,8 +35,10 @@ pub async fn end_session(state: &AppState, session_token: &OpaqueToken) -> Resul
 
 /// Moves the user's `tokens_valid_after` stamp to now: every session,
 /// access token and refresh token issued before dies on its next use, on
-/// every surface; beside it, ends the caller's own session, if it came with
-/// one (deleted at once rather than left to die at its next use).
+/// every surface; beside it, deletes the caller's own session, if it came
+/// with one (at once rather than left to die at its next use). The stamp
+/// already kills every grant, so nothing else is read: two rounds with the
+/// caller's check.
 #[tracing::instrument(skip_all)]
 pub async fn end_everywhere(
     state: &AppState,
@@ -30,7 +47,7 @@ pub async fn end_everywhere(
 ) -> Result<(), Error> {
     let own = async {
         match own_session {
-            Some(token) => end_session(state, token).await,
+            Some(token) => Ok(state.store.delete_token(&token.hash()).await?),
             None => Ok(()),
         }
     };

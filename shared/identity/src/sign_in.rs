@@ -105,7 +105,12 @@ pub async fn complete(
     rehash: Option<&str>,
 ) -> Result<(), Error> {
     match store
-        .complete_login(&user.id, (&issued.hash, &issued.record), rehash)
+        .complete_login(
+            &user.id,
+            &user.password_hash,
+            (&issued.hash, &issued.record),
+            rehash,
+        )
         .await
     {
         Ok(()) => Ok(()),
@@ -117,10 +122,7 @@ pub async fn complete(
 async fn find(store: &Store, key: Option<LookupKey>) -> Result<Option<User>, Error> {
     Ok(match key {
         Some(LookupKey::Username(key)) => store.find_user_by_username(&key).await?,
-        Some(LookupKey::Email(key)) => match store.email_owner(&key).await? {
-            Some(owner) => store.get_user(&owner).await?,
-            None => None,
-        },
+        Some(LookupKey::Email(key)) => store.find_user_by_email(&key).await?,
         None => None,
     })
 }

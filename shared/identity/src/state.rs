@@ -1,6 +1,6 @@
 use crate::Config;
-use aws_config::SdkConfig;
 use std::sync::Arc;
+use table::aws::SdkConfig;
 use table::Store;
 
 /// What every handler needs, built once per cold start and cloned (cheaply)
@@ -28,6 +28,6 @@ impl AppState {
     }
 
     pub async fn from_env() -> Self {
-        Self::new(&table::aws::sdk_config().await, Config::from_env())
+        Self::new(&table::aws::sdk_config(), Config::from_env())
     }
 }

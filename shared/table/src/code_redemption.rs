@@ -6,7 +6,7 @@
 use super::codes::{rfc3339_now, slot_key};
 use super::contention::backoff;
 use super::item::{key, n, s};
-use super::logins::login_update;
+use super::logins::{login_update, Proof};
 use super::{keys, Store, StoreError, TokenRecord, Transaction, TxError};
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, Update};
 use domain::codes::{Purpose, MAX_ATTEMPTS};
@@ -171,7 +171,16 @@ impl Store {
             } => tx
                 .update_if(
                     Guard::Account,
-                    login_update(table, r.user, *rehash, *verified_at, *second)?,
+                    login_update(
+                        table,
+                        r.user,
+                        *rehash,
+                        &Proof {
+                            valid_since: *verified_at,
+                            checked_hash: None,
+                            second: *second,
+                        },
+                    )?,
                 )
                 .put_if(Guard::Token, record.put(table, token_hash)?),
         })
@@ -192,9 +201,14 @@ impl Store {
             Update::builder()
                 .table_name(table)
                 .set_key(Some(key(keys::user(user), keys::USER_SK)))
-                .update_expression("SET email = :new, email_verified = :t, email_verified_at = :at")
+                .update_expression(
+                    "SET email = :new, email_verified = :t, email_verified_at = :at, \
+                     gsi3pk = :index, gsi3sk = :profile",
+                )
                 .condition_expression("email = :old")
                 .expression_attribute_values(":new", s(new))
+                .expression_attribute_values(":index", s(keys::email(&new.to_lowercase())))
+                .expression_attribute_values(":profile", s(keys::USER_SK))
                 .expression_attribute_values(":old", s(old))
                 .expression_attribute_values(":t", AttributeValue::Bool(true))
                 .expression_attribute_values(":at", s(rfc3339_now()))

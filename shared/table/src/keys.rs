@@ -51,6 +51,10 @@ pub fn by_creation(created_ms: i64, id: &UserId) -> String {
 
 pub const GSI1: &str = "gsi1";
 pub const GSI2: &str = "gsi2";
+/// Users by email key (`gsi3pk = EMAIL#<key>`, the sentinel's key string).
+pub const GSI3: &str = "gsi3";
+/// Users by integer id (`gsi4pk = USERSEQ#<n>`, the sentinel's key string).
+pub const GSI4: &str = "gsi4";
 
 /// All signing keys share one partition, so one Query lists them (a handful
 /// of items: the active key plus the ones still verifying).

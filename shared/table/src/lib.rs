@@ -26,6 +26,7 @@ mod signing_keys;
 mod tokens;
 mod totp;
 mod transaction;
+mod user_lookup;
 mod users;
 
 pub use api_keys::{ApiKeyRecord, RevokeApiKeyError};

@@ -4,7 +4,7 @@
 
 use super::item::{key, n, s};
 use super::{keys, SecondFactor, Store, StoreError, TokenRecord, TxError};
-use aws_sdk_dynamodb::types::Update;
+use aws_sdk_dynamodb::types::{AttributeValue, Update};
 use domain::UserId;
 
 impl Store {
@@ -34,11 +34,14 @@ impl Store {
     /// A successful login: issues the token and, in the same transaction,
     /// clears the failure count, stamps `last_login` and stores a rehashed
     /// password when the parameters changed. `LoginVoided` when the user was
-    /// deleted, banned-and-voided or logged out everywhere since the proof
-    /// was checked: the caller answers as for bad credentials, never a 500.
+    /// deleted, banned, logged out everywhere or given another password since
+    /// the proof was checked (`checked_hash` is the hash the password was
+    /// verified against: a user read from an index may be a moment stale):
+    /// the caller answers as for bad credentials, never a 500.
     pub async fn complete_login(
         &self,
         user: &UserId,
+        checked_hash: &str,
         token: (&str, &TokenRecord),
         rehash: Option<&str>,
     ) -> Result<(), LoginWriteError> {
@@ -48,7 +51,12 @@ impl Store {
             FreshToken,
         }
         let table = self.table();
-        let update = login_update(table, user, rehash, token.1.issued_at, None)?;
+        let proof = Proof {
+            valid_since: token.1.issued_at,
+            checked_hash: Some(checked_hash),
+            second: None,
+        };
+        let update = login_update(table, user, rehash, &proof)?;
         match self
             .transaction()
             .update_if(Login::StillValid, update)
@@ -76,29 +84,40 @@ pub enum LoginWriteError {
     Store(#[from] StoreError),
 }
 
+/// What a login proved, and when.
+pub(crate) struct Proof<'a> {
+    /// When the proof was checked (ms): the password, or the 2FA challenge.
+    pub valid_since: i64,
+    /// The password hash the password was verified against.
+    pub checked_hash: Option<&'a str>,
+    /// A second factor this login spends.
+    pub second: Option<&'a SecondFactor>,
+}
+
 /// The user-item half of a successful login (also used when a 2FA code
 /// completes one): clears the failure count and lockout, stamps
-/// `last_login`, stores a rehashed password when there is one.
-/// The user-side half of a completed login. `valid_since` (ms) is when the
-/// login's proof was checked (the password, or the 2FA challenge): should
-/// the user's tokens have been voided after it (a reset, logout-all, a
-/// ban), the login fails instead of minting a session the void misses, and
-/// a stale rehash of an old password is never written.
+/// `last_login`, stores a rehashed password when there is one. Should the
+/// user's tokens have been voided after the proof (a reset, logout-all, a
+/// ban), the account be banned, or the password differ from the one
+/// checked, the login fails instead of minting a session the void misses,
+/// and a stale rehash of an old password is never written.
 pub(crate) fn login_update(
     table: &str,
     user: &UserId,
     rehash: Option<&str>,
-    valid_since: i64,
-    second: Option<&SecondFactor>,
+    proof: &Proof<'_>,
 ) -> Result<Update, StoreError> {
     let now = domain::time::now();
     let mut set = "SET failed_logins = :zero, last_login = :now".to_owned();
-    let mut condition = "attribute_exists(pk) AND tokens_valid_after <= :since".to_owned();
+    let mut condition = "attribute_exists(pk) AND tokens_valid_after <= :since \
+         AND (attribute_not_exists(banned) OR banned = :false)"
+        .to_owned();
     let mut remove = "REMOVE locked_until".to_owned();
     let mut update = Update::builder()
         .table_name(table)
         .set_key(Some(key(keys::user(user), keys::USER_SK)))
-        .expression_attribute_values(":since", n(valid_since))
+        .expression_attribute_values(":since", n(proof.valid_since))
+        .expression_attribute_values(":false", AttributeValue::Bool(false))
         .expression_attribute_values(":zero", n(0))
         .expression_attribute_values(
             ":now",
@@ -108,9 +127,13 @@ pub(crate) fn login_update(
         set.push_str(", password_hash = :hash");
         update = update.expression_attribute_values(":hash", s(hash));
     }
+    if let Some(hash) = proof.checked_hash {
+        condition.push_str(" AND password_hash = :checked");
+        update = update.expression_attribute_values(":checked", s(hash));
+    }
     // The factor is spent by this same write: its condition is the proof
     // that one login, and only one, used it.
-    match second {
+    match proof.second {
         Some(SecondFactor::TotpStep(step)) => {
             set.push_str(", totp_last_step = :step");
             condition.push_str(

@@ -259,10 +259,11 @@ impl Store {
         Ok(())
     }
 
-    /// Revokes every refresh family a cookie session granted (logout ends
-    /// the session and what it issued: their access tokens die with them,
-    /// as the bearer check reads the family). Returns how many there were.
-    pub async fn revoke_session_grants(&self, session_hash: &str) -> Result<usize, StoreError> {
+    /// The refresh families a cookie session granted (logout ends the
+    /// session and what it issued: their access tokens die with them, as
+    /// the bearer check reads the family). The key is the session's hash,
+    /// known from the cookie, so this runs beside the session's own check.
+    pub async fn session_grants(&self, session_hash: &str) -> Result<Vec<String>, StoreError> {
         let mut families = Vec::new();
         let mut start = None;
         loop {
@@ -286,15 +287,19 @@ impl Store {
             );
             start = out.last_evaluated_key;
             if start.is_none() {
-                break;
+                return Ok(families);
             }
         }
+    }
+
+    /// Revokes the given families concurrently (a session's grants).
+    pub async fn revoke_refresh_families(&self, families: &[String]) -> Result<(), StoreError> {
         let revoked =
             futures::future::join_all(families.iter().map(|f| self.revoke_refresh_family(f))).await;
         for r in revoked {
             r?;
         }
-        Ok(families.len())
+        Ok(())
     }
 
     /// Revokes a family for good (reuse detected, `/oauth/revoke`, logout).

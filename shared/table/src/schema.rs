@@ -11,8 +11,14 @@ use aws_sdk_dynamodb::Client;
 
 pub const TTL_ATTRIBUTE: &str = "expires_at";
 /// (index name, partition attribute, sort attribute)
-pub const INDEXES: [(&str, &str, &str); 2] =
-    [("gsi1", "gsi1pk", "gsi1sk"), ("gsi2", "gsi2pk", "gsi2sk")];
+/// gsi3 (email) and gsi4 (integer id) find a whole user in one call where
+/// a sentinel would need two (docs/data-model.md, "Users").
+pub const INDEXES: [(&str, &str, &str); 4] = [
+    ("gsi1", "gsi1pk", "gsi1sk"),
+    ("gsi2", "gsi2pk", "gsi2sk"),
+    ("gsi3", "gsi3pk", "gsi3sk"),
+    ("gsi4", "gsi4pk", "gsi4sk"),
+];
 
 fn key_element(name: &str, kind: KeyType) -> Result<KeySchemaElement, StoreError> {
     Ok(KeySchemaElement::builder()

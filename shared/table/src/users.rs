@@ -45,6 +45,14 @@ fn user_item(user: &User) -> Result<Item, StoreError> {
         s(keys::login_name(&user.username.to_ascii_lowercase())),
     );
     item.insert("gsi2sk".into(), s(keys::USER_SK));
+    if !user.email.is_empty() {
+        item.insert("gsi3pk".into(), s(keys::email(&user.email.to_lowercase())));
+        item.insert("gsi3sk".into(), s(keys::USER_SK));
+    }
+    if user.seq > 0 {
+        item.insert("gsi4pk".into(), s(keys::user_seq(user.seq)));
+        item.insert("gsi4sk".into(), s(keys::USER_SK));
+    }
     if user.role.is_listed() {
         item.insert("gsi1pk".into(), s(keys::LISTED_ACCOUNTS));
         item.insert(
@@ -187,55 +195,6 @@ impl Store {
     /// Strongly consistent read of one user.
     pub async fn get_user(&self, id: &UserId) -> Result<Option<User>, StoreError> {
         self.get_record(key(keys::user(id), keys::USER_SK)).await
-    }
-
-    /// The user holding a username (by its lowercase key), through GSI2:
-    /// one call, eventually consistent.
-    pub async fn find_user_by_username(&self, key: &str) -> Result<Option<User>, StoreError> {
-        let out = self
-            .client
-            .query()
-            .table_name(self.table())
-            .index_name(keys::GSI2)
-            .key_condition_expression("gsi2pk = :p")
-            .expression_attribute_values(":p", s(keys::login_name(key)))
-            .limit(1)
-            .send()
-            .await?;
-        out.items
-            .unwrap_or_default()
-            .into_iter()
-            .next()
-            .map(from_item)
-            .transpose()
-    }
-
-    /// The id a uniqueness sentinel points to (strongly consistent).
-    async fn sentinel_owner(&self, pk: String) -> Result<Option<UserId>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(pk, keys::SENTINEL_SK)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        Ok(out
-            .item
-            .and_then(|i| i.get("user_id").and_then(|v| v.as_s().ok()).cloned())
-            .map(UserId::from_stored))
-    }
-
-    pub async fn username_owner(&self, key: &str) -> Result<Option<UserId>, StoreError> {
-        self.sentinel_owner(keys::username(key)).await
-    }
-
-    pub async fn email_owner(&self, key: &str) -> Result<Option<UserId>, StoreError> {
-        self.sentinel_owner(keys::email(key)).await
-    }
-
-    pub async fn user_id_by_seq(&self, seq: u64) -> Result<Option<UserId>, StoreError> {
-        self.sentinel_owner(keys::user_seq(seq)).await
     }
 
     /// Ghost and student accounts in creation order, one page.

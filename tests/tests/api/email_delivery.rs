@@ -22,7 +22,7 @@ async fn env() -> TestEnv {
 }
 
 async fn ses(env: &TestEnv) -> Ses {
-    let sdk = table::aws::sdk_config().await;
+    let sdk = table::aws::sdk_config();
     Ses::new(
         aws_sdk_sesv2::Client::new(&sdk),
         env.state.config.email_from.as_str(),

@@ -106,3 +106,68 @@ async fn a_profile_update_that_fails_part_way_saves_nothing() {
         "neither the fields, the username sentinel, the role nor the code"
     );
 }
+
+/// Login by username and by email reads the user from an index, which may
+/// be a moment behind the table: the login's write must hold only for the
+/// user as it was read.
+#[tokio::test]
+async fn a_login_checked_against_a_stale_password_or_before_a_ban_writes_nothing() {
+    let env = env().await;
+    let user = verified_user(&env).await;
+    let mut stale = user.clone();
+    stale.password_hash = "$argon2id$v=19$m=19456,t=2,p=1$c3RhbGU$c3RhbGU".into();
+    let issued = identity::issue(session::KIND, &user.id, session::TTL_SECS);
+    let before = env.snapshot().await;
+    let err = sign_in::complete(&env.state.store, &stale, &issued, None)
+        .await
+        .expect_err("a password replaced since the read completes no login");
+    assert_eq!(err.code, "invalid_credentials", "{err}");
+    assert_eq!(env.snapshot().await, before, "no token was written");
+
+    app_ban(&env, &user).await;
+    let issued = identity::issue(session::KIND, &user.id, session::TTL_SECS);
+    let before = env.snapshot().await;
+    let err = sign_in::complete(&env.state.store, &user, &issued, None)
+        .await
+        .expect_err("a ban after the read completes no login");
+    assert_eq!(err.code, "invalid_credentials", "{err}");
+    assert_eq!(env.snapshot().await, before, "no token was written");
+}
+
+/// Sets `banned` alone (no revocation stamp), as a ban racing the read of
+/// a login would leave it.
+async fn app_ban(env: &TestEnv, user: &User) {
+    env.state
+        .store
+        .client()
+        .update_item()
+        .table_name(env.state.store.table())
+        .set_key(Some(table::item::key(
+            table::keys::user(&user.id),
+            table::keys::USER_SK,
+        )))
+        .update_expression("SET banned = :t")
+        .expression_attribute_values(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn email_and_integer_id_indexes_find_the_user() {
+    let env = env().await;
+    let user = verified_user(&env).await;
+    let store = &env.state.store;
+    let by_email = store
+        .find_user_by_email(&user.email.to_lowercase())
+        .await
+        .unwrap();
+    assert_eq!(by_email.map(|u| u.id), Some(user.id.clone()));
+    let by_seq = store.find_user_by_seq(user.seq).await.unwrap();
+    assert_eq!(by_seq.map(|u| u.id), Some(user.id.clone()));
+    assert!(store
+        .find_user_by_seq(u64::MAX >> 12)
+        .await
+        .unwrap()
+        .is_none());
+}

@@ -265,6 +265,14 @@ async fn a_new_email_applies_only_after_its_code_is_verified() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    // The email index moved with the address: the old one names no one.
+    let r = env
+        .post(
+            "/user/login",
+            json!({"email": p.email, "password": PASSWORD, "userAgent": AGENT}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{:?}", r.body);
 }
 
 #[tokio::test]

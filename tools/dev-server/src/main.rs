@@ -28,7 +28,7 @@ async fn main() -> std::io::Result<()> {
 /// trigger. A message goes out about `notifier::local::POLL_INTERVAL` after
 /// the request that queued it.
 async fn spawn_notifier(state: &identity::AppState) {
-    let sdk = table::aws::sdk_config().await;
+    let sdk = table::aws::sdk_config();
     let ses = notifier::ses::Ses::new(
         aws_sdk_sesv2::Client::new(&sdk),
         state.config.email_from.as_str(),

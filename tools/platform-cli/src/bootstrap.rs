@@ -16,7 +16,7 @@ pub async fn bootstrap(
         .await
         .map_err(|e| e.to_string())?;
     // The Users API's profile pictures live in S3.
-    users::pictures::ensure_bucket(&table::aws::sdk_config().await, config).await?;
+    users::pictures::ensure_bucket(&crate::aws::sdk_config().await, config).await?;
     // Access tokens need a signing key from the first request on.
     let key = identity::keyring::ensure_active_key(&table::Store::new(
         dynamo.clone(),

@@ -8,6 +8,7 @@ use table::Store;
 
 mod api_keys;
 mod app_users;
+mod aws;
 mod bootstrap;
 mod local_guard;
 mod oauth_clients;
@@ -82,7 +83,7 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let config = identity::Config::from_env();
-    let sdk = table::aws::sdk_config().await;
+    let sdk = aws::sdk_config().await;
     let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
     let result = match cli.command {
         Command::ApiKey(command) => {

@@ -1,4 +1,4 @@
-use super::moderation::target;
+use crate::caller;
 use crate::error::user_not_found;
 use crate::fields::Fields;
 use crate::rules;
@@ -29,7 +29,8 @@ fn bounded(fields: &Fields, name: &'static str, max: usize) -> Result<String, Er
 /// `POST /api/user/notification/` (backend, write): `user_id`, `title`,
 /// `message`, `type`, optional JSON `data`. Stored in the history and, when
 /// the user's setting for the type allows, emailed in the user's language
-/// through the outbox, in the same transaction.
+/// through the outbox, in the same transaction. Two rounds: key ∥ user by
+/// integer id (gsi4), then the send transaction.
 pub async fn send(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -41,12 +42,14 @@ pub async fn send(
     let kind = fields.required("type")?;
     let governed_by = rules::setting_of(&kind)?;
     let data = fields.object("data")?;
-    let id = target(&state, &headers, Permission::Write, seq).await?;
-    let user = state
-        .store
-        .get_user(&id)
-        .await?
-        .ok_or_else(user_not_found)?;
+    // The integer id's index hands over the whole user in the first round,
+    // beside the key check; the send transaction re-checks that it exists.
+    let (auth, user) = tokio::join!(
+        caller::backend(&state, &headers, Permission::Write),
+        state.store.find_user_by_seq(seq)
+    );
+    auth?;
+    let user = user?.ok_or_else(user_not_found)?;
     let record = NotificationRecord {
         id: NotificationRecord::new_id(),
         user_id: seq,

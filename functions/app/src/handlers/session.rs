@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::Error;
 use http::HeaderMap;
-use identity::logout::end_session;
+use identity::logout::{end_session, session_grants};
 use identity::sign_in::{sign_in, LoginName, SignInPolicy, SignedIn};
 use identity::{session, AppState};
 use serde_json::json;
@@ -65,9 +65,13 @@ pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    caller::session(&state, &headers).await?;
     let token = caller::session_token(&headers).ok_or_else(authentication_required)?;
-    end_session(&state, &token).await?;
+    let (caller, grants) = tokio::join!(
+        caller::session(&state, &headers),
+        session_grants(&state, &token)
+    );
+    caller?;
+    end_session(&state, &token, &grants?).await?;
     Ok((
         [session::clear_cookie()],
         crate::views::done("Logged out successfully"),

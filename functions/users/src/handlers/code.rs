@@ -17,7 +17,8 @@ pub struct CodeParams {
 }
 
 /// Emails a password reset code. The answer, and the work behind it (one
-/// rate-limit write, one sentinel read, one write queueing the email), are
+/// rate-limit write beside one sentinel read, then one write queueing the
+/// email: two rounds), are
 /// the same whether or not an account uses the address: an unknown address
 /// gets a "no account here" email; a known one gets its code, stored in the
 /// same transaction as its email.
@@ -26,14 +27,17 @@ pub async fn code(
     Input(params, _): Input<CodeParams, ApiError>,
 ) -> Result<Json<impl serde::Serialize>, ApiError> {
     let email = Email::parse(&required(params.email, "email")?).map_err(|e| e.at("email"))?;
-    if !state
-        .store
-        .hit_rate_limit(&SEND_LIMIT, &email.key())
-        .await?
-    {
+    // The limit and the lookup run side by side; over the limit, the
+    // lookup's answer is dropped, so a 429 says nothing about who exists.
+    let key = email.key();
+    let (allowed, owner) = tokio::join!(
+        state.store.hit_rate_limit(&SEND_LIMIT, &key),
+        state.store.email_owner(&key)
+    );
+    if !allowed? {
         return Err(too_many_requests().into());
     }
-    match state.store.email_owner(&email.key()).await? {
+    match owner? {
         Some(owner) => {
             let code = LinkCode::generate();
             let mut slot = CodeSlot::new(&owner, Purpose::ResetPassword, code.hash());

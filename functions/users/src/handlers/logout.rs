@@ -6,7 +6,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use domain::scopes::PROFILE_WRITE;
 use domain::OpaqueToken;
-use identity::logout::{end_everywhere, end_session};
+use identity::logout::{end_everywhere, end_session, session_grants};
 use identity::session;
 use identity::AppState;
 
@@ -17,9 +17,17 @@ pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    caller::session(&state, &headers).await?;
-    if let Some(token) = cookie_session(&headers) {
-        end_session(&state, &token).await?;
+    let token = cookie_session(&headers);
+    let grants = async {
+        match &token {
+            Some(token) => session_grants(&state, token).await,
+            None => Ok(Vec::new()),
+        }
+    };
+    let (caller, grants) = tokio::join!(caller::session(&state, &headers), grants);
+    caller?;
+    if let Some(token) = token {
+        end_session(&state, &token, &grants?).await?;
     }
     Ok(([session::clear_cookie()], done()).into_response())
 }

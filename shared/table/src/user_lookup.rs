@@ -1,0 +1,84 @@
+//! Finding a user by what a caller names: a login name, an email, an
+//! integer id. Index reads (one call, a moment stale) for paths whose write
+//! re-checks what it read; sentinel reads (strongly consistent) where the
+//! answer itself must be current.
+
+use super::item::{from_item, key, s};
+use super::{keys, Store, StoreError};
+use domain::{User, UserId};
+
+impl Store {
+    /// The user holding a username (by its lowercase key), through GSI2:
+    /// one call, eventually consistent.
+    pub async fn find_user_by_username(&self, key: &str) -> Result<Option<User>, StoreError> {
+        self.find_user_in(keys::GSI2, "gsi2pk", keys::login_name(key))
+            .await
+    }
+
+    /// The user holding an email address (by its key), through GSI3: one
+    /// call, eventually consistent (the login's write is conditioned on
+    /// what was read, so a stale copy cannot complete a login).
+    pub async fn find_user_by_email(&self, key: &str) -> Result<Option<User>, StoreError> {
+        self.find_user_in(keys::GSI3, "gsi3pk", keys::email(key))
+            .await
+    }
+
+    /// The user holding an integer id, through GSI4: one call, eventually
+    /// consistent; for reads whose write re-checks the user.
+    pub async fn find_user_by_seq(&self, seq: u64) -> Result<Option<User>, StoreError> {
+        self.find_user_in(keys::GSI4, "gsi4pk", keys::user_seq(seq))
+            .await
+    }
+
+    async fn find_user_in(
+        &self,
+        index: &str,
+        attribute: &str,
+        value: String,
+    ) -> Result<Option<User>, StoreError> {
+        let out = self
+            .client
+            .query()
+            .table_name(self.table())
+            .index_name(index)
+            .key_condition_expression(format!("{attribute} = :p"))
+            .expression_attribute_values(":p", s(value))
+            .limit(1)
+            .send()
+            .await?;
+        out.items
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+            .map(from_item)
+            .transpose()
+    }
+
+    /// The id a uniqueness sentinel points to (strongly consistent).
+    async fn sentinel_owner(&self, pk: String) -> Result<Option<UserId>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(key(pk, keys::SENTINEL_SK)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(out
+            .item
+            .and_then(|i| i.get("user_id").and_then(|v| v.as_s().ok()).cloned())
+            .map(UserId::from_stored))
+    }
+
+    pub async fn username_owner(&self, key: &str) -> Result<Option<UserId>, StoreError> {
+        self.sentinel_owner(keys::username(key)).await
+    }
+
+    pub async fn email_owner(&self, key: &str) -> Result<Option<UserId>, StoreError> {
+        self.sentinel_owner(keys::email(key)).await
+    }
+
+    pub async fn user_id_by_seq(&self, seq: u64) -> Result<Option<UserId>, StoreError> {
+        self.sentinel_owner(keys::user_seq(seq)).await
+    }
+}
