@@ -17,7 +17,6 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-root=$PWD
 source scripts/env.sh
 ROUNDS=${ROUNDS:-2}
 ONLY=${ONLY:-}
@@ -37,43 +36,12 @@ if ! command -v jq > /dev/null; then
     fi
 fi
 
-work=$(mktemp -d)
-emulator_port=
-server_pid=
-cleanup() {
-    if [[ -n $server_pid ]] && kill -0 "$server_pid" 2> /dev/null; then
-        kill "$server_pid" 2> /dev/null || true
-        for _ in $(seq 50); do kill -0 "$server_pid" 2> /dev/null || break; sleep 0.1; done
-        kill -9 "$server_pid" 2> /dev/null || true
-    fi
-    [[ -z $emulator_port ]] || scripts/emulator.sh stop "$emulator_port"
-    rm -rf "$work"
-}
-trap cleanup EXIT
+source scripts/stack.sh
+trap stack_stop EXIT
 trap 'exit 130' INT TERM
-
-scripts/venv.sh
-if ! cargo build -q -p platform-cli -p dev-server 2> "$work/build.log"; then
-    cat "$work/build.log" >&2
-    exit 1
-fi
-target_dir=${CARGO_TARGET_DIR:-$root/target}
-
-AWS_ENDPOINT_URL=$(scripts/emulator.sh start free)
-export AWS_ENDPOINT_URL
-emulator_port=${AWS_ENDPOINT_URL##*:}
-PORT=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-export PORT OAUTH_ISSUER=http://127.0.0.1:$PORT
-
-"$target_dir/debug/platform" bootstrap > /dev/null
-"$target_dir/debug/dev-server" > "$work/dev-server.log" 2>&1 < /dev/null &
-server_pid=$!
-for _ in $(seq 150); do
-    curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/.well-known/jwks.json" 2> /dev/null && break
-    kill -0 "$server_pid" 2> /dev/null || { echo "walkthroughs: the dev server exited:" >&2; tail -n 30 "$work/dev-server.log" >&2; exit 1; }
-    sleep 0.2
-done
-echo "walkthroughs: emulator $AWS_ENDPOINT_URL, dev server http://127.0.0.1:$PORT" >&2
+stack_start walkthroughs
+work=$STACK_WORK
+emulator_port=$STACK_EMULATOR_PORT
 
 # One script per "Walk-through" section, as NAME<TAB>PATH lines.
 .venv/bin/python - "$work" "$PORT" "$emulator_port" "$ONLY" "${files[@]}" > "$work/sections" <<'PY'
@@ -146,11 +114,7 @@ for round in $(seq "$ROUNDS"); do
     done < "$work/sections"
 done
 
-# The log is coloured: strip the escapes before looking for a 5xx or a panic.
-sed 's/\x1b\[[0-9;]*m//g' "$work/dev-server.log" > "$work/dev-server.txt"
-if grep -qE '"status":5[0-9][0-9]|status=5[0-9][0-9]|panicked' "$work/dev-server.txt"; then
-    echo "walkthroughs: the dev server logged a 5xx or a panic:" >&2
-    grep -E '"status":5[0-9][0-9]|status=5[0-9][0-9]|panicked' "$work/dev-server.txt" | head -n 20 | sed 's/^/    /' >&2
+if stack_server_errors walkthroughs; then
     failed+=("dev server 5xx/panic")
 fi
 

@@ -1,5 +1,7 @@
 //! The local platform: every function's routes on one port, the same
-//! routers the Lambdas run.
+//! routers the Lambdas run, and the surfaces' OpenAPI documents.
+
+pub mod openapi;
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -16,6 +18,7 @@ pub fn app(state: AppState) -> Router {
         .merge(sites::routes(state.clone()))
         .merge(app::routes(state.clone()))
         .merge(users::routes(state.clone()))
+        .merge(openapi::routes())
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,

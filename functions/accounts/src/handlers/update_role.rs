@@ -27,6 +27,14 @@ pub async fn update_role(
         _ => return Err(Error::invalid("newRole", "must be ghost or student").into()),
     };
     let record = path_token::resolve(&state.store, &token).await?;
+    if target == record.user_id {
+        // The holder's own account: the transaction below cannot check and
+        // update one item, and only a moderator gets this far, whose role
+        // is left to operators.
+        let holder = path_token::holder(&state.store, &record).await?;
+        path_token::require_role(&holder, &[Role::Moderator])?;
+        return Err(Error::forbidden("a moderator's role is managed by operators").into());
+    }
     // One conditional transaction checks the moderator and writes the role;
     // only a refusal costs a further read to say why.
     let guard = ModeratorGuard {

@@ -1,0 +1,151 @@
+//! The OpenAPI documents (`openapi/*.yaml`, served by the dev server) are
+//! kept in step with the route tables: each parses as an OpenAPI 3.1
+//! document, every route a surface serves is documented in its surface's
+//! document, and every documented operation is a route. The fuzz step
+//! (`scripts/fuzz.sh`) checks the shapes against the running code.
+
+use dev_server::openapi::DOCUMENTS;
+use serde_yaml::Value;
+use std::collections::BTreeSet;
+use web::Route;
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+fn routes_of(surface: &str) -> Vec<Route> {
+    match surface {
+        "accounts" => accounts::route_table().routes().to_vec(),
+        "users" => users::route_table().routes().to_vec(),
+        "oauth" => oauth::route_table().routes().to_vec(),
+        "socialnetworks" => socialnetworks::route_table().routes().to_vec(),
+        "sites" => sites::route_table().routes().to_vec(),
+        "app" => app::route_table().routes().to_vec(),
+        other => panic!("no route table for the document {other}"),
+    }
+}
+
+fn parse(surface: &str, text: &str) -> Value {
+    let doc: Value = serde_yaml::from_str(text)
+        .unwrap_or_else(|e| panic!("openapi/{surface}.yaml does not parse: {e}"));
+    assert_eq!(
+        doc["openapi"].as_str(),
+        Some("3.1.0"),
+        "openapi/{surface}.yaml: not an OpenAPI 3.1 document"
+    );
+    assert!(doc["info"]["title"].is_string(), "{surface}: info.title");
+    doc
+}
+
+/// Every (METHOD, path) the document describes.
+fn documented(surface: &str, doc: &Value) -> BTreeSet<(String, String)> {
+    let paths = doc["paths"]
+        .as_mapping()
+        .unwrap_or_else(|| panic!("openapi/{surface}.yaml has no paths"));
+    let mut out = BTreeSet::new();
+    for (path, item) in paths {
+        let path = path.as_str().unwrap().to_owned();
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            assert!(
+                op["responses"].as_mapping().is_some_and(|r| !r.is_empty()),
+                "{surface}: {method} {path} documents no response"
+            );
+            out.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    out
+}
+
+/// Names the document's local references point at, each of which must exist.
+fn check_refs(surface: &str, doc: &Value, node: &Value) {
+    match node {
+        Value::Mapping(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                let mut at = doc;
+                for part in target.trim_start_matches("#/").split('/') {
+                    at = at
+                        .get(part)
+                        .unwrap_or_else(|| panic!("{surface}: dangling $ref {target}"));
+                }
+            }
+            map.values().for_each(|v| check_refs(surface, doc, v));
+        }
+        Value::Sequence(items) => items.iter().for_each(|v| check_refs(surface, doc, v)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_document_parses_and_matches_its_route_table() {
+    for (surface, text) in DOCUMENTS {
+        let doc = parse(surface, text);
+        check_refs(surface, &doc, &doc);
+        let documented = documented(surface, &doc);
+        let served: BTreeSet<(String, String)> = routes_of(surface)
+            .into_iter()
+            .map(|r| (r.method.to_string(), r.path.to_owned()))
+            .collect();
+        let undocumented: Vec<_> = served.difference(&documented).collect();
+        let unserved: Vec<_> = documented.difference(&served).collect();
+        assert!(
+            undocumented.is_empty() && unserved.is_empty(),
+            "openapi/{surface}.yaml: routes not documented {undocumented:?}; \
+             documented operations with no route {unserved:?}"
+        );
+    }
+}
+
+#[test]
+fn every_surface_with_routes_has_a_document() {
+    let names: BTreeSet<&str> = DOCUMENTS.iter().map(|(name, _)| *name).collect();
+    let surfaces = BTreeSet::from([
+        "accounts",
+        "users",
+        "oauth",
+        "socialnetworks",
+        "sites",
+        "app",
+    ]);
+    assert_eq!(names, surfaces);
+}
+
+#[tokio::test]
+async fn the_dev_server_serves_the_documents() {
+    use axum::body::Body;
+    use http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let router = dev_server::openapi::routes::<()>();
+    let index = router
+        .clone()
+        .oneshot(Request::get("/openapi/").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(index.status(), 200);
+    let body = index.into_body().collect().await.unwrap().to_bytes();
+    let list: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(list["documents"].as_array().unwrap().len(), DOCUMENTS.len());
+    for (surface, text) in DOCUMENTS {
+        let uri = format!("/openapi/{surface}.yaml");
+        let res = router
+            .clone()
+            .oneshot(Request::get(uri.as_str()).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{uri}");
+        assert_eq!(res.headers()["content-type"], "application/yaml");
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(body, text.as_bytes(), "{uri}");
+    }
+    let missing = router
+        .oneshot(
+            Request::get("/openapi/nope.yaml")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+}
