@@ -48,7 +48,7 @@ impl<S: Sender> Notifier<S> {
         Self {
             store,
             sender,
-            templates: Templates::load().expect("the compiled-in templates parse"),
+            templates: Templates::load(),
         }
     }
 

@@ -1,7 +1,10 @@
 //! Every message kind's templates, compiled into the binary: for each
 //! language a text file (first line the subject, the rest the body) and an
 //! HTML file extending `layout.html` (escaped automatically). A language
-//! without the kind falls back to English.
+//! without the kind falls back to English. A template is compiled the first
+//! time a message needs it, not at init: a message uses three of the
+//! fifty-seven (docs/performance.md, cold start); the test below compiles
+//! and renders every one.
 
 use domain::{Language, MessageKind};
 use minijinja::{Environment, Value};
@@ -18,18 +21,18 @@ pub struct Templates {
     env: Environment<'static>,
 }
 
-/// Adds a language's text and HTML templates of every kind listed.
+/// Lists a language's text and HTML templates of every kind given.
 macro_rules! language {
-    ($env:expr, $lang:literal: $($kind:literal),+ $(,)?) => {
+    ($sources:expr, $lang:literal: $($kind:literal),+ $(,)?) => {
         $(
-            $env.add_template(
+            $sources.push((
                 concat!($lang, "/", $kind, ".txt"),
                 include_str!(concat!("../templates/", $lang, "/", $kind, ".txt")),
-            )?;
-            $env.add_template(
+            ));
+            $sources.push((
                 concat!($lang, "/", $kind, ".html"),
                 include_str!(concat!("../templates/", $lang, "/", $kind, ".html")),
-            )?;
+            ));
         )+
     };
 }
@@ -37,9 +40,9 @@ macro_rules! language {
 /// Every language with every kind (a test checks the list against
 /// `MessageKind::ALL`).
 macro_rules! languages {
-    ($env:expr, [$($lang:literal),+]) => {
+    ($sources:expr, [$($lang:literal),+]) => {
         $(
-            language!($env, $lang:
+            language!($sources, $lang:
                 "verification_code", "welcome", "already_registered", "reset_code",
                 "no_account", "password_changed", "change_email_code",
                 "email_change_requested", "email_changed", "two_factor_code",
@@ -50,11 +53,18 @@ macro_rules! languages {
 }
 
 impl Templates {
-    pub fn load() -> Result<Self, minijinja::Error> {
+    pub fn load() -> Self {
+        let mut sources: Vec<(&'static str, &'static str)> =
+            vec![("layout.html", include_str!("../templates/layout.html"))];
+        languages!(sources, ["en", "es"]);
         let mut env = Environment::new();
-        env.add_template("layout.html", include_str!("../templates/layout.html"))?;
-        languages!(env, ["en", "es"]);
-        Ok(Self { env })
+        env.set_loader(move |name| {
+            Ok(sources
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, source)| (*source).to_owned()))
+        });
+        Self { env }
     }
 
     /// The message in `language` (English when that language lacks it).
@@ -102,7 +112,7 @@ mod tests {
 
     #[test]
     fn every_kind_renders_in_every_language() {
-        let t = Templates::load().unwrap();
+        let t = Templates::load();
         let vars = data(json!({
             "code": "abc-def", "enabled": true, "site_title": "Unet", "link": "https://x/y",
             "label": "friends", "inviter": "max", "title": "Hi", "message": "Hello", "type": "info"
@@ -119,7 +129,7 @@ mod tests {
 
     #[test]
     fn spanish_when_asked_and_html_escaped() {
-        let t = Templates::load().unwrap();
+        let t = Templates::load();
         let r = t
             .render(
                 MessageKind::Notification,

@@ -3,10 +3,8 @@
 //! upload, so a cached old URL never shows the new picture wrongly), read
 //! back through presigned GET URLs.
 
+use crate::s3::S3;
 use crate::ApiError;
-use aws_sdk_s3::presigning::PresigningConfig;
-use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::Client;
 use domain::{Error, UserId};
 use identity::{AppState, Config};
 use std::time::Duration;
@@ -19,22 +17,24 @@ const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
 
 /// The S3 client, built once per process on first use (most requests of
 /// this function never touch S3, so the cold start does not pay for it).
-async fn client(config: &Config) -> &'static Client {
-    static CLIENT: OnceCell<Client> = OnceCell::const_new();
+async fn client(config: &Config) -> Result<&'static S3, ApiError> {
+    static CLIENT: OnceCell<S3> = OnceCell::const_new();
     CLIENT
-        .get_or_init(|| async {
-            let sdk = table::aws::sdk_config();
-            build_client(&sdk, config)
-        })
+        .get_or_try_init(|| async { build_client(&table::aws::sdk_config(), config).await })
         .await
+        .map_err(|e| internal("setup", e))
 }
 
-pub fn build_client(sdk: &table::aws::SdkConfig, config: &Config) -> Client {
-    Client::from_conf(
-        aws_sdk_s3::config::Builder::from(sdk)
-            .force_path_style(config.s3_force_path_style)
-            .build(),
+async fn build_client(
+    sdk: &table::aws::SdkConfig,
+    config: &Config,
+) -> Result<S3, crate::s3::S3Error> {
+    S3::new(
+        sdk,
+        &config.profile_picture_bucket,
+        config.s3_force_path_style,
     )
+    .await
 }
 
 /// A PNG: the signature, then an IHDR chunk of 13 bytes with non-zero
@@ -64,45 +64,31 @@ fn internal(what: &str, e: impl std::fmt::Display) -> ApiError {
 pub async fn put(state: &AppState, user: &UserId, png: Vec<u8>) -> Result<String, ApiError> {
     let key = new_key(user);
     client(&state.config)
+        .await?
+        .put(&key, "image/png", png)
         .await
-        .put_object()
-        .bucket(&state.config.profile_picture_bucket)
-        .key(&key)
-        .content_type("image/png")
-        .body(ByteStream::from(png))
-        .send()
-        .await
-        .map_err(|e| internal("put", aws_sdk_s3::error::DisplayErrorContext(e)))?;
+        .map_err(|e| internal("put", e))?;
     Ok(key)
 }
 
 /// Best effort: an object left behind costs storage, not correctness (the
 /// user record no longer names it).
 pub async fn delete(state: &AppState, key: &str) {
-    if let Err(e) = client(&state.config)
-        .await
-        .delete_object()
-        .bucket(&state.config.profile_picture_bucket)
-        .key(key)
-        .send()
-        .await
-    {
-        tracing::warn!(error = %aws_sdk_s3::error::DisplayErrorContext(e), "s3 delete failed");
+    let deleted = match client(&state.config).await {
+        Ok(s3) => s3.delete(key).await.map_err(|e| e.to_string()),
+        Err(_) => Err("no S3 client".to_owned()),
+    };
+    if let Err(error) = deleted {
+        tracing::warn!(%error, "s3 delete failed");
     }
 }
 
 /// A presigned GET URL (computed locally: no network call).
 pub async fn url(state: &AppState, key: &str) -> Result<String, ApiError> {
-    let presigning = PresigningConfig::expires_in(URL_TTL).map_err(|e| internal("presign", e))?;
-    let request = client(&state.config)
-        .await
-        .get_object()
-        .bucket(&state.config.profile_picture_bucket)
-        .key(key)
-        .presigned(presigning)
-        .await
-        .map_err(|e| internal("presign", aws_sdk_s3::error::DisplayErrorContext(e)))?;
-    Ok(request.uri().to_owned())
+    client(&state.config)
+        .await?
+        .presigned_get(key, URL_TTL)
+        .map_err(|e| internal("presign", e))
 }
 
 /// The URL of a user's picture, if they have one.
@@ -116,32 +102,8 @@ pub async fn url_of(state: &AppState, key: Option<&str>) -> Result<Option<String
 /// Creates the bucket if needed (local stack, tests; the template declares
 /// it in the cloud).
 pub async fn ensure_bucket(sdk: &table::aws::SdkConfig, config: &Config) -> Result<(), String> {
-    let client = build_client(sdk, config);
-    let mut req = client
-        .create_bucket()
-        .bucket(&config.profile_picture_bucket);
-    if let Some(region) = sdk.region().map(|r| r.as_ref().to_owned()) {
-        if region != "us-east-1" {
-            req = req.create_bucket_configuration(
-                aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(
-                        region.as_str(),
-                    ))
-                    .build(),
-            );
-        }
-    }
-    match req.send().await {
-        Ok(_) => Ok(()),
-        Err(e)
-            if e.as_service_error().is_some_and(|s| {
-                s.is_bucket_already_owned_by_you() || s.is_bucket_already_exists()
-            }) =>
-        {
-            Ok(())
-        }
-        Err(e) => Err(aws_sdk_s3::error::DisplayErrorContext(e).to_string()),
-    }
+    let s3 = build_client(sdk, config).await.map_err(|e| e.to_string())?;
+    s3.create_bucket().await.map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

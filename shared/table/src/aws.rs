@@ -8,12 +8,26 @@
 //! cold start for an answer Lambda already gave in the environment; it also
 //! links code no function runs. The operator CLI, which does run where
 //! profiles and SSO matter, keeps the default chain (see its `aws` module).
+//!
+//! The HTTPS client is built here too, once, trusting roots compiled into
+//! the binary: the SDK's default client reads every file of the system's
+//! certificate store when a service client is built, which was most of the
+//! remaining init time (docs/performance.md). By default the trust store is
+//! the five Amazon Trust Services roots that every AWS service endpoint
+//! chains to (parsing 5 roots instead of about 150, for each client built at
+//! init; and a narrower trust than any system store). `AWS_TLS_ROOTS=mozilla`
+//! trusts the whole Mozilla set instead, should an endpoint ever chain
+//! elsewhere.
 
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::config::BehaviorVersion;
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
+use aws_smithy_http_client::Builder;
 use aws_types::region::Region;
+use aws_types::sdk_config::SharedHttpClient;
 pub use aws_types::SdkConfig;
+use std::borrow::Cow;
 
 /// A variable the configuration needs and the environment lacks.
 #[derive(Debug, thiserror::Error)]
@@ -40,12 +54,53 @@ fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<SdkConfig, Missin
     let credentials = Credentials::new(key, secret, var("AWS_SESSION_TOKEN"), None, "environment");
     let mut builder = SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
+        .http_client(https_client())
         .region(Region::new(region))
         .credentials_provider(SharedCredentialsProvider::new(credentials));
     if let Some(url) = var("AWS_ENDPOINT_URL") {
         builder = builder.endpoint_url(url);
     }
     Ok(builder.build())
+}
+
+const AMAZON_ROOTS_PEM: &[u8] = include_bytes!("amazon-roots.pem");
+
+/// The trusted roots as PEM (the SDK's trust store takes PEM), per
+/// `AWS_TLS_ROOTS` (`amazon`, the default, or `mozilla`).
+pub fn trusted_roots_pem() -> Cow<'static, [u8]> {
+    match std::env::var("AWS_TLS_ROOTS").as_deref() {
+        Ok("mozilla") => Cow::Owned(mozilla_roots()),
+        _ => Cow::Borrowed(AMAZON_ROOTS_PEM),
+    }
+}
+
+/// One HTTPS client (rustls on aws-lc, as the SDK's default) whose trust
+/// store is the compiled-in roots only.
+fn https_client() -> SharedHttpClient {
+    let context = TlsContext::builder()
+        .with_trust_store(TrustStore::empty().with_pem_certificate(trusted_roots_pem()))
+        .build()
+        .expect("a TLS context from static roots");
+    Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+        .tls_context(context)
+        .build_https()
+}
+
+/// The Mozilla roots as one PEM bundle.
+fn mozilla_roots() -> Vec<u8> {
+    use base64::Engine;
+    let mut pem = Vec::with_capacity(webpki_root_certs::TLS_SERVER_ROOT_CERTS.len() * 2100);
+    for cert in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
+        pem.extend_from_slice(b"-----BEGIN CERTIFICATE-----\n");
+        let body = base64::engine::general_purpose::STANDARD.encode(cert.as_ref());
+        for line in body.as_bytes().chunks(64) {
+            pem.extend_from_slice(line);
+            pem.push(b'\n');
+        }
+        pem.extend_from_slice(b"-----END CERTIFICATE-----\n");
+    }
+    pem
 }
 
 #[cfg(test)]
@@ -86,6 +141,34 @@ mod tests {
         .unwrap();
         assert_eq!(config.region().unwrap().as_ref(), "us-east-1");
         assert_eq!(config.endpoint_url(), Some("http://127.0.0.1:5000"));
+    }
+
+    fn ders(pem: &[u8]) -> Vec<Vec<u8>> {
+        use rustls_pki_types::pem::PemObject;
+        rustls_pki_types::CertificateDer::pem_slice_iter(pem)
+            .map(|c| c.unwrap().as_ref().to_vec())
+            .collect()
+    }
+
+    #[test]
+    fn the_amazon_roots_are_five_roots_of_the_mozilla_set() {
+        let amazon = ders(AMAZON_ROOTS_PEM);
+        assert_eq!(amazon.len(), 5);
+        for der in &amazon {
+            assert!(
+                webpki_root_certs::TLS_SERVER_ROOT_CERTS
+                    .iter()
+                    .any(|c| c.as_ref() == der.as_slice()),
+                "an Amazon root is not in the Mozilla set"
+            );
+        }
+    }
+
+    #[test]
+    fn the_mozilla_roots_are_the_whole_set_in_pem() {
+        let all = ders(&mozilla_roots());
+        assert_eq!(all.len(), webpki_root_certs::TLS_SERVER_ROOT_CERTS.len());
+        assert!(all.len() > 100, "{} roots", all.len());
     }
 
     #[test]
