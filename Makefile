@@ -8,7 +8,7 @@ PORT ?= 3000
 EMULATOR_PORT ?= 5000
 export PORT EMULATOR_PORT
 
-.PHONY: help dev test emulator fmt lint venv walkthroughs events
+.PHONY: help dev test emulator fmt lint venv walkthroughs events package invoke bench fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -36,5 +36,17 @@ venv: ## install the Python tooling (moto, SAM CLI) into .venv
 walkthroughs: ## run the README's walk-throughs twice against a private dev stack (part of make test)
 	@bash scripts/walkthroughs.sh
 
+fuzz: ## fuzz every surface against its OpenAPI document (openapi/) on a private stack (part of make test)
+	@bash scripts/fuzz.sh
+
 events: ## replay events/ against a running make dev (EVENT=users/get-me.json for one; events/README.md)
 	@bash scripts/events.sh $(EVENT)
+
+package: ## sam build of every function (release, arm64, no Docker) + zipped sizes (long: 10-30 min cold)
+	@bash scripts/package.sh
+
+invoke: ## one function under a local Lambda Runtime API: make invoke FN=users EVENT=events/users/get-me.json (needs make dev)
+	@bash scripts/invoke.sh
+
+bench: ## cold start, binary size, argon2 cost and a warm load run, printed as one table (release build; not part of make test)
+	@bash scripts/bench.sh

@@ -116,9 +116,11 @@ def login(name):
     sys.exit(f"events: login of {name} set no session cookie: {text[:300]}")
 
 
-def access_token(session, n):
-    """A bearer token of the Users API's scopes, through the OAuth flow."""
-    scopes = "delegated:profile:read delegated:profile:write admin:profile:write delegated:roles:read"
+USERS_SCOPES = "delegated:profile:read delegated:profile:write admin:profile:write delegated:roles:read"
+
+
+def access_token(session, n, scopes=USERS_SCOPES):
+    """A bearer token of `scopes` (the Users API's by default), through the OAuth flow."""
     client = json.loads(platform("oauth-client", "create", "--name", f"events-{n}",
                                  "--type", "public", "--redirect-uri", REDIRECT,
                                  "--scopes", scopes))["client_id"]
@@ -156,6 +158,12 @@ def fill():
     values["USERS_SESSION_B"] = login(b)
     log("an access token (platform oauth-client create, /oauth/authorize, /oauth/token)")
     values["USERS_ACCESS_TOKEN"] = access_token(values["USERS_SESSION"], n)
+    log(f"a site with {a} as its admin (platform site create); {a}'s token and sessions for the Sites and App Users APIs")
+    platform("site", "create", "--title", f"Events {n}", "--type", "community",
+             "--url", f"https://events-{n}.example.com", "--admin", a)
+    values["SITES_ADMIN_TOKEN"] = access_token(values["USERS_SESSION"], f"{n}-sites", "user_sites")
+    values["APP_SESSION"] = login(a)
+    values["APP_SESSION_LOGOUT"] = login(a)
     log("a password reset code (GET /user/code, then its email)")
     must("GET /user/code", http("GET", "/user/code?" + urllib.parse.urlencode({"email": f"{c}@example.com"})))
     values["USERS_RESET_CODE"] = link_code(f"{c}@example.com")

@@ -51,10 +51,12 @@ run_tests() {
 step fmt cargo fmt --all -- --check
 step sizes python3 scripts/check_sizes.py
 step sam-validate sam validate --lint --template-file template.yaml
+step actionlint actionlint
 step clippy cargo clippy --workspace --all-targets -- -D warnings
 step bootstrap bootstrap_twice
 # The README's walk-throughs as written, twice, against a dev stack of their own.
 step walkthroughs scripts/walkthroughs.sh
+step fuzz scripts/fuzz.sh
 # Tests last, so the test runner's summary is the last thing before ours.
 step tests run_tests
 
