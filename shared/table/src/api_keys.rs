@@ -80,28 +80,10 @@ impl Store {
 
     /// Every key's metadata, revoked ones included (a Query on one partition).
     pub async fn list_api_keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError> {
-        let mut records = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(self.table())
-                .key_condition_expression("pk = :p")
-                .expression_attribute_values(":p", s(keys::API_KEYS))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            for item in out.items.unwrap_or_default() {
-                records.push(from_item(item)?);
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                records.sort_by_key(|r: &ApiKeyRecord| r.created_at);
-                return Ok(records);
-            }
-        }
+        let mut records: Vec<ApiKeyRecord> =
+            self.partition_records(keys::API_KEYS.to_owned()).await?;
+        records.sort_by_key(|r| r.created_at);
+        Ok(records)
     }
 
     /// Deletes the lookup item (the key stops working at once) and stamps

@@ -90,6 +90,39 @@ impl Store {
             .await?;
         out.item.map(from_item).transpose()
     }
+
+    /// Every item of one partition, strongly consistent, as `T`, paged
+    /// through: the read behind the small whole-partition lists (API keys,
+    /// signing keys, a session's grants, the places catalogue).
+    pub async fn partition_records<T: serde::de::DeserializeOwned>(
+        &self,
+        pk: String,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut records = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(self.table())
+                .key_condition_expression("pk = :p")
+                .expression_attribute_values(
+                    ":p",
+                    aws_sdk_dynamodb::types::AttributeValue::S(pk.clone()),
+                )
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            for item in out.items.unwrap_or_default() {
+                records.push(from_item(item)?);
+            }
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(records);
+            }
+        }
+    }
 }
 
 impl Store {

@@ -264,32 +264,14 @@ impl Store {
     /// the bearer check reads the family). The key is the session's hash,
     /// known from the cookie, so this runs beside the session's own check.
     pub async fn session_grants(&self, session_hash: &str) -> Result<Vec<String>, StoreError> {
-        let mut families = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(self.table())
-                .key_condition_expression("pk = :p")
-                .expression_attribute_values(
-                    ":p",
-                    AttributeValue::S(keys::session_grants(session_hash)),
-                )
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            families.extend(
-                out.items
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter_map(|i| i.get("family_id").and_then(|v| v.as_s().ok()).cloned()),
-            );
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(families);
-            }
+        #[derive(serde::Deserialize)]
+        struct Grant {
+            family_id: String,
         }
+        let grants: Vec<Grant> = self
+            .partition_records(keys::session_grants(session_hash))
+            .await?;
+        Ok(grants.into_iter().map(|g| g.family_id).collect())
     }
 
     /// Revokes the given families concurrently (a session's grants).

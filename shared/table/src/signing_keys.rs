@@ -3,7 +3,7 @@
 //! JWKS endpoint never touches the private key. docs/api/oauth.md says how
 //! production protects these items.
 
-use super::item::{from_item, key, s};
+use super::item::key;
 use super::{keys, Store, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
@@ -64,27 +64,7 @@ impl std::fmt::Debug for SigningKeyRecord {
 impl Store {
     /// Every signing key, whatever its status (one Query, one partition).
     pub async fn list_signing_keys(&self) -> Result<Vec<SigningKeyRecord>, StoreError> {
-        let mut records = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(self.table())
-                .key_condition_expression("pk = :p")
-                .expression_attribute_values(":p", s(keys::SIGNING_KEYS))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            for item in out.items.unwrap_or_default() {
-                records.push(from_item(item)?);
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(records);
-            }
-        }
+        self.partition_records(keys::SIGNING_KEYS.to_owned()).await
     }
 
     pub async fn put_signing_key(&self, record: &SigningKeyRecord) -> Result<(), StoreError> {

@@ -4,7 +4,6 @@
 
 use app::store::{AppStore, Place};
 use clap::Subcommand;
-use domain::{UserId, Username, UsernameRule};
 use table::Store;
 
 #[derive(Subcommand)]
@@ -110,19 +109,7 @@ pub async fn superuser(
     id: Option<String>,
     off: bool,
 ) -> Result<String, String> {
-    let target = match (username, id) {
-        (_, Some(id)) => UserId::parse(&id).map_err(|e| format!("id {e}"))?,
-        (Some(name), None) => {
-            let name = Username::parse(&name, UsernameRule::LOOKUP)
-                .map_err(|e| format!("username {e}"))?;
-            store
-                .username_owner(&name.key())
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("no account named {}", name.as_str()))?
-        }
-        (None, None) => return Err("give --username or --id".into()),
-    };
+    let target = crate::roles::target(store, username, id).await?;
     match AppStore::new(store).set_superuser(&target, !off).await {
         Ok(true) => Ok(format!("account {target}: is_superuser = {}", !off)),
         Ok(false) => Err(format!("no account with id {target}")),

@@ -4,7 +4,7 @@
 
 use super::{keys, AppStore};
 use serde::{Deserialize, Serialize};
-use table::item::{from_item, key, s, to_item};
+use table::item::{key, to_item};
 use table::StoreError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,27 +99,9 @@ impl AppStore<'_> {
 
     /// The whole catalogue (operator-scale: one Query, paged through).
     pub async fn list_places(&self) -> Result<Vec<Place>, StoreError> {
-        let mut places = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .table
-                .client()
-                .query()
-                .table_name(self.name())
-                .key_condition_expression("pk = :p")
-                .expression_attribute_values(":p", s(keys::CATALOGUE))
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            for item in out.items.unwrap_or_default() {
-                places.push(from_item(item)?);
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(places);
-            }
-        }
+        self.table
+            .partition_records(keys::CATALOGUE.to_owned())
+            .await
     }
 
     /// Writes the entries of the seed set that are missing (what an
