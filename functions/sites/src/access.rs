@@ -1,27 +1,23 @@
 //! Who is calling, and on which site. Every route takes a bearer access
-//! token; the token's subject is read from the verified JWT first, so the
-//! table reads that depend on it (membership, lists, counters) run beside
-//! the token's own check (user, revocation stamp, refresh family) in one
-//! round trip. The check decides first: a bad token learns nothing.
+//! token holding `user_sites`; the reads that depend on its subject
+//! (membership, lists, counters) run beside the token's own check (user,
+//! revocation stamp, refresh family) in one round trip
+//! (`identity::bearer::authenticate_with`). The check decides first: a
+//! bad token learns nothing.
 
 use crate::store::{not_a_member, MembershipRecord, SitesStore};
 use crate::ApiError;
+use domain::scopes::USER_SITES;
 use domain::{Error, UserId};
 use http::HeaderMap;
 use identity::bearer::{self, Principal};
-use identity::{jwt, AppState};
+use identity::AppState;
 use std::future::Future;
 use table::StoreError;
+use web::path_id;
 
-/// The subject of a well-signed, unexpired token (no table read while the
-/// key ring is cached); `None` for anything else.
-async fn subject(state: &AppState, headers: &HeaderMap) -> Option<UserId> {
-    let raw = bearer::bearer_token(headers)?;
-    let claims = jwt::verify(&state.access_tokens, raw).await.ok()?;
-    UserId::parse(&claims.sub).ok()
-}
-
-/// The token's principal and `work` for its user, run concurrently.
+/// The token's principal (with `user_sites`) and `work` for its user, run
+/// concurrently.
 pub async fn authenticated<T, F>(
     state: &AppState,
     headers: &HeaderMap,
@@ -30,18 +26,14 @@ pub async fn authenticated<T, F>(
 where
     F: Future<Output = T>,
 {
-    let check = bearer::authenticate(&state.access_tokens, &state.store, headers);
-    match subject(state, headers).await {
-        Some(user) => {
-            let (principal, done) = tokio::join!(check, work(user));
-            Ok((principal?, done))
-        }
-        None => {
-            let principal = check.await?;
-            let done = work(principal.user.id.clone()).await;
-            Ok((principal, done))
-        }
-    }
+    Ok(bearer::authenticate_with(
+        &state.access_tokens,
+        &state.store,
+        headers,
+        USER_SITES,
+        work,
+    )
+    .await?)
 }
 
 /// A member of the site in the path.
@@ -62,14 +54,6 @@ impl SiteCaller {
     pub fn site_id(&self) -> u64 {
         self.member.site_id
     }
-}
-
-/// A site id in a path: a positive integer, else no such site.
-pub fn path_id(raw: &str) -> Option<u64> {
-    if raw.is_empty() || raw.len() > 19 || !raw.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    raw.parse().ok().filter(|id| *id > 0)
 }
 
 /// The caller as a member of site `raw_site`, and `read(site)` run beside

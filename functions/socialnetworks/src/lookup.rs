@@ -2,10 +2,10 @@
 //! decides first, so an unauthorised caller learns nothing about ids.
 
 use crate::access::Caller;
-use crate::paging::path_id;
 use crate::store::{network_not_found, Network, NetworksStore};
 use crate::ApiError;
 use identity::AppState;
+use web::path_id;
 
 pub async fn network(state: &AppState, caller: &Caller, raw_id: &str) -> Result<Network, ApiError> {
     let id = path_id(raw_id);

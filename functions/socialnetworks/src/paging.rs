@@ -50,11 +50,3 @@ impl Page {
         (first, first + self.per_page - 1)
     }
 }
-
-/// A path id: a positive integer, else no such resource (`None` → 404).
-pub fn path_id(raw: &str) -> Option<u64> {
-    if raw.is_empty() || raw.len() > 19 || !raw.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    raw.parse().ok().filter(|id| *id > 0)
-}

@@ -128,11 +128,49 @@ pub async fn authenticate(
     store: &Store,
     headers: &HeaderMap,
 ) -> Result<Principal, BearerError> {
+    let claims = verified_claims(tokens, headers).await?;
+    principal(store, claims).await
+}
+
+/// The bearer check and a request's first reads in one round trip: once
+/// the JWT verifies (no table read while the key ring is cached) its
+/// subject is known, so `reads` for that user run beside the check of the
+/// user item and the refresh family. Nothing `reads` found is returned
+/// unless the token holds `scope`: a bad token learns nothing. Every
+/// surface that reads beside its bearer check goes through here.
+pub async fn authenticate_with<T, Fut>(
+    tokens: &AccessTokens,
+    store: &Store,
+    headers: &HeaderMap,
+    scope: &'static str,
+    reads: impl FnOnce(UserId) -> Fut,
+) -> Result<(Principal, T), BearerError>
+where
+    Fut: std::future::Future<Output = T>,
+{
+    let claims = verified_claims(tokens, headers).await?;
+    let subject = UserId::parse(&claims.sub).map_err(|_| BearerError::Invalid)?;
+    let (principal, found) = tokio::join!(principal(store, claims), reads(subject));
+    let principal = principal?;
+    principal.require(scope)?;
+    Ok((principal, found))
+}
+
+/// The request's access token, signature and claims checked.
+async fn verified_claims(
+    tokens: &AccessTokens,
+    headers: &HeaderMap,
+) -> Result<AccessClaims, BearerError> {
     if headers.get(AUTHORIZATION).is_none() {
         return Err(BearerError::Missing);
     }
     let raw = bearer_token(headers).ok_or(BearerError::Invalid)?;
-    let claims = jwt::verify(tokens, raw).await?;
+    Ok(jwt::verify(tokens, raw).await?)
+}
+
+/// Who verified `claims` speak for: the user must exist, not be banned and
+/// not have voided the token; its refresh family must be live and theirs.
+async fn principal(store: &Store, claims: AccessClaims) -> Result<Principal, BearerError> {
     let id = UserId::parse(&claims.sub).map_err(|_| BearerError::Invalid)?;
     let family = async {
         match &claims.fid {

@@ -5,11 +5,13 @@
 
 mod input;
 pub mod logging;
+mod path;
 mod problem;
 mod request_log;
 mod routes;
 
 pub use input::{required, Input, InputError};
+pub use path::path_id;
 pub use problem::{
     default_status, method_not_allowed, no_route, pascal_case, sentence_case, surface_app,
     Envelope, Problem,

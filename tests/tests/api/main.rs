@@ -13,6 +13,7 @@ mod e2e_http;
 mod email_delivery;
 mod events;
 mod fuzz_regressions;
+mod gate_sites_scope;
 mod identity_flow;
 mod log_redaction;
 mod no_server_errors;

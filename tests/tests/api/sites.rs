@@ -197,9 +197,9 @@ async fn bearer_auth_scopes_and_revocation() {
         .to_str()
         .unwrap()
         .contains("insufficient_scope"));
-    // Per-site endpoints need a valid token and membership, no scope.
+    // Per-site endpoints need the scope too (issue 18; gate_sites_scope.rs).
     let r = get(&env, &narrow, &at(id, "info/")).await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.status, 403, "{:?}", r.body);
     // Logout everywhere voids the token on this surface too.
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     env.state.store.void_tokens(&ann.user.id).await.unwrap();

@@ -3,7 +3,7 @@
 //! role and the status read. Deleted invitations are gone for the API (404).
 
 use super::add::label;
-use crate::access::{path_id, site_member, SiteCaller};
+use crate::access::{site_member, SiteCaller};
 use crate::fields::{self, Fields};
 use crate::model::{check_client_sent, parse_client_status, InvitationStatus};
 use crate::store::{InvitationRecord, SitesStore};
@@ -16,6 +16,7 @@ use http::HeaderMap;
 use identity::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use web::path_id;
 use web::{required, Input};
 
 #[derive(Deserialize)]

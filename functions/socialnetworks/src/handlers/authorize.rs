@@ -1,6 +1,5 @@
 use super::link::account_value;
 use crate::access::Caller;
-use crate::paging::path_id;
 use crate::store::{iso, network_not_found, NetworksStore};
 use crate::ApiError;
 use axum::extract::{Path, State};
@@ -8,6 +7,7 @@ use axum::Json;
 use identity::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use web::path_id;
 use web::Input;
 
 /// Backend endpoint: a linked network account signed in through the

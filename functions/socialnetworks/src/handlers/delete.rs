@@ -1,11 +1,11 @@
 use crate::access::Caller;
-use crate::paging::path_id;
 use crate::store::{network_not_found, NetworksStore};
 use crate::ApiError;
 use axum::extract::{Path, State};
 use axum::Json;
 use identity::AppState;
 use serde_json::{json, Value};
+use web::path_id;
 
 /// Refused (422) while users are linked: the condition `users_count = 0`
 /// is checked in the delete's own transaction, so a racing link cannot slip

@@ -1,6 +1,5 @@
 use crate::access::Caller;
 use crate::error::required;
-use crate::paging::path_id;
 use crate::store::{network_not_found, NetworkAccount, NetworksStore};
 use crate::views::NetworkUserView;
 use crate::ApiError;
@@ -11,6 +10,7 @@ use domain::FieldError;
 use identity::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use web::path_id;
 use web::Input;
 
 const MAX_TEXT_CHARS: usize = 255;

@@ -1,11 +1,11 @@
 use crate::access::Caller;
-use crate::paging::path_id;
 use crate::store::{network_not_found, not_linked, NetworksStore};
 use crate::ApiError;
 use axum::extract::{Path, State};
 use axum::Json;
 use identity::AppState;
 use serde_json::{json, Value};
+use web::path_id;
 
 /// Backend endpoint: removes the link of platform user `user_id` (integer
 /// id) to the network. Allowed on a disabled network.

@@ -1,5 +1,5 @@
 use crate::access::Caller;
-use crate::paging::{path_id, PageParams};
+use crate::paging::PageParams;
 use crate::store::{network_not_found, NetworksStore};
 use crate::views::NetworkUserView;
 use crate::ApiError;
@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 use identity::AppState;
 use serde_json::{json, Value};
+use web::path_id;
 use web::Input;
 
 /// `total` is the network's maintained `users_count`; the page is one range
