@@ -157,7 +157,9 @@ pub fn sign(signer: &Signer, claims: &AccessClaims) -> Result<String, KeyError> 
     let mut header = Header::new(ALGORITHM);
     header.kid = Some(signer.kid.clone());
     header.typ = Some("at+jwt".to_owned());
-    encode(&header, claims, &signer.key).map_err(|_| KeyError::Unreadable(signer.kid.clone()))
+    encode(&header, claims, &signer.key)
+        .map(crate::low_s::normalize)
+        .map_err(|_| KeyError::Unreadable(signer.kid.clone()))
 }
 
 /// The validation every access token must pass.
@@ -179,6 +181,10 @@ pub fn check(
     issuer: &str,
     audience: &str,
 ) -> Result<AccessClaims, JwtError> {
+    // Only the low-S form of a signature is ours (low_s.rs).
+    if !crate::low_s::is_low_s(token) {
+        return Err(JwtError::Invalid);
+    }
     let data = decode::<AccessClaims>(token, key, &validation(issuer, audience))
         .map_err(|_| JwtError::Invalid)?;
     let c = data.claims;
@@ -252,7 +258,7 @@ mod tests {
         let signer = ring.signer().unwrap();
         let mut header = Header::new(ALGORITHM);
         header.kid = Some(signer.kid.clone());
-        encode(&header, claims, &signer.key).unwrap()
+        crate::low_s::normalize(encode(&header, claims, &signer.key).unwrap())
     }
 
     fn b64(v: &Value) -> String {
@@ -371,6 +377,19 @@ mod tests {
         assert!(check_with(&ring, &format!("{}.{}.{sig}", parts[0], parts[1])).is_err());
         assert!(check_with(&ring, &format!("{}.{}", parts[0], parts[1])).is_err());
         assert!(check_with(&ring, "junk").is_err());
+    }
+
+    #[test]
+    fn signatures_are_low_s_and_the_high_twin_is_refused() {
+        let ring = ring();
+        for _ in 0..40 {
+            let token = sign(ring.signer().unwrap(), &claims()).unwrap();
+            assert!(crate::low_s::is_low_s(&token), "{token}");
+            assert!(check_with(&ring, &token).is_ok());
+            let twin = crate::low_s::high_twin(&token);
+            assert_ne!(twin, token);
+            assert!(check_with(&ring, &twin).is_err(), "high-S accepted");
+        }
     }
 
     #[test]

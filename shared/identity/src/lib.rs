@@ -11,6 +11,7 @@ pub mod jwt;
 pub mod keyring;
 pub mod login;
 pub mod logout;
+mod low_s;
 pub mod password_reset;
 pub mod profile_update;
 pub mod second_factor;

@@ -14,6 +14,7 @@ mod email_delivery;
 mod events;
 mod fuzz_regressions;
 mod gate_sites_scope;
+mod gate_tokens;
 mod identity_flow;
 mod log_redaction;
 mod no_server_errors;

@@ -23,10 +23,10 @@ use platform_tests::{unique_name, Reply, TestEnv};
 use serde_json::{json, Value};
 use table::{ClientType, KeyStatus};
 
-const REDIRECT: &str = "https://client.example.com/callback";
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+pub(crate) const REDIRECT: &str = "https://client.example.com/callback";
+pub(crate) const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
-const READ: &str = "delegated:profile:read";
+pub(crate) const READ: &str = "delegated:profile:read";
 const WRITE: &str = "delegated:profile:write";
 
 /// A protected probe beside the OAuth routes: `GET /probe/{scope}` answers
@@ -60,12 +60,12 @@ fn app(state: AppState) -> Router {
     )
 }
 
-async fn env() -> TestEnv {
+pub(crate) async fn env() -> TestEnv {
     TestEnv::new(app).await
 }
 
 /// A verified user with a cookie session: (user, `Cookie` header value).
-async fn signed_in(env: &TestEnv) -> (User, String) {
+pub(crate) async fn signed_in(env: &TestEnv) -> (User, String) {
     let name = unique_name("oauth_");
     let mut user = User::new(
         env.state.store.next_user_seq().await.unwrap(),
@@ -89,12 +89,12 @@ async fn new_session(env: &TestEnv, id: &UserId) -> String {
     format!("{}={}", session::COOKIE_NAME, issued.token.expose())
 }
 
-struct Client {
-    id: String,
-    secret: Option<String>,
+pub(crate) struct Client {
+    pub(crate) id: String,
+    pub(crate) secret: Option<String>,
 }
 
-async fn client(env: &TestEnv, kind: ClientType, allowed: &[&str]) -> Client {
+pub(crate) async fn client(env: &TestEnv, kind: ClientType, allowed: &[&str]) -> Client {
     let r = oauth::registration::register(
         &env.state.store,
         "test client",
@@ -110,13 +110,17 @@ async fn client(env: &TestEnv, kind: ClientType, allowed: &[&str]) -> Client {
     }
 }
 
-fn query(params: &[(&str, &str)]) -> String {
+pub(crate) fn query(params: &[(&str, &str)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(params)
         .finish()
 }
 
-async fn authorize(env: &TestEnv, cookie: Option<&str>, params: &[(&str, &str)]) -> Reply {
+pub(crate) async fn authorize(
+    env: &TestEnv,
+    cookie: Option<&str>,
+    params: &[(&str, &str)],
+) -> Reply {
     let mut req = Request::builder()
         .method(Method::GET)
         .uri(format!("/oauth/authorize?{}", query(params)));
@@ -164,7 +168,7 @@ fn borrow<'a>(v: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
 }
 
 /// A fresh authorization code for `client`, with the standard PKCE pair.
-async fn code(env: &TestEnv, cookie: &str, client: &Client, scope: &str) -> String {
+pub(crate) async fn code(env: &TestEnv, cookie: &str, client: &Client, scope: &str) -> String {
     let params = standard(client, scope);
     let r = authorize(env, Some(cookie), &borrow(&params)).await;
     let (base, pairs) = location(&r);
@@ -173,7 +177,11 @@ async fn code(env: &TestEnv, cookie: &str, client: &Client, scope: &str) -> Stri
     param(&pairs, "code").expect("a code").to_owned()
 }
 
-async fn token(env: &TestEnv, form: &[(&str, &str)], basic: Option<(&str, &str)>) -> Reply {
+pub(crate) async fn token(
+    env: &TestEnv,
+    form: &[(&str, &str)],
+    basic: Option<(&str, &str)>,
+) -> Reply {
     let mut req = Request::builder()
         .method(Method::POST)
         .uri("/oauth/token")
@@ -185,7 +193,7 @@ async fn token(env: &TestEnv, form: &[(&str, &str)], basic: Option<(&str, &str)>
     env.send(req.body(Body::from(query(form))).unwrap()).await
 }
 
-async fn exchange(env: &TestEnv, client: &Client, code: &str) -> Reply {
+pub(crate) async fn exchange(env: &TestEnv, client: &Client, code: &str) -> Reply {
     token(
         env,
         &[
@@ -200,7 +208,7 @@ async fn exchange(env: &TestEnv, client: &Client, code: &str) -> Reply {
     .await
 }
 
-async fn refresh(env: &TestEnv, client: &Client, refresh_token: &str) -> Reply {
+pub(crate) async fn refresh(env: &TestEnv, client: &Client, refresh_token: &str) -> Reply {
     token(
         env,
         &[
@@ -213,7 +221,7 @@ async fn refresh(env: &TestEnv, client: &Client, refresh_token: &str) -> Reply {
     .await
 }
 
-async fn call(env: &TestEnv, access: &str, scope: &str) -> Reply {
+pub(crate) async fn call(env: &TestEnv, access: &str, scope: &str) -> Reply {
     env.send(
         Request::builder()
             .uri(format!("/probe/{scope}"))
@@ -224,7 +232,7 @@ async fn call(env: &TestEnv, access: &str, scope: &str) -> Reply {
     .await
 }
 
-fn tokens(r: &Reply) -> (String, String) {
+pub(crate) fn tokens(r: &Reply) -> (String, String) {
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     (
         r.body["access_token"].as_str().unwrap().to_owned(),
@@ -232,7 +240,7 @@ fn tokens(r: &Reply) -> (String, String) {
     )
 }
 
-fn assert_oauth_error(r: &Reply, status: StatusCode, code: &str) {
+pub(crate) fn assert_oauth_error(r: &Reply, status: StatusCode, code: &str) {
     assert_eq!(r.status, status, "{:?}", r.body);
     assert_eq!(r.body["error"], code, "{:?}", r.body);
     assert!(r.body["error_description"].is_string());
@@ -881,7 +889,13 @@ fn forge(ring: &KeyRing, claims: &Value) -> String {
     let signer = ring.signer().unwrap();
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
     header.kid = Some(signer.kid.clone());
-    jsonwebtoken::encode(&header, claims, &signer.key).unwrap()
+    let token = jsonwebtoken::encode(&header, claims, &signer.key).unwrap();
+    // The platform accepts the low-S form only (gate_tokens.rs).
+    if crate::gate_tokens::is_high_s(&token) {
+        crate::gate_tokens::high_twin(&token)
+    } else {
+        token
+    }
 }
 
 #[tokio::test]

@@ -33,14 +33,20 @@ pub async fn exchange(
             "must be 43 to 128 unreserved characters",
         ));
     }
-    let code = OpaqueToken::parse(&raw_code).ok_or_else(invalid)?;
-    let hash = code.hash();
-    let (client, stored) = tokio::join!(
-        state.store.get_oauth_client(&creds.client_id),
-        state.store.get_auth_code(&hash)
-    );
+    // The client is authenticated before anything about the code is said:
+    // a caller without the client's credentials learns nothing of it.
+    let hash = OpaqueToken::parse(&raw_code).map(|code| code.hash());
+    let stored = async {
+        match &hash {
+            Some(hash) => state.store.get_auth_code(hash).await,
+            None => Ok(None),
+        }
+    };
+    let (client, stored) = tokio::join!(state.store.get_oauth_client(&creds.client_id), stored);
     let client = creds.authenticate(client?)?;
-    let stored = stored?.ok_or_else(invalid)?;
+    let (Some(hash), Some(stored)) = (hash, stored?) else {
+        return Err(invalid());
+    };
     if stored.client_id != client.client_id {
         return Err(invalid());
     }

@@ -21,19 +21,26 @@ pub async fn refresh(
     req: TokenRequest,
 ) -> Result<Response, Error> {
     let raw = required(req.refresh_token, "refresh_token")?;
+    // The client is authenticated before anything about the token is said:
+    // a caller without the client's credentials learns nothing of it.
+    let presented = RefreshToken::parse(&raw);
+    let family = async {
+        match &presented {
+            Some(p) => state.store.get_refresh_family(&p.family_id).await,
+            None => Ok(None),
+        }
+    };
+    let (client, family) = tokio::join!(state.store.get_oauth_client(&creds.client_id), family);
+    let client = creds.authenticate(client?)?;
     let requested = req
         .scope
         .as_deref()
         .map(ScopeSet::parse)
         .transpose()
         .map_err(|e| invalid_scope(e.to_string()))?;
-    let presented = RefreshToken::parse(&raw).ok_or_else(invalid)?;
-    let (client, family) = tokio::join!(
-        state.store.get_oauth_client(&creds.client_id),
-        state.store.get_refresh_family(&presented.family_id)
-    );
-    let client = creds.authenticate(client?)?;
-    let family = family?.ok_or_else(invalid)?;
+    let (Some(presented), Some(family)) = (presented, family?) else {
+        return Err(invalid());
+    };
     if family.client_id != client.client_id
         || family.revoked
         || time::now_secs() >= family.expires_at
