@@ -21,7 +21,7 @@ pub fn route_table() -> RouteTable<AppState> {
     RouteTable::new()
         .add(Method::POST, "/api/v1/accounts", create::create)
         .add(Method::POST, "/api/v1/accounts/", create::create)
-        .add(Method::POST, "/api/v1/accounts/auth", auth::auth)
+        .add_sign_in(Method::POST, "/api/v1/accounts/auth", auth::auth)
         .add(
             Method::GET,
             "/api/v1/accounts/{token}",
@@ -61,7 +61,9 @@ pub fn route_table() -> RouteTable<AppState> {
 
 /// The routes (each request logged), for merging into the dev server.
 pub fn routes(state: AppState) -> Router {
-    route_table().into_router().with_state(state)
+    route_table()
+        .into_router::<error::AccountsEnvelope>()
+        .with_state(state)
 }
 
 /// The function's whole app: routes plus answers in this surface's envelope

@@ -8,7 +8,7 @@ use identity::check_holder;
 use table::{Store, StoreError, TokenRecord};
 
 /// The kind of opaque token this surface issues.
-pub const KIND: &str = "account";
+pub const KIND: &str = identity::gate::ACCOUNTS_TOKEN_KIND;
 
 /// The live token the path names (one read). The holder is loaded
 /// separately so callers can run their own read beside it.

@@ -63,8 +63,8 @@ pub fn route_table() -> RouteTable<AppState> {
             "/api/update/notifications/read/",
             history::mark_read,
         )
-        .add(post.clone(), "/api/action/register/", register::register)
-        .add(post.clone(), "/api/action/login/", session::login)
+        .add_sign_in(post.clone(), "/api/action/register/", register::register)
+        .add_sign_in(post.clone(), "/api/action/login/", session::login)
         .add(post.clone(), "/api/action/logout/", session::logout)
         .add(post.clone(), "/api/users/stats/sex/", stats::sex)
         .add(post.clone(), "/api/users/stats/age/", stats::age)
@@ -85,7 +85,7 @@ pub fn route_table() -> RouteTable<AppState> {
 
 /// The routes (each request logged), for merging into the dev server.
 pub fn routes(state: AppState) -> Router {
-    route_table().into_router().with_state(state)
+    route_table().into_router::<AppEnvelope>().with_state(state)
 }
 
 /// The function's whole app: routes plus answers in this surface's

@@ -36,7 +36,9 @@ pub fn route_table() -> RouteTable<AppState> {
 
 /// The routes (each request logged), for merging into the dev server.
 pub fn routes(state: AppState) -> Router {
-    route_table().into_router().with_state(state)
+    route_table()
+        .into_router::<error::Rfc6749>()
+        .with_state(state)
 }
 
 /// The function's whole app: routes plus answers in this surface's envelope

@@ -8,7 +8,8 @@ use axum::http::{header::AUTHORIZATION, HeaderMap};
 use domain::scopes::PROFILE_WRITE;
 use domain::{Error, User};
 use identity::bearer::{self, Principal};
-use identity::{session, verify_login, AppState};
+use identity::gate::Attempt;
+use identity::{session, AppState};
 use serde::Deserialize;
 use table::TokenRecord;
 use web::required;
@@ -73,6 +74,7 @@ pub const MAX_PASSWORD_CHARS: usize = 1024;
 /// password, counted like a login with the same lockout.
 pub async fn reauthenticate(
     state: &AppState,
+    attempt: &Attempt,
     headers: &HeaderMap,
     req: PasswordRequest,
 ) -> Result<User, ApiError> {
@@ -81,7 +83,5 @@ pub async fn reauthenticate(
         return Err(Error::invalid("password", "is too long").into());
     }
     let caller = either(state, headers, PROFILE_WRITE).await?;
-    Ok(verify_login(&state.store, Some(caller.user), &password)
-        .await?
-        .user)
+    Ok(identity::gate::reauthenticate(state, attempt, caller.user, &password).await?)
 }

@@ -64,7 +64,14 @@ pub fn not_found() -> Error {
     Error::not_found("no such user")
 }
 
-pub use identity::sign_in::too_many_requests;
+/// The reset code budget of an address is spent (its own budget: sign-in
+/// and 2FA never share it).
+pub fn too_many_requests() -> Error {
+    domain::codes::RESET_SEND_LIMIT.refusal(
+        "too_many_requests",
+        "too many codes for this address; try again later",
+    )
+}
 
 #[cfg(test)]
 mod tests {

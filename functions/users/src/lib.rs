@@ -33,8 +33,8 @@ pub fn route_table() -> RouteTable<AppState> {
             "/user/verify-email",
             verify_email::verify_email,
         )
-        .add(Method::POST, "/user/login", login::login)
-        .add(Method::POST, "/user/do-2fa", do_2fa::do_2fa)
+        .add_sign_in(Method::POST, "/user/login", login::login)
+        .add_sign_in(Method::POST, "/user/do-2fa", do_2fa::do_2fa)
         .add(Method::POST, "/user/2fa/enable", two_factor::enable)
         .add(Method::POST, "/user/2fa/disable", two_factor::disable)
         .add(Method::POST, "/user/2fa/totp/setup", totp::setup)
@@ -83,7 +83,9 @@ pub fn route_table() -> RouteTable<AppState> {
 
 /// The routes (each request logged), for merging into the dev server.
 pub fn routes(state: AppState) -> Router {
-    route_table().into_router().with_state(state)
+    route_table()
+        .into_router::<error::UsersEnvelope>()
+        .with_state(state)
 }
 
 /// The function's whole app: routes plus answers in this surface's envelope

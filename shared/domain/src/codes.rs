@@ -23,12 +23,29 @@ use std::fmt;
 pub const TTL_SECS: i64 = 10 * 60;
 pub const MAX_ATTEMPTS: u32 = 5;
 
-/// Code emails per address: 5 per 15 minutes, counted before anything is
-/// looked up, so the limit says nothing about who exists.
-pub const SEND_LIMIT: RateLimit = RateLimit {
-    scope: "code-send",
+/// Password reset codes per address: 5 per 15 minutes, counted before
+/// anything is looked up, so the limit says nothing about who exists. A
+/// budget of its own: a stranger spending it cannot touch sign-in.
+pub const RESET_SEND_LIMIT: RateLimit = RateLimit {
+    scope: "reset-send",
     max: 5,
     window_secs: 15 * 60,
+};
+
+/// Second-factor challenges per account: 5 per 15 minutes. Only someone
+/// with the password opens one, and a reset request never spends it.
+pub const TWO_FACTOR_SEND_LIMIT: RateLimit = RateLimit {
+    scope: "2fa-send",
+    max: 5,
+    window_secs: 15 * 60,
+};
+
+/// Notices to an address that someone tried to register it again: 3 per
+/// hour, so sign-up cannot be used to flood an inbox.
+pub const NOTICE_SEND_LIMIT: RateLimit = RateLimit {
+    scope: "notice-send",
+    max: 3,
+    window_secs: 60 * 60,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

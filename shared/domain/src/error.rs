@@ -38,9 +38,11 @@ pub struct Error {
     /// Seconds, for `RateLimited` and `Unavailable`.
     pub retry_after: Option<u32>,
     /// A `WWW-Authenticate` challenge the caller must be given.
-    pub challenge: Option<Cow<'static, str>>,
+    pub challenge: Option<Box<str>>,
     /// What the logs get for `Internal` and `Unavailable` (never rendered).
     pub detail: Option<Box<str>>,
+    /// The budget a `RateLimited` caller ran out of (its 429's headers).
+    pub budget: Option<Box<crate::rate_limit::Budget>>,
 }
 
 /// Seconds a caller waits after a passing failure.
@@ -56,6 +58,7 @@ impl Error {
             retry_after: None,
             challenge: None,
             detail: None,
+            budget: None,
         }
     }
 
@@ -70,8 +73,13 @@ impl Error {
         self
     }
 
+    pub fn with_budget(mut self, budget: crate::rate_limit::Budget) -> Self {
+        self.budget = Some(Box::new(budget));
+        self
+    }
+
     pub fn with_challenge(mut self, challenge: impl Into<Cow<'static, str>>) -> Self {
-        self.challenge = Some(challenge.into());
+        self.challenge = Some(challenge.into().into_owned().into_boxed_str());
         self
     }
 

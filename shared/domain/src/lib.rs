@@ -41,4 +41,4 @@ pub use error::{Error, ErrorKind, IntoError};
 pub use message::{Language, Message, MessageKind, MessageOwner};
 pub use opaque::OpaqueToken;
 pub use permission::Permission;
-pub use rate_limit::RateLimit;
+pub use rate_limit::{Budget, RateLimit};

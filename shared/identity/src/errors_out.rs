@@ -3,7 +3,7 @@
 use crate::api_key::ApiKeyError;
 use crate::bearer::BearerError;
 use crate::keyring::KeyError;
-use crate::{AuthError, LoginError};
+use crate::AuthError;
 use domain::{Error, ErrorKind, IntoError};
 
 pub fn invalid_token() -> Error {
@@ -19,24 +19,6 @@ impl From<AuthError> for Error {
         match e {
             AuthError::InvalidToken => invalid_token(),
             AuthError::Store(e) => e.into(),
-        }
-    }
-}
-
-impl From<LoginError> for Error {
-    fn from(e: LoginError) -> Self {
-        match e {
-            LoginError::InvalidCredentials => Error::new(
-                ErrorKind::Unauthenticated,
-                "invalid_credentials",
-                "wrong username, email or password",
-            ),
-            LoginError::Banned => Error::new(
-                ErrorKind::Forbidden,
-                "account_banned",
-                "the account is banned",
-            ),
-            LoginError::Store(e) => e.into(),
         }
     }
 }
@@ -94,7 +76,6 @@ impl From<KeyError> for Error {
 }
 
 impl IntoError for AuthError {}
-impl IntoError for LoginError {}
 impl IntoError for BearerError {}
 impl IntoError for ApiKeyError {}
 impl IntoError for KeyError {}

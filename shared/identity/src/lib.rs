@@ -6,23 +6,22 @@
 pub mod api_key;
 pub mod bearer;
 mod config;
+pub mod cookies;
+pub mod email_change;
 mod errors_out;
+pub mod gate;
 pub mod jwt;
 pub mod keyring;
-pub mod login;
 pub mod logout;
 mod low_s;
 pub mod password_reset;
 pub mod profile_update;
-pub mod second_factor;
 pub mod session;
-pub mod sign_in;
 pub mod sign_up;
 mod state;
 pub mod tokens;
 
 pub use config::Config;
 pub use errors_out::invalid_token;
-pub use login::{verify_login, LoginError, LoginOk};
 pub use state::AppState;
 pub use tokens::{check_holder, issue, resolve, AuthError, IssuedToken};

@@ -2,15 +2,20 @@
 //! others, never another moderator; only a moderator changes a role), then
 //! every change, the username's sentinel move and an email change's code
 //! in **one** transaction: the request saves all of it or nothing.
+//!
+//! A new password is a security change: one's own needs the current
+//! password (a bearer token proves no recent sign-in), and any new
+//! password, one's own or set by a moderator, ends every session and token
+//! of the account (the revocation stamp moves in the same write) and tells
+//! the account's address.
 
+use crate::gate::Attempt;
 use crate::AppState;
-use aws_sdk_dynamodb::types::Put;
-use domain::codes::{LinkCode, Purpose};
 use domain::password_hash;
 use domain::{
     Email, Error, Message, MessageKind, Password, PersonName, Role, User, UserId, Username,
 };
-use table::{CodeSlot, ProfileChanges};
+use table::ProfileChanges;
 
 /// A validated edit; `None` leaves a field as it is.
 #[derive(Default)]
@@ -24,6 +29,9 @@ pub struct ProfileEdit {
     pub password: Option<Password>,
     pub role: Option<Role>,
     pub phone: Option<(String, String)>,
+    /// The editor's current password, which a change of their own
+    /// password needs.
+    pub current_password: Option<String>,
 }
 
 pub struct ProfileUpdated {
@@ -34,15 +42,35 @@ pub struct ProfileUpdated {
     pub email_change: Option<Email>,
 }
 
+pub fn current_password_required() -> Error {
+    Error::invalid(
+        "currentPassword",
+        "changing your password needs your current password",
+    )
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn update_profile(
     state: &AppState,
+    attempt: &Attempt,
     editor: User,
     edit: ProfileEdit,
 ) -> Result<ProfileUpdated, Error> {
     let editor_role = editor.role;
+    let own = edit.target.as_ref().is_none_or(|t| *t == editor.id);
+    let editor = match (&edit.password, own) {
+        (Some(_), true) => {
+            let current = edit
+                .current_password
+                .as_deref()
+                .ok_or_else(current_password_required)?;
+            crate::gate::reauthenticate(state, attempt, editor, current).await?
+        }
+        _ => editor,
+    };
     let target = target_of(state, editor, edit.target.as_ref()).await?;
     may_change_role(editor_role, target.role, edit.role.is_some())?;
+    let new_password = edit.password.is_some();
     let changes = ProfileChanges {
         username: edit
             .username
@@ -56,41 +84,24 @@ pub async fn update_profile(
             None => None,
         },
         role: edit.role.filter(|r| *r != target.role),
+        void_tokens: new_password,
     };
-    let email_change = edit
-        .email
-        .filter(|e| e.as_str() != target.email)
-        .map(|e| (e, LinkCode::generate()));
-    let extra = match &email_change {
-        Some((email, code)) => email_change_writes(state, &target, email, code)?,
-        None => Vec::new(),
+    let email_writes = match &edit.email {
+        Some(email) => crate::email_change::request(state, &target, email)?,
+        None => None,
     };
+    let email_change = email_writes.is_some().then_some(edit.email).flatten();
+    let mut extra = email_writes.unwrap_or_default();
+    if new_password {
+        let notice = Message::new(&target.email, MessageKind::PasswordChanged)
+            .in_language(crate::email_change::language_of(&target));
+        extra.push(state.store.outbox_put(&notice)?);
+    }
     state.store.update_profile(&target, &changes, extra).await?;
     Ok(ProfileUpdated {
         target,
-        email_change: email_change.map(|(email, _)| email),
+        email_change,
     })
-}
-
-/// The code for the new address, its email, and the notice to the old one.
-fn email_change_writes(
-    state: &AppState,
-    target: &User,
-    email: &Email,
-    code: &LinkCode,
-) -> Result<Vec<Put>, Error> {
-    let mut slot = CodeSlot::new(&target.id, Purpose::ChangeEmail, code.hash());
-    slot.payload = Some(
-        serde_json::to_string(&(target.email.as_str(), email.as_str()))
-            .expect("two strings serialise"),
-    );
-    let mut puts = state.store.code_puts(&slot, true)?;
-    let to_new =
-        Message::new(email.as_str(), MessageKind::ChangeEmailCode).with("code", code.expose());
-    let to_old = Message::new(&target.email, MessageKind::EmailChangeRequested);
-    puts.push(state.store.outbox_put(&to_new)?);
-    puts.push(state.store.outbox_put(&to_old)?);
-    Ok(puts)
 }
 
 /// The user being edited: the editor, or another user whom the editor may

@@ -8,7 +8,6 @@
 
 use crate::{check_holder, AuthError};
 use domain::{User, UserId};
-use http::header::{COOKIE, SET_COOKIE};
 use http::{HeaderMap, HeaderValue};
 use table::{Store, TokenRecord};
 
@@ -32,14 +31,7 @@ fn split_value(raw: &str) -> (Option<UserId>, &str) {
 
 /// The raw value of the request's session cookie, if any.
 pub fn cookie_value_of(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, value)| value.to_owned())
+    crate::cookies::get(headers, COOKIE_NAME)
 }
 
 /// The session token the request's cookie carries, if any.
@@ -74,31 +66,22 @@ pub async fn resolve_value(store: &Store, raw: &str) -> Result<(TokenRecord, Use
     Ok((record, user))
 }
 
-/// `Set-Cookie` for a new session: Secure, HttpOnly, SameSite=Lax (Lax so
-/// the OAuth redirect back from a client site still carries it).
+/// `Set-Cookie` for a new session (attributes in cookies.rs: HttpOnly,
+/// SameSite=Lax so the OAuth redirect back from a client site still carries
+/// it, Secure but on plain-http loopback).
 pub fn set_cookie(user: &UserId, token: &str) -> (http::HeaderName, HeaderValue) {
-    let value = format!(
-        "{COOKIE_NAME}={}; Path=/; Max-Age={TTL_SECS}; Secure; HttpOnly; SameSite=Lax",
-        cookie_value(user, token)
-    );
-    (
-        SET_COOKIE,
-        HeaderValue::from_str(&value).expect("token is alphanumeric"),
-    )
+    crate::cookies::set(COOKIE_NAME, &cookie_value(user, token), TTL_SECS)
 }
 
 /// `Set-Cookie` that removes the session cookie.
 pub fn clear_cookie() -> (http::HeaderName, HeaderValue) {
-    let value = format!("{COOKIE_NAME}=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Lax");
-    (
-        SET_COOKIE,
-        HeaderValue::from_str(&value).expect("static value"),
-    )
+    crate::cookies::set(COOKIE_NAME, "", 0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::header::COOKIE;
 
     #[test]
     fn finds_the_session_among_other_cookies() {

@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use aws_sdk_dynamodb::types::Put;
-use domain::codes::{LinkCode, Purpose, SEND_LIMIT};
+use domain::codes::{LinkCode, Purpose, NOTICE_SEND_LIMIT};
 use domain::password_hash;
 use domain::{
     Email, Error, Message, MessageKind, OpaqueToken, Password, PersonName, StudyGroup, User,
@@ -34,33 +34,22 @@ pub enum FirstStep {
     Verification { required: bool },
 }
 
-/// How a taken email is answered.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum TakenEmail {
-    /// 409 naming the field.
-    Refuse,
-    /// Like a success, so sign-up does not reveal who is registered.
-    Hide,
-}
-
 /// How the sign-up ended. Every message it sends (the verification code,
-/// a welcome, a notice to the owner of a taken address) is queued in the
-/// outbox by the sign-up itself.
+/// a welcome, a notice to the owner of the address) is queued in the
+/// outbox by the sign-up itself. Which ending a caller sees never tells
+/// whether the address was registered: an address belongs to the account
+/// that verified it, and an unverified claim blocks nobody
+/// (docs/decisions.md, "An address belongs to whoever verifies it").
 pub enum SignedUp {
-    WithToken {
-        user: User,
-        token: OpaqueToken,
-    },
+    /// The account is usable at once; its address is an unverified claim.
+    WithToken { user: User, token: OpaqueToken },
     /// The verification code is on its way to the new address.
-    AwaitingVerification {
-        user: User,
-    },
+    AwaitingVerification { user: User },
     /// Welcomed; the address counts as verified.
-    Verified {
-        user: User,
-    },
-    /// Hidden: the address was registered already; its owner is told
-    /// (within the per-address send limit).
+    Verified { user: User },
+    /// Nothing created: a verified account owns the address, and its owner
+    /// is told (within the address's notice budget). The surface answers
+    /// as for [`SignedUp::AwaitingVerification`].
     EmailTaken,
 }
 
@@ -69,13 +58,8 @@ pub enum SignedUp {
 pub type ExtraWrites = Box<dyn FnOnce(&User) -> Result<Vec<Put>, Error> + Send>;
 
 #[tracing::instrument(skip_all)]
-pub async fn sign_up(
-    state: &AppState,
-    new: NewUser,
-    first: FirstStep,
-    taken_email: TakenEmail,
-) -> Result<SignedUp, Error> {
-    sign_up_with(state, new, first, taken_email, async { Ok(None) }).await
+pub async fn sign_up(state: &AppState, new: NewUser, first: FirstStep) -> Result<SignedUp, Error> {
+    sign_up_with(state, new, first, async { Ok(None) }).await
 }
 
 /// [`sign_up`] with `extra`: read beside the password hash and the
@@ -84,29 +68,53 @@ pub async fn sign_up_with(
     state: &AppState,
     new: NewUser,
     first: FirstStep,
-    taken_email: TakenEmail,
     extra: impl std::future::Future<Output = Result<Option<ExtraWrites>, Error>>,
 ) -> Result<SignedUp, Error> {
-    sign_up_setting(state, new, first, taken_email, extra, |_| {}).await
+    sign_up_setting(state, new, first, extra, |_| {}).await
 }
 
 /// [`sign_up_with`] where the surface also sets fields of its own on the
 /// new record before it is written (the App Users API's country and city).
+/// Two rounds: the hash, the integer id, the surface's read, the address's
+/// verified owner and its notice budget side by side; then one write.
 pub async fn sign_up_setting(
     state: &AppState,
     new: NewUser,
     first: FirstStep,
-    taken_email: TakenEmail,
     extra: impl std::future::Future<Output = Result<Option<ExtraWrites>, Error>>,
     set: impl FnOnce(&mut User),
 ) -> Result<SignedUp, Error> {
-    let (hash, seq, extra) = tokio::join!(
+    let key = new.email.key();
+    let (hash, seq, extra, owner, notices) = tokio::join!(
         password_hash::hash(new.password.expose()),
         state.store.next_user_seq(),
-        extra
+        extra,
+        state.store.email_owner(&key),
+        state.store.rate_hits(&NOTICE_SEND_LIMIT, &key)
     );
     let extra = extra?;
-    let email = new.email.clone();
+    let owned = owner?.is_some();
+    // The owner's notice and its count, written with the rest (or not at
+    // all when the budget is spent, or the request refused).
+    let notice = match owned && notices? < NOTICE_SEND_LIMIT.max {
+        true => Some((
+            state.store.outbox_put(&Message::new(
+                new.email.as_str(),
+                MessageKind::AlreadyRegistered,
+            ))?,
+            state.store.rate_bump(&NOTICE_SEND_LIMIT, &key)?,
+        )),
+        false => None,
+    };
+    let claims_address = matches!(first, FirstStep::Verification { .. });
+    if owned && claims_address {
+        // The address has its verified owner: nothing is created, the
+        // owner hears of it, and the caller cannot tell (the same width of
+        // write as a creation).
+        let (put, bump) = notice.unzip();
+        state.store.write_padded(put, bump, CREATE_WIDTH).await?;
+        return Ok(SignedUp::EmailTaken);
+    }
     let mut user = User::new(
         seq?,
         new.username.as_str().to_owned(),
@@ -127,26 +135,25 @@ pub async fn sign_up_setting(
     if let Some(extra) = extra {
         writes.extend(extra(&user)?);
     }
-    match state.store.create_user_with(&user, writes).await {
+    // An unverified claim on an owned address: the owner hears of it.
+    let (notice, bump) = notice.unzip();
+    writes.extend(notice);
+    match state.store.create_user_with(&user, writes, bump).await {
         Ok(user) => Ok(match next {
             Next::Token(token) => SignedUp::WithToken { user, token },
             Next::Code => SignedUp::AwaitingVerification { user },
             Next::Welcome => SignedUp::Verified { user },
         }),
-        Err(CreateUserError::EmailTaken) if taken_email == TakenEmail::Hide => {
-            if state
-                .store
-                .hit_rate_limit(&SEND_LIMIT, &email.key())
-                .await?
-            {
-                let notice = Message::new(email.as_str(), MessageKind::AlreadyRegistered);
-                state.store.queue_message(&notice).await?;
-            }
-            Ok(SignedUp::EmailTaken)
-        }
+        // Verified at creation, and someone verified it a moment earlier.
+        Err(CreateUserError::EmailTaken) => Ok(SignedUp::EmailTaken),
         Err(e) => Err(e.into()),
     }
 }
+
+/// Items in a sign-up's create transaction with a verification code (user,
+/// username and integer-id sentinels, slot, pointer, outbox, two search
+/// entries): the width a hidden sign-up's write is padded to.
+const CREATE_WIDTH: usize = 8;
 
 enum Next {
     Token(OpaqueToken),
@@ -168,7 +175,9 @@ fn first_step(
         FirstStep::Verification { required: true } => {
             let code = LinkCode::generate();
             user.verification_pending = true;
-            let slot = CodeSlot::new(&user.id, Purpose::VerifyEmail, code.hash());
+            let mut slot = CodeSlot::new(&user.id, Purpose::VerifyEmail, code.hash());
+            // The address the code proves, as it was sent to.
+            slot.payload = Some(user.email.clone());
             let mut puts = state.store.code_puts(&slot, true)?;
             let message = Message::new(&user.email, MessageKind::VerificationCode)
                 .with("code", code.expose());

@@ -15,10 +15,16 @@ use domain::UserId;
 
 /// What redeeming a code does, in the same transaction.
 pub enum CodeEffect<'a> {
-    /// The account's address is proven: verified, and no longer pending.
-    VerifyEmail,
-    /// The new address replaces the old one, moving its sentinel.
-    ChangeEmail { old: &'a str, new: &'a str },
+    /// The account's address (`email`, as the code was sent to it) is
+    /// proven: verified, no longer pending, and now the address's owner.
+    VerifyEmail { email: &'a str },
+    /// The new address replaces the old one and becomes the account's;
+    /// `old_verified` says whether the old one was (then its sentinel goes).
+    ChangeEmail {
+        old: &'a str,
+        new: &'a str,
+        old_verified: bool,
+    },
     /// New password; every session and token issued before is void.
     ResetPassword { password_hash: &'a str },
     /// A login completed by its 2FA code: the session is issued.
@@ -31,6 +37,8 @@ pub enum CodeEffect<'a> {
         verified_at: i64,
         /// A TOTP step or recovery code spent by this login.
         second: Option<&'a super::SecondFactor>,
+        /// The device's token hash and record (new or renewed).
+        device: (&'a str, &'a super::DeviceRecord),
     },
 }
 
@@ -136,19 +144,12 @@ impl Store {
             tx = tx.put(self.outbox_put(notice)?);
         }
         Ok(match &r.effect {
-            CodeEffect::VerifyEmail => tx.update_if(
-                Guard::Account,
-                user()
-                    .update_expression(
-                        "SET email_verified = :t, email_verified_at = :at, verification_pending = :f",
-                    )
-                    .condition_expression("attribute_exists(pk)")
-                    .expression_attribute_values(":t", AttributeValue::Bool(true))
-                    .expression_attribute_values(":f", AttributeValue::Bool(false))
-                    .expression_attribute_values(":at", s(rfc3339_now()))
-                    .build()?,
-            ),
-            CodeEffect::ChangeEmail { old, new } => self.change_email(tx, r.user, old, new)?,
+            CodeEffect::VerifyEmail { email } => self.verify_email(tx, r.user, email)?,
+            CodeEffect::ChangeEmail {
+                old,
+                new,
+                old_verified,
+            } => self.change_email(tx, r.user, (old, *old_verified), new)?,
             CodeEffect::ResetPassword { password_hash } => tx.update_if(
                 Guard::Account,
                 user()
@@ -168,6 +169,7 @@ impl Store {
                 rehash,
                 verified_at,
                 second,
+                device,
             } => tx
                 .update_if(
                     Guard::Account,
@@ -182,17 +184,53 @@ impl Store {
                         },
                     )?,
                 )
-                .put_if(Guard::Token, record.put(table, token_hash)?),
+                .put_if(Guard::Token, record.put(table, token_hash)?)
+                .put(self.device_put(device.0, device.1)?),
         })
     }
 
-    /// The new address replaces the old one, moving its sentinel (a change
-    /// of letter case keeps the same sentinel).
+    /// The address the code went to is the account's and now proven: the
+    /// user item is marked verified (condition: the address is unchanged)
+    /// and the address's sentinel is taken. Someone who verified the same
+    /// address first keeps it: `EmailTaken`.
+    fn verify_email(
+        &self,
+        tx: Transaction<Guard>,
+        user: &UserId,
+        email: &str,
+    ) -> Result<Transaction<Guard>, RedeemError> {
+        let table = self.table();
+        let address = email.to_lowercase();
+        Ok(tx
+            .update_if(
+                Guard::Account,
+                Update::builder()
+                    .table_name(table)
+                    .set_key(Some(key(keys::user(user), keys::USER_SK)))
+                    .update_expression(
+                        "SET email_verified = :t, email_verified_at = :at, \
+                         verification_pending = :f, gsi3pk = :index, gsi3sk = :profile",
+                    )
+                    .condition_expression("attribute_exists(pk) AND email = :email")
+                    .expression_attribute_values(":email", s(email))
+                    .expression_attribute_values(":index", s(keys::email(&address)))
+                    .expression_attribute_values(":profile", s(keys::USER_SK))
+                    .expression_attribute_values(":t", AttributeValue::Bool(true))
+                    .expression_attribute_values(":f", AttributeValue::Bool(false))
+                    .expression_attribute_values(":at", s(rfc3339_now()))
+                    .build()?,
+            )
+            .put_if(Guard::NewEmail, sentinel_if_mine(table, &address, user)?))
+    }
+
+    /// The new address replaces the old one and is the account's, proven:
+    /// its sentinel is taken, and the old address's released when the
+    /// account held it (a change of letter case keeps the same sentinel).
     fn change_email(
         &self,
         tx: Transaction<Guard>,
         user: &UserId,
-        old: &str,
+        (old, old_verified): (&str, bool),
         new: &str,
     ) -> Result<Transaction<Guard>, RedeemError> {
         let table = self.table();
@@ -205,35 +243,40 @@ impl Store {
                     "SET email = :new, email_verified = :t, email_verified_at = :at, \
                      gsi3pk = :index, gsi3sk = :profile",
                 )
-                .condition_expression("email = :old")
+                .condition_expression("email = :old AND email_verified = :was")
                 .expression_attribute_values(":new", s(new))
                 .expression_attribute_values(":index", s(keys::email(&new.to_lowercase())))
                 .expression_attribute_values(":profile", s(keys::USER_SK))
                 .expression_attribute_values(":old", s(old))
+                .expression_attribute_values(":was", AttributeValue::Bool(old_verified))
                 .expression_attribute_values(":t", AttributeValue::Bool(true))
                 .expression_attribute_values(":at", s(rfc3339_now()))
                 .build()?,
         );
         let (old_key, new_key) = (old.to_lowercase(), new.to_lowercase());
-        if old_key == new_key {
+        let tx = tx.put_if(Guard::NewEmail, sentinel_if_mine(table, &new_key, user)?);
+        if old_key == new_key || !old_verified {
             return Ok(tx);
         }
-        let mut sentinel = key(keys::email(&new_key), keys::SENTINEL_SK);
-        sentinel.insert("user_id".into(), s(user.as_str()));
-        Ok(tx
-            .delete(
-                Delete::builder()
-                    .table_name(table)
-                    .set_key(Some(key(keys::email(&old_key), keys::SENTINEL_SK)))
-                    .build()?,
-            )
-            .put_if(
-                Guard::NewEmail,
-                Put::builder()
-                    .table_name(table)
-                    .set_item(Some(sentinel))
-                    .condition_expression("attribute_not_exists(pk)")
-                    .build()?,
-            ))
+        Ok(tx.delete(
+            Delete::builder()
+                .table_name(table)
+                .set_key(Some(key(keys::email(&old_key), keys::SENTINEL_SK)))
+                .build()?,
+        ))
     }
+}
+
+/// The address's sentinel for `user`: written when free, or kept when the
+/// user holds it already (a verified address re-verified, a change of
+/// letter case); anyone else's fails the transaction.
+fn sentinel_if_mine(table: &str, address: &str, user: &UserId) -> Result<Put, RedeemError> {
+    let mut item = key(keys::email(address), keys::SENTINEL_SK);
+    item.insert("user_id".into(), s(user.as_str()));
+    Ok(Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression("attribute_not_exists(pk) OR user_id = :me")
+        .expression_attribute_values(":me", s(user.as_str()))
+        .build()?)
 }

@@ -31,6 +31,12 @@ pub fn token(hash: &str) -> String {
     format!("TOKEN#{hash}")
 }
 
+/// A device that signed in before, by its token's hash (devices.rs).
+pub fn device(hash: &str) -> String {
+    format!("DEVICE#{hash}")
+}
+pub const DEVICE_SK: &str = "DEVICE";
+
 pub fn counter(name: &str) -> String {
     format!("COUNTER#{name}")
 }

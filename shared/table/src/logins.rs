@@ -2,9 +2,10 @@
 //! completed login (token issued, failures cleared, `last_login`, a rehash)
 //! as one transaction conditioned on the user's tokens still being valid.
 
+use super::guard::Holder;
 use super::item::{key, n, s};
-use super::{keys, SecondFactor, Store, StoreError, TokenRecord, TxError};
-use aws_sdk_dynamodb::types::{AttributeValue, Update};
+use super::{keys, DeviceRecord, SecondFactor, Store, StoreError, TokenRecord, TxError};
+use aws_sdk_dynamodb::types::Update;
 use domain::UserId;
 
 impl Store {
@@ -32,19 +33,15 @@ impl Store {
     }
 
     /// A successful login: issues the token and, in the same transaction,
-    /// clears the failure count, stamps `last_login` and stores a rehashed
-    /// password when the parameters changed. `LoginVoided` when the user was
-    /// deleted, banned, logged out everywhere or given another password since
-    /// the proof was checked (`checked_hash` is the hash the password was
-    /// verified against: a user read from an index may be a moment stale):
-    /// the caller answers as for bad credentials, never a 500.
-    pub async fn complete_login(
-        &self,
-        user: &UserId,
-        checked_hash: &str,
-        token: (&str, &TokenRecord),
-        rehash: Option<&str>,
-    ) -> Result<(), LoginWriteError> {
+    /// clears the failure count, stamps `last_login`, stores a rehashed
+    /// password when the parameters changed, spends the second factor it
+    /// used and renews the device it came from. `LoginVoided` when the user
+    /// was deleted, banned, logged out everywhere or given another password
+    /// since the proof was checked (`checked_hash` is the hash the password
+    /// was verified against: a user read from an index may be a moment
+    /// stale), or the factor was spent meanwhile: the caller answers as for
+    /// bad credentials, never a 500.
+    pub async fn complete_login(&self, login: &LoginWrite<'_>) -> Result<(), LoginWriteError> {
         #[derive(Debug, Clone, Copy, PartialEq)]
         enum Login {
             StillValid,
@@ -52,15 +49,16 @@ impl Store {
         }
         let table = self.table();
         let proof = Proof {
-            valid_since: token.1.issued_at,
-            checked_hash: Some(checked_hash),
-            second: None,
+            valid_since: login.token.1.issued_at,
+            checked_hash: Some(login.checked_hash),
+            second: login.second,
         };
-        let update = login_update(table, user, rehash, &proof)?;
+        let update = login_update(table, login.user, login.rehash, &proof)?;
         match self
             .transaction()
             .update_if(Login::StillValid, update)
-            .put_if(Login::FreshToken, token.1.put(table, token.0)?)
+            .put_if(Login::FreshToken, login.token.1.put(table, login.token.0)?)
+            .put(self.device_put(login.device.0, login.device.1)?)
             .commit()
             .await
         {
@@ -72,6 +70,21 @@ impl Store {
             Err(TxError::Store(e)) => Err(e.into()),
         }
     }
+}
+
+/// What a completed login writes.
+pub struct LoginWrite<'a> {
+    pub user: &'a UserId,
+    /// The password hash the password was verified against.
+    pub checked_hash: &'a str,
+    /// The new token's hash and record.
+    pub token: (&'a str, &'a TokenRecord),
+    /// A new hash of the same password (parameters changed).
+    pub rehash: Option<&'a str>,
+    /// A TOTP step or recovery code this login spends.
+    pub second: Option<&'a SecondFactor>,
+    /// The device's token hash and record (new or renewed).
+    pub device: (&'a str, &'a DeviceRecord),
 }
 
 /// Why a completed login was not written.
@@ -109,15 +122,10 @@ pub(crate) fn login_update(
 ) -> Result<Update, StoreError> {
     let now = domain::time::now();
     let mut set = "SET failed_logins = :zero, last_login = :now".to_owned();
-    let mut condition = "attribute_exists(pk) AND tokens_valid_after <= :since \
-         AND (attribute_not_exists(banned) OR banned = :false)"
-        .to_owned();
+    let mut condition = Vec::new();
     let mut remove = "REMOVE locked_until".to_owned();
     let mut update = Update::builder()
         .table_name(table)
-        .set_key(Some(key(keys::user(user), keys::USER_SK)))
-        .expression_attribute_values(":since", n(proof.valid_since))
-        .expression_attribute_values(":false", AttributeValue::Bool(false))
         .expression_attribute_values(":zero", n(0))
         .expression_attribute_values(
             ":now",
@@ -128,7 +136,7 @@ pub(crate) fn login_update(
         update = update.expression_attribute_values(":hash", s(hash));
     }
     if let Some(hash) = proof.checked_hash {
-        condition.push_str(" AND password_hash = :checked");
+        condition.push("password_hash = :checked");
         update = update.expression_attribute_values(":checked", s(hash));
     }
     // The factor is spent by this same write: its condition is the proof
@@ -136,21 +144,23 @@ pub(crate) fn login_update(
     match proof.second {
         Some(SecondFactor::TotpStep(step)) => {
             set.push_str(", totp_last_step = :step");
-            condition.push_str(
-                " AND attribute_exists(totp_secret) \
+            condition.push(
+                "attribute_exists(totp_secret) \
                  AND (attribute_not_exists(totp_last_step) OR totp_last_step < :step)",
             );
             update = update.expression_attribute_values(":step", n(*step));
         }
         Some(SecondFactor::Recovery(hash)) => {
             remove.push_str(", recovery_codes.#rc");
-            condition.push_str(" AND attribute_exists(recovery_codes.#rc)");
+            condition.push("attribute_exists(recovery_codes.#rc)");
             update = update.expression_attribute_names("#rc", hash);
         }
         None => {}
     }
+    // The credential behind the login is the proof, issued when checked.
+    let and = (!condition.is_empty()).then(|| condition.join(" AND "));
+    let update = Holder::new(user, proof.valid_since).guard(update, and.as_deref());
     Ok(update
-        .condition_expression(condition)
         .update_expression(format!("{set} {remove}"))
         .build()?)
 }

@@ -107,19 +107,11 @@ impl From<TxError<Grant>> for GrantWriteError {
     }
 }
 
-/// The user is still there, not banned, and has not voided tokens issued
-/// at `issued_ms`.
+/// The user still stands for a grant issued at `issued_ms` (guard.rs).
 fn user_guard(table: &str, user: &UserId, issued_ms: i64) -> Result<ConditionCheck, StoreError> {
-    Ok(ConditionCheck::builder()
-        .table_name(table)
-        .set_key(Some(key(keys::user(user), keys::USER_SK)))
-        .condition_expression(
-            "attribute_exists(pk) AND tokens_valid_after <= :issued \
-             AND (attribute_not_exists(banned) OR banned = :no)",
-        )
-        .expression_attribute_values(":issued", n(issued_ms))
-        .expression_attribute_values(":no", AttributeValue::Bool(false))
-        .build()?)
+    crate::guard::Holder::new(user, issued_ms)
+        .check(table, None)
+        .build()
 }
 
 /// A put of a new item (`attribute_not_exists(pk)`).

@@ -93,6 +93,57 @@ impl Store {
         Ok(())
     }
 
+    /// Queues `message` (if any) in a transaction of `width` items: the
+    /// put, and checks that write nothing (on fresh random keys) for the
+    /// rest. For a path that must cost what its twin costs, so that timing
+    /// does not tell the two apart (a reset code for an address with no
+    /// account against one with an account: docs/security.md).
+    pub async fn queue_message_padded(
+        &self,
+        message: Option<&Message>,
+        width: usize,
+    ) -> Result<(), StoreError> {
+        self.write_padded(
+            message.map(|m| self.outbox_put(m)).transpose()?,
+            None,
+            width,
+        )
+        .await
+    }
+
+    /// `put` and `update` (if any) in a transaction padded to `width` items
+    /// with checks that write nothing (see [`Store::queue_message_padded`]).
+    pub async fn write_padded(
+        &self,
+        put: Option<Put>,
+        update: Option<Update>,
+        width: usize,
+    ) -> Result<(), StoreError> {
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        enum Padding {
+            Fresh,
+        }
+        let mut tx = self.transaction();
+        if let Some(put) = put {
+            tx = tx.put(put);
+        }
+        if let Some(update) = update {
+            tx = tx.update(update);
+        }
+        while tx.len() < width.max(1) {
+            let fresh = hex::encode(rand::random::<[u8; 16]>());
+            tx = tx.check(
+                Padding::Fresh,
+                aws_sdk_dynamodb::types::ConditionCheck::builder()
+                    .table_name(self.table())
+                    .set_key(Some(key(keys::outbox(&fresh), keys::OUTBOX_SK)))
+                    .condition_expression("attribute_not_exists(pk)")
+                    .build()?,
+            );
+        }
+        tx.commit().await.map_err(crate::TxError::into_store_error)
+    }
+
     /// Applies `update` and queues `notice` in one transaction: both or
     /// neither. `false` when the update's condition failed.
     pub async fn update_noting(

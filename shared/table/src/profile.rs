@@ -19,6 +19,8 @@ pub struct ProfileChanges {
     pub password_hash: Option<String>,
     /// A moderator's change of another user's role.
     pub role: Option<Role>,
+    /// End every session and token issued so far (a new password).
+    pub void_tokens: bool,
 }
 
 impl ProfileChanges {
@@ -29,6 +31,7 @@ impl ProfileChanges {
             && self.phone.is_none()
             && self.password_hash.is_none()
             && self.role.is_none()
+            && !self.void_tokens
     }
 }
 
@@ -129,6 +132,11 @@ fn profile_update(
     }
     for (name, value) in &sets {
         update = update.expression_attribute_values(format!(":{name}"), s(value));
+    }
+    if changes.void_tokens {
+        // +1: a token issued in this very millisecond dies too.
+        assignments.push("tokens_valid_after = :stamp".into());
+        update = update.expression_attribute_values(":stamp", n(domain::time::now_ms() + 1));
     }
     let mut expression = format!("SET {}", assignments.join(", "));
     if !removals.is_empty() {

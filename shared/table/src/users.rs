@@ -1,7 +1,7 @@
 use super::item::{from_item, key, n, s, to_item, Item};
 use super::{keys, Cursor, InvalidCursor, Store, StoreError, TokenRecord};
 use crate::TxError;
-use aws_sdk_dynamodb::types::{ConditionCheck, Put, ReturnValue, Update};
+use aws_sdk_dynamodb::types::{Put, ReturnValue, Update};
 use domain::{Role, User, UserId};
 
 #[derive(Debug, thiserror::Error)]
@@ -45,7 +45,9 @@ fn user_item(user: &User) -> Result<Item, StoreError> {
         s(keys::login_name(&user.username.to_ascii_lowercase())),
     );
     item.insert("gsi2sk".into(), s(keys::USER_SK));
-    if !user.email.is_empty() {
+    // Only a verified address names its account (docs/decisions.md,
+    // "An address belongs to whoever verifies it").
+    if user.email_verified && !user.email.is_empty() {
         item.insert("gsi3pk".into(), s(keys::email(&user.email.to_lowercase())));
         item.insert("gsi3sk".into(), s(keys::USER_SK));
     }
@@ -66,7 +68,8 @@ fn user_item(user: &User) -> Result<Item, StoreError> {
     Ok(item)
 }
 
-fn sentinel(table: &str, pk: String, user: &UserId) -> Result<Put, StoreError> {
+/// A uniqueness sentinel naming `user`, written only where none exists.
+pub(crate) fn sentinel(table: &str, pk: String, user: &UserId) -> Result<Put, StoreError> {
     let mut item = key(pk, keys::SENTINEL_SK);
     item.insert("user_id".into(), s(user.as_str()));
     Ok(Put::builder()
@@ -99,9 +102,11 @@ impl Store {
             .ok_or_else(|| StoreError::Corrupt("user_seq counter".into()))
     }
 
-    /// Creates the user with its uniqueness sentinels (username, email,
-    /// integer id) in one transaction: the conditions, not a prior read,
-    /// decide who gets a name. `first_token` is issued in the same write.
+    /// Creates the user with its uniqueness sentinels (username, integer
+    /// id, and the email when the address is verified already) in one
+    /// transaction: the conditions, not a prior read, decide who gets a
+    /// name. An unverified address claims nothing: it takes its sentinel
+    /// when verified. `first_token` is issued in the same write.
     /// Returns the user as stored: should the integer id be taken already
     /// (imported data), a fresh one is drawn, a bounded number of times.
     pub async fn create_user(
@@ -113,20 +118,22 @@ impl Store {
             Some((hash, record)) => vec![record.put(self.table(), hash)?],
             None => Vec::new(),
         };
-        self.create_user_with(user, extra).await
+        self.create_user_with(user, extra, None).await
     }
 
     /// `create_user` with further puts in the same transaction (the Users
     /// API's first verification code), so the account and what it needs
-    /// next exist together or not at all. They must not be the user's keys.
+    /// next exist together or not at all, and an unconditional counter
+    /// update (a notice's budget). They must not be the user's keys.
     pub async fn create_user_with(
         &self,
         user: &User,
         extra: Vec<Put>,
+        counter: Option<Update>,
     ) -> Result<User, CreateUserError> {
         let mut user = user.clone();
         for _ in 0..3 {
-            match self.try_create_user(&user, &extra).await {
+            match self.try_create_user(&user, &extra, counter.as_ref()).await {
                 Err(CreateUserError::SeqTaken) => user.seq = self.next_user_seq().await?,
                 Ok(()) => return Ok(user),
                 Err(e) => return Err(e),
@@ -135,7 +142,12 @@ impl Store {
         Err(StoreError::Unavailable("no free integer user id after 3 draws".into()).into())
     }
 
-    async fn try_create_user(&self, user: &User, extra: &[Put]) -> Result<(), CreateUserError> {
+    async fn try_create_user(
+        &self,
+        user: &User,
+        extra: &[Put],
+        counter: Option<&Update>,
+    ) -> Result<(), CreateUserError> {
         #[derive(Debug, Clone, Copy, PartialEq)]
         enum Taken {
             Id,
@@ -166,18 +178,23 @@ impl Store {
                 )?,
             )
             .put_if(
-                Taken::Email,
-                sentinel(table, keys::email(&user.email.to_lowercase()), &user.id)?,
-            )
-            .put_if(
                 Taken::Seq,
                 sentinel(table, keys::user_seq(user.seq), &user.id)?,
             );
+        if user.email_verified {
+            tx = tx.put_if(
+                Taken::Email,
+                sentinel(table, keys::email(&user.email.to_lowercase()), &user.id)?,
+            );
+        }
         for put in extra {
             tx = match put.condition_expression() {
                 Some(_) => tx.put_if(Taken::Extra, put.clone()),
                 None => tx.put(put.clone()),
             };
+        }
+        if let Some(counter) = counter {
+            tx = tx.update(counter.clone());
         }
         match tx.commit().await {
             Ok(()) => Ok(()),
@@ -269,17 +286,11 @@ impl Store {
             Some(g) => {
                 tx = tx.check(
                     Guard::Actor,
-                    ConditionCheck::builder()
-                        .table_name(table)
-                        .set_key(Some(key(keys::user(g.actor), keys::USER_SK)))
-                        .condition_expression(
-                            "tokens_valid_after <= :issued AND #role = :moderator",
-                        )
-                        .expression_attribute_names("#role", "role")
-                        .expression_attribute_values(":issued", n(g.token_issued_at))
-                        .expression_attribute_values(":moderator", s(Role::Moderator.as_str()))
-                        .build()
-                        .map_err(StoreError::from)?,
+                    crate::guard::Holder::new(g.actor, g.token_issued_at)
+                        .check(table, Some("#role = :moderator"))
+                        .name("#role", "role")
+                        .value(":moderator", s(Role::Moderator.as_str()))
+                        .build()?,
                 );
                 update = update
                     .condition_expression("attribute_exists(pk) AND #role <> :moderator")
@@ -296,22 +307,21 @@ impl Store {
         }
     }
 
-    /// Stores preferences if the token that asks is still valid.
+    /// Stores preferences if the token that asks still speaks for its user.
     pub async fn set_preferences(
         &self,
         user: &UserId,
         token_issued_at: i64,
         preferences: &str,
     ) -> Result<(), GuardedWriteError> {
-        let result = self
+        let request = self
             .client
             .update_item()
             .table_name(self.table())
-            .set_key(Some(key(keys::user(user), keys::USER_SK)))
             .update_expression("SET preferences = :p")
-            .condition_expression("attribute_exists(pk) AND tokens_valid_after <= :issued")
-            .expression_attribute_values(":p", s(preferences))
-            .expression_attribute_values(":issued", n(token_issued_at))
+            .expression_attribute_values(":p", s(preferences));
+        let result = crate::guard::Holder::new(user, token_issued_at)
+            .guard_request(request, None)
             .send()
             .await;
         match result {

@@ -3,13 +3,16 @@
 //! request spans that never print a path, and the problem type that renders
 //! the platform's one error kind in a surface's own envelope.
 
+mod attempt;
 mod input;
 pub mod logging;
 mod path;
 mod problem;
 mod request_log;
 mod routes;
+mod same_origin;
 
+pub use attempt::{client_ip, ClientIp, SignInAttempt};
 pub use input::{required, Input, InputError};
 pub use path::path_id;
 pub use problem::{
@@ -18,3 +21,4 @@ pub use problem::{
 };
 pub use request_log::log_request;
 pub use routes::{Route, RouteTable};
+pub use same_origin::{cross_site_refused, same_origin};

@@ -78,10 +78,20 @@ impl<E: Envelope> IntoResponse for Problem<E> {
             ErrorKind::Unavailable => tracing::warn!(error = %error, "request deferred"),
             _ => tracing::debug!(code = error.code, "request refused"),
         }
-        let mut response = (E::status(&error), Json(E::body(&error))).into_response();
+        let status = E::status(&error);
+        let mut response = (status, Json(E::body(&error))).into_response();
         let headers = response.headers_mut();
-        if let Some(secs) = error.retry_after {
+        let retry_after = match (error.retry_after, status) {
+            (Some(secs), _) => Some(secs),
+            // Every 429 says when to come back, whatever produced it.
+            (None, StatusCode::TOO_MANY_REQUESTS) => Some(DEFAULT_RETRY_AFTER_SECS),
+            (None, _) => None,
+        };
+        if let Some(secs) = retry_after {
             headers.insert(RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if let Some(budget) = &error.budget {
+            rate_limit_headers(budget, headers);
         }
         if let Some(value) = error
             .challenge
@@ -92,6 +102,25 @@ impl<E: Envelope> IntoResponse for Problem<E> {
         }
         E::headers(&error, headers);
         response
+    }
+}
+
+/// `Retry-After` of a 429 whose error named no window (none does today).
+const DEFAULT_RETRY_AFTER_SECS: u32 = 60;
+
+/// The IETF RateLimit headers (draft-ietf-httpapi-ratelimit-headers) of a
+/// refused request: the policy it ran out of, nothing left, and when the
+/// window resets.
+fn rate_limit_headers(budget: &domain::Budget, headers: &mut HeaderMap) {
+    let policy = format!(
+        "\"{}\";q={};w={}",
+        budget.policy, budget.max, budget.window_secs
+    );
+    let state = format!("\"{}\";r=0;t={}", budget.policy, budget.reset_secs);
+    for (name, value) in [("ratelimit-policy", policy), ("ratelimit", state)] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
     }
 }
 
@@ -163,6 +192,23 @@ mod tests {
         let broken = Problem::<Plain>::new(Error::internal("corrupt")).into_response();
         assert_eq!(broken.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert!(broken.headers().get(RETRY_AFTER).is_none());
+    }
+
+    #[test]
+    fn every_429_carries_retry_after_and_a_budget_its_headers() {
+        let bare = Error::new(ErrorKind::RateLimited, "slow", "slow down");
+        let r = Problem::<Plain>::new(bare).into_response();
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(r.headers()[RETRY_AFTER], "60");
+        let limit = domain::RateLimit {
+            scope: "code-send",
+            max: 5,
+            window_secs: 900,
+        };
+        let r = Problem::<Plain>::new(limit.refusal_at(1000, "slow", "slow down")).into_response();
+        assert_eq!(r.headers()[RETRY_AFTER], "800");
+        assert_eq!(r.headers()["ratelimit-policy"], r#""code-send";q=5;w=900"#);
+        assert_eq!(r.headers()["ratelimit"], r#""code-send";r=0;t=800"#);
     }
 
     #[test]

@@ -16,6 +16,16 @@ async fn the_two_shared_paths_answer_by_caller() {
     assert_eq!(r.body, json!({"is_logged": true, "user_id": a.seq}));
     let r = form(&env, "/api/check/validate/", "", As::default()).await;
     assert_eq!(r.body, json!({"is_logged": false, "user_id": null}));
+    // A registration's address is a claim until verified: it is not taken.
+    let r = form(
+        &env,
+        "/api/check/email/",
+        &format!("email={}", a.email),
+        cookie(&a.sid),
+    )
+    .await;
+    assert_eq!(r.body, json!({"exists": false, "available": true}));
+    verify_address(&env, &a).await;
     let r = form(
         &env,
         "/api/check/email/",

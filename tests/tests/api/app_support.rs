@@ -118,6 +118,24 @@ pub async fn register(env: &TestEnv) -> Registered {
     }
 }
 
+/// Proves a registration's address: asking for one's own address sends
+/// it a code, redeemed where every code is (`/user/verify-email`).
+pub async fn verify_address(env: &TestEnv, a: &Registered) {
+    let r = form(
+        env,
+        "/api/update/profile/",
+        &format!("email={}", a.email),
+        cookie(&a.sid),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let code = crate::users_support::last_code(env, &a.email).await;
+    let r = env
+        .post("/user/verify-email", serde_json::json!({ "code": code }))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+}
+
 pub async fn user(state: &AppState, seq: u64) -> User {
     let id: UserId = state.store.user_id_by_seq(seq).await.unwrap().unwrap();
     state.store.get_user(&id).await.unwrap().unwrap()

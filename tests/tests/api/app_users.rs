@@ -85,6 +85,9 @@ async fn bad_registrations_name_the_field_and_write_nothing() {
         (r.status.as_u16(), r.body["field"].as_str()),
         (400, Some("username"))
     );
+    assert_eq!(snapshot().await, before);
+    // An address someone else registered is no bad input: register never
+    // says who is registered (issue 18; gate_addresses.rs has the rest).
     let r = form(
         &env,
         "/api/action/register/",
@@ -92,17 +95,15 @@ async fn bad_registrations_name_the_field_and_write_nothing() {
         As::default(),
     )
     .await;
-    assert_eq!(
-        (r.status.as_u16(), r.body["field"].as_str()),
-        (400, Some("email"))
-    );
-    assert_eq!(snapshot().await, before);
+    assert_eq!(r.status.as_u16(), 201, "{}", r.body);
 }
 
 #[tokio::test]
 async fn login_sets_the_platform_cookie_with_one_answer_for_every_failure() {
     let env = env().await;
     let a = register(&env).await;
+    // By email once the address is proven (an unproven one names no one).
+    verify_address(&env, &a).await;
     for who in [format!("username={}", a.name), format!("email={}", a.email)] {
         let r = form(
             &env,

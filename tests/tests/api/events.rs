@@ -286,13 +286,10 @@ async fn seed_users(env: &TestEnv) -> Vec<(&'static str, String)> {
     slot.payload = Some(users[2].email.clone());
     store.put_code(&slot, true).await.unwrap();
     let verify = LinkCode::generate();
-    store
-        .put_code(
-            &CodeSlot::new(&users[3].id, Purpose::VerifyEmail, verify.hash()),
-            true,
-        )
-        .await
-        .unwrap();
+    let mut slot = CodeSlot::new(&users[3].id, Purpose::VerifyEmail, verify.hash());
+    // The address the code proves (what sign-up writes).
+    slot.payload = Some(users[3].email.clone());
+    store.put_code(&slot, true).await.unwrap();
     vec![
         ("USERS_ACCESS_TOKEN", token),
         ("USERS_SESSION", sessions[0].clone()),

@@ -84,7 +84,7 @@ async fn two_factor_code_emails_are_rate_limited_per_address() {
         }
     }
     let sent = env.emails_to(&p.email).await.len() - before;
-    let max = domain::codes::SEND_LIMIT.max as usize;
+    let max = domain::codes::TWO_FACTOR_SEND_LIMIT.max as usize;
     assert!(
         sent <= max,
         "{sent} two-factor code emails (and {challenges} fresh challenges) in one \

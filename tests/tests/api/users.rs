@@ -239,7 +239,7 @@ async fn with_verification_off_accounts_are_verified_at_creation() {
 }
 
 #[tokio::test]
-async fn accounts_api_users_log_in_here_by_username_or_email() {
+async fn accounts_api_users_log_in_here_by_username_their_unverified_address_names_no_one() {
     let env = TestEnv::new(dev_server::app).await;
     let name = unique_name("acc");
     let r = env
@@ -260,13 +260,16 @@ async fn accounts_api_users_log_in_here_by_username_or_email() {
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["data"]["user"]["_id"], id.as_str());
     assert_eq!(r.body["data"]["user"]["verified"], false);
+    // The Accounts API never proved the address: it is a claim that names
+    // no account (issue 18, gate_addresses.rs), so login by it is refused
+    // like any unknown address.
     let r = env
         .post(
             "/user/login",
             json!({"email": format!("{}@INNOPOLIS.ru", name), "password": PASSWORD, "userAgent": AGENT}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{:?}", r.body);
 
     // And one created here is found by the Accounts API.
     let p = verified(&env).await;

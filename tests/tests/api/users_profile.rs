@@ -153,6 +153,7 @@ async fn patch_me_updates_names_phone_password_and_moves_the_username_sentinel()
         (json!({"firstName": "R2D2"}), "firstName"),
         (json!({"phone": "12345"}), "phoneCountryCode"),
         (json!({"password": "short"}), "password"),
+        (json!({"password": "new_Passw0rd"}), "currentPassword"),
         (json!({"email": "nope"}), "email"),
         (json!({"role": "moderator"}), "role"),
         (json!({"role": "student"}), "role"),
@@ -172,7 +173,8 @@ async fn patch_me_updates_names_phone_password_and_moves_the_username_sentinel()
         "/user/me",
         Some(
             json!({"username": new_name, "firstName": "Jane", "lastName": "Roe",
-                    "phoneCountryCode": "+1", "phone": "5551234", "password": "new_Passw0rd"}),
+                    "phoneCountryCode": "+1", "phone": "5551234", "password": "new_Passw0rd",
+                    "currentPassword": PASSWORD}),
         ),
         &t,
     )

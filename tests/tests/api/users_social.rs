@@ -63,7 +63,7 @@ pub async fn member_called(
     let user = env
         .state
         .store
-        .create_user_with(&user, index)
+        .create_user_with(&user, index, None)
         .await
         .unwrap();
     let token = identity::jwt::mint_for_user(&env.state.access_tokens, &user, SOCIAL)

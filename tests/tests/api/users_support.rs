@@ -47,10 +47,11 @@ pub async fn sign_up(env: &TestEnv) -> Person {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body, json!({"ok": 1}));
+    // An address is owned once verified: the account is found by its name.
     let id = env
         .state
         .store
-        .email_owner(&email.to_lowercase())
+        .username_owner(&username.to_lowercase())
         .await
         .unwrap()
         .expect("created")

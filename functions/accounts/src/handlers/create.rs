@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use domain::{Email, Error, Password, PersonName, StudyGroup, Username, UsernameRule};
-use identity::sign_up::{sign_up, FirstStep, NewUser, SignedUp, TakenEmail};
+use identity::sign_up::{sign_up, FirstStep, NewUser, SignedUp};
 use identity::AppState;
 use serde::Deserialize;
 use web::{required, Input};
@@ -60,7 +60,7 @@ pub async fn create(
         kind: path_token::KIND,
         ttl_secs: state.config.account_token_ttl_secs,
     };
-    match sign_up(&state, req.parse()?, first, TakenEmail::Refuse).await? {
+    match sign_up(&state, req.parse()?, first).await? {
         SignedUp::WithToken { user, token } => Ok((
             StatusCode::CREATED,
             ok(TokenView::new(user, token.expose())),

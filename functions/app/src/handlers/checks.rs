@@ -2,12 +2,14 @@ use crate::fields::Fields;
 use crate::{caller, ApiError};
 use axum::extract::State;
 use axum::Json;
-use domain::{Email, Error, ErrorKind, Role, Username, UsernameRule};
+use domain::{Email, Error, ErrorKind, Role};
 use http::HeaderMap;
 use identity::api_key::Permission;
-use identity::{verify_login, AppState, LoginError};
+use identity::gate::{check_password, Attempt, LoginName};
+use identity::AppState;
 use serde_json::{json, Value};
 use table::RateLimit;
+use web::ClientIp;
 
 /// The app's email check is an enumeration oracle by design: at most 20
 /// a minute per caller (session, else client address) and 10 an hour per
@@ -64,50 +66,42 @@ pub async fn validate(
     }
     let username = fields.required("username")?;
     let password = fields.required("password")?;
-    let lookup = Username::parse(&username, UsernameRule::LOOKUP).map(|n| n.key());
-    let (auth, found) = tokio::join!(caller::backend(&state, &headers, Permission::Read), async {
-        match &lookup {
-            Ok(key) => state.store.find_user_by_username(key).await,
-            Err(_) => Ok(None),
-        }
-    });
-    auth?;
-    let found = found?;
-    Ok(Json(
-        match verify_login(&state.store, found, &password).await {
-            Ok(ok) => json!({ "is_valid": true, "user_id": ok.user.seq }),
-            Err(LoginError::InvalidCredentials | LoginError::Banned) => {
-                json!({ "is_valid": false, "user_id": null })
-            }
-            Err(e) => return Err(e.into()),
-        },
-    ))
+    // A backend acts for its users: no address budget (its own gateway
+    // throttling applies); the account's lockout and rules do.
+    let attempt = Attempt::default();
+    let name = LoginName::Username(username);
+    let auth = async {
+        caller::backend(&state, &headers, Permission::Read)
+            .await
+            .map_err(|p| p.error)
+    };
+    match check_password(&state, &attempt, &name, &password, auth).await {
+        Ok(user) => Ok(Json(json!({ "is_valid": true, "user_id": user.seq }))),
+        Err(e) if is_refusal(&e) => Ok(Json(json!({ "is_valid": false, "user_id": null }))),
+        Err(e) => Err(e.into()),
+    }
 }
 
-/// The client address API Gateway saw: the last `X-Forwarded-For` entry
-/// (the one it appends; earlier ones are the client's to invent).
-fn client_address(headers: &HeaderMap) -> String {
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.rsplit(',').next())
-        .map(|v| v.trim().to_owned())
-        .unwrap_or_else(|| "unknown".into())
+/// The answers of a wrong password or an account that may not sign in:
+/// `is_valid: false` (a bad key or a failure of ours stays an error).
+fn is_refusal(e: &Error) -> bool {
+    [
+        "invalid_credentials",
+        "account_banned",
+        "email_not_verified",
+    ]
+    .contains(&e.code)
 }
 
-fn rate_limited() -> Error {
-    Error::new(
-        ErrorKind::RateLimited,
-        "rate_limited",
-        "too many email checks; try again later",
-    )
-    .with_retry_after(60)
+fn rate_limited(limit: &RateLimit) -> Error {
+    limit.refusal("rate_limited", "too many email checks; try again later")
 }
 
 /// `POST /api/check/email/`: with an API key (read) `exists` and
 /// `user_id`; without, `exists` and `available`, rate-limited.
 pub async fn email(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     fields: Fields,
 ) -> Result<Json<Value>, ApiError> {
@@ -128,16 +122,24 @@ pub async fn email(
             None => json!({ "exists": false, "user_id": null }),
         }));
     }
-    caller::same_site(&headers)?;
+    // An enumeration oracle: refused to other sites' pages, with or
+    // without a cookie (the platform's one rule, web::same_origin).
+    web::same_origin(&headers)?;
     let who = caller::session_token(&headers)
         .map(|t| format!("session:{}", t.hash()))
-        .unwrap_or_else(|| format!("address:{}", client_address(&headers)));
+        .unwrap_or_else(|| match ip {
+            Some(ip) => format!("address:{ip}"),
+            None => "address:unknown".to_owned(),
+        });
     let (per_caller, per_address) = tokio::join!(
         state.store.hit_rate_limit(&EMAIL_CHECK_PER_CALLER, &who),
         state.store.hit_rate_limit(&EMAIL_CHECK_PER_ADDRESS, &key)
     );
-    if !per_caller? || !per_address? {
-        return Err(rate_limited().into());
+    if !per_caller? {
+        return Err(rate_limited(&EMAIL_CHECK_PER_CALLER).into());
+    }
+    if !per_address? {
+        return Err(rate_limited(&EMAIL_CHECK_PER_ADDRESS).into());
     }
     let exists = state.store.email_owner(&key).await?.is_some();
     Ok(Json(json!({ "exists": exists, "available": !exists })))

@@ -1,9 +1,8 @@
 use crate::fields::Fields;
 use crate::rules::{self, CATEGORIES, NETWORKS};
-use crate::store::{AppStore, Facts, SettingsWrite};
+use crate::store::{AppStore, Facts, Setting, SettingsWrite};
 use crate::views::{self, done};
 use crate::{caller, ApiError};
-use aws_sdk_dynamodb::types::AttributeValue;
 use axum::extract::State;
 use axum::Json;
 use domain::Error;
@@ -18,15 +17,6 @@ pub async fn get(
 ) -> Result<Json<Value>, ApiError> {
     let (_, user) = caller::user(&state, &headers).await?;
     Ok(Json(views::preferences(&user)))
-}
-
-fn strings(values: &[String]) -> AttributeValue {
-    AttributeValue::L(
-        values
-            .iter()
-            .map(|v| AttributeValue::S(v.clone()))
-            .collect(),
-    )
 }
 
 /// `POST /api/update/preferences/`: `categories`, `networks` (repeated
@@ -51,36 +41,30 @@ pub async fn update(
     if categories.is_none() && networks.is_none() && language.is_none() {
         return Err(Error::invalid("categories", "send categories, networks or language").into());
     }
-    let mut sets = Vec::new();
-    if let Some(n) = &networks {
-        sets.push(("networks", strings(n)));
-    }
-    if let Some(l) = &language {
-        sets.push(("language", AttributeValue::S(l.clone())));
-    }
+    let mut settings = Vec::new();
+    settings.extend(networks.map(Setting::Networks));
+    settings.extend(language.map(Setting::Language));
     let store = AppStore::of(&state);
     match categories {
         None => {
             let session = caller::session(&state, &headers).await?;
-            store.set_guarded(&session, &sets).await?;
+            store.set_guarded(&session, &settings).await?;
         }
         Some(categories) => {
             let (session, user) = caller::user(&state, &headers).await?;
             store
                 .save_with_stats(&session, user, |user| {
-                    let mut sets = sets.clone();
-                    sets.push(("categories", strings(&categories)));
+                    let mut settings = settings.clone();
+                    settings.push(Setting::Categories(categories.clone()));
                     let facts = Facts {
                         categories: categories.clone(),
                         ..Facts::of(user)
                     };
-                    Ok((
-                        SettingsWrite {
-                            sets,
-                            extra: Vec::new(),
-                        },
-                        facts,
-                    ))
+                    let write = SettingsWrite {
+                        settings,
+                        extra: Vec::new(),
+                    };
+                    Ok((write, facts))
                 })
                 .await?;
         }
@@ -97,7 +81,7 @@ pub async fn update_language(
     let language = rules::language(&fields.required("language")?)?;
     let session = caller::session(&state, &headers).await?;
     AppStore::of(&state)
-        .set_guarded(&session, &[("language", AttributeValue::S(language))])
+        .set_guarded(&session, &[Setting::Language(language)])
         .await?;
     Ok(done("Language updated successfully"))
 }

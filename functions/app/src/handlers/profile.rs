@@ -1,18 +1,14 @@
 use crate::fields::Fields;
-use crate::store::{AppStore, Facts, SettingsWrite};
-use crate::views::{done, language};
+use crate::store::{AppStore, Facts, Setting, SettingsWrite};
+use crate::views::done;
 use crate::{caller, places, rules, ApiError};
-use aws_sdk_dynamodb::types::{AttributeValue, Put};
 use axum::extract::State;
 use axum::Json;
 use chrono::Datelike;
-use domain::codes::{LinkCode, Purpose};
-use domain::{Email, Error, Language, Message, MessageKind, PersonName, User};
+use domain::{Email, Error, PersonName};
 use http::HeaderMap;
 use identity::AppState;
 use serde_json::Value;
-use table::item::n;
-use table::CodeSlot;
 
 /// A validated edit; `None` leaves a field as it is.
 #[derive(Default)]
@@ -89,54 +85,19 @@ fn timezone(raw: String) -> Result<String, Error> {
         .ok_or_else(|| Error::invalid("timezone", "must be a time zone name such as UTC"))
 }
 
-fn text(v: &str) -> AttributeValue {
-    AttributeValue::S(v.to_owned())
-}
-
-fn sets(edit: &Edit) -> Vec<(&'static str, AttributeValue)> {
-    let mut sets = Vec::new();
-    let texts = [
-        ("first_name", &edit.first_name),
-        ("last_name", &edit.last_name),
-        ("sex", &edit.sex),
-        ("timezone", &edit.timezone),
-    ];
-    for (name, value) in texts {
-        if let Some(v) = value {
-            sets.push((name, text(v)));
-        }
-    }
-    if let Some(p) = &edit.phone {
-        sets.push(("phone", text(p)));
-        sets.push(("phone_country_code", AttributeValue::Null(true)));
-    }
-    if let Some(d) = edit.birth_date {
-        sets.push(("birth_date", text(&d.format("%Y-%m-%d").to_string())));
-    }
-    for (name, value) in [("country_id", edit.country), ("city_id", edit.city)] {
-        if let Some(v) = value {
-            sets.push((name, n(v)));
-        }
-    }
-    sets
-}
-
-/// A new address is not applied: a code goes to it (and a notice to the
-/// old one) and the Users API's `POST /user/verify-email` switches.
-fn email_change(state: &AppState, user: &User, email: &Email) -> Result<Vec<Put>, Error> {
-    let code = LinkCode::generate();
-    let mut slot = CodeSlot::new(&user.id, Purpose::ChangeEmail, code.hash());
-    slot.payload =
-        Some(serde_json::to_string(&(user.email.as_str(), email.as_str())).expect("two strings"));
-    let lang = Language::parse_or_default(language(user));
-    let mut puts = state.store.code_puts(&slot, true)?;
-    for message in [
-        Message::new(email.as_str(), MessageKind::ChangeEmailCode).with("code", code.expose()),
-        Message::new(&user.email, MessageKind::EmailChangeRequested),
-    ] {
-        puts.push(state.store.outbox_put(&message.in_language(lang))?);
-    }
-    Ok(puts)
+/// The settings an edit writes (the email is not one: it changes through
+/// its code).
+fn settings(edit: &Edit) -> Vec<Setting> {
+    let mut out = Vec::new();
+    out.extend(edit.first_name.clone().map(Setting::FirstName));
+    out.extend(edit.last_name.clone().map(Setting::LastName));
+    out.extend(edit.sex.clone().map(Setting::Sex));
+    out.extend(edit.timezone.clone().map(Setting::Timezone));
+    out.extend(edit.phone.clone().map(Setting::Phone));
+    out.extend(edit.birth_date.map(Setting::BirthDate));
+    out.extend(edit.country.map(Setting::Country));
+    out.extend(edit.city.map(|c| Setting::City(Some(c))));
+    out
 }
 
 /// `POST /api/update/profile/`: first_name, last_name, email, phone,
@@ -155,21 +116,19 @@ pub async fn update(
     let (session, user) = caller?;
     let catalogue = catalogue?;
     places::check(&catalogue, edit.country, edit.city, user.country_id)?;
-    let sets = sets(&edit);
+    let base = settings(&edit);
     AppStore::of(&state)
         .save_with_stats(&session, user, |user| {
-            let extra = match edit
-                .email
-                .as_ref()
-                .filter(|e| !e.as_str().eq_ignore_ascii_case(&user.email))
-            {
-                Some(email) => email_change(&state, user, email)?,
-                None => Vec::new(),
+            // A new address is not applied: a code goes to it (and a
+            // notice to the old one); the Users API's verify-email switches.
+            let extra = match &edit.email {
+                Some(email) => identity::email_change::request(&state, user, email)?,
+                None => None,
             };
-            let mut sets = sets.clone();
+            let mut settings = base.clone();
             if edit.city.is_none() && edit.country.is_some_and(|c| Some(c) != user.country_id) {
                 // A new country without a city: the old city is not in it.
-                sets.push(("city_id", AttributeValue::Null(true)));
+                settings.push(Setting::City(None));
             }
             let old = Facts::of(user);
             let facts = Facts {
@@ -177,7 +136,8 @@ pub async fn update(
                 birth_year: edit.birth_date.map(|d| d.year()).or(old.birth_year),
                 categories: old.categories,
             };
-            Ok((SettingsWrite { sets, extra }, facts))
+            let extra = extra.unwrap_or_default();
+            Ok((SettingsWrite { settings, extra }, facts))
         })
         .await?;
     Ok(done("Profile updated successfully"))

@@ -6,21 +6,22 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::Error;
 use http::HeaderMap;
+use identity::gate::{sign_in, Issue, LoginName, SignedIn};
 use identity::logout::{end_session, session_grants};
-use identity::sign_in::{sign_in, LoginName, SignInPolicy, SignedIn};
 use identity::{session, AppState};
 use serde_json::json;
+use web::SignInAttempt;
 
 /// Longest password a login reads (argon2 of megabytes is a DoS).
 const MAX_PASSWORD: usize = 256;
 
 /// `POST /api/action/login/` (documented addition): `username` or
-/// `email`, and `password`. The platform's sign-in: lockout, 2FA, one
-/// answer for unknown user, wrong password and locked account. Sets the
-/// same `sid` cookie as `/user/login`.
+/// `email`, and `password`. The platform's sign-in (`identity::gate`):
+/// every rule of the account, one answer for unknown user, wrong password
+/// and locked account. Sets the same `sid` cookie as `/user/login`.
 pub async fn login(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignInAttempt(attempt): SignInAttempt,
     fields: Fields,
 ) -> Result<Response, ApiError> {
     let password = fields.required("password")?;
@@ -32,23 +33,19 @@ pub async fn login(
         (_, Some(e)) if !e.is_empty() => LoginName::Email(e),
         _ => return Err(Error::invalid("username", "give a username or an email").into()),
     };
-    caller::same_site(&headers)?;
-    let policy = SignInPolicy {
-        token_kind: session::KIND,
-        token_ttl_secs: session::TTL_SECS,
-        second_factor: true,
-        require_verified_email: state.config.require_email_verification,
-    };
-    match sign_in(&state, &name, &password, &policy).await? {
-        SignedIn::Token { user, token } => Ok((
-            [session::set_cookie(&user.id, token.expose())],
-            Json(json!({
-                "status": "success",
-                "message": "Logged in successfully",
-                "user_id": user.seq,
-            })),
-        )
-            .into_response()),
+    match sign_in(&state, &attempt, &name, &password, None, Issue::Session).await? {
+        SignedIn::Completed(done) => {
+            let cookies: HeaderMap = done.cookies().into_iter().collect();
+            Ok((
+                cookies,
+                Json(json!({
+                    "status": "success",
+                    "message": "Logged in successfully",
+                    "user_id": done.user.seq,
+                })),
+            )
+                .into_response())
+        }
         SignedIn::Challenge { user, challenge } => Ok(Json(json!({
             "status": "2fa_required",
             "message": "Send the code with session_hash to POST /user/do-2fa",

@@ -7,18 +7,18 @@ mod catalogue;
 mod keys;
 mod moderation;
 mod notifications;
+mod setting;
 mod settings;
 mod stats;
 
 pub use catalogue::{Place, SEED_CITIES, SEED_COUNTRIES};
 pub use notifications::{HistoryPage, NotificationRecord};
+pub use setting::Setting;
 pub use settings::{Facts, SettingsWrite};
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use domain::Error;
 use identity::AppState;
-use table::item::n;
-use table::{Store, TokenRecord};
+use table::Store;
 
 /// The App Users API's view of the one table.
 #[derive(Clone, Copy)]
@@ -40,21 +40,8 @@ impl<'a> AppStore<'a> {
     }
 }
 
-/// The condition under which a session may still write its user: the
-/// user exists, is not banned, and has not voided the session's tokens.
-pub const SESSION_GUARD: &str = "attribute_exists(pk) AND tokens_valid_after <= :issued \
-     AND (attribute_not_exists(banned) OR banned = :false)";
-
-/// The values `SESSION_GUARD` names.
-pub fn guard_values(session: &TokenRecord) -> [(&'static str, AttributeValue); 2] {
-    [
-        (":issued", n(session.issued_at)),
-        (":false", AttributeValue::Bool(false)),
-    ]
-}
-
-/// A write refused by `SESSION_GUARD`: the session no longer speaks for
-/// the user.
+/// A write refused by the holder guard (`table::guard`): the session no
+/// longer speaks for the user.
 pub fn session_dead() -> Error {
     crate::error::authentication_required()
 }

@@ -5,11 +5,12 @@
 //! condition, below 2^53 so JSON clients read them exactly). `total` is
 //! the user item's `notifications_total`, kept in the send transaction.
 
-use super::{guard_values, keys, session_dead, AppStore, SESSION_GUARD};
-use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, Update};
+use super::{keys, session_dead, AppStore};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, Update};
 use chrono::{DateTime, Utc};
 use domain::{Error, User, UserId};
 use serde::{Deserialize, Serialize};
+use table::guard::Holder;
 use table::item::{from_item, key, n, put_new, s, to_item};
 use table::{keys as table_keys, StoreError, TokenRecord, TxError};
 
@@ -116,17 +117,8 @@ impl AppStore<'_> {
     /// an id that is not theirs is a 404 naming it.
     pub async fn mark_read(&self, session: &TokenRecord, ids: &[u64]) -> Result<(), Error> {
         let user = table_keys::user(&session.user_id);
-        let mut check = ConditionCheck::builder()
-            .table_name(self.name())
-            .set_key(Some(key(user.clone(), table_keys::USER_SK)))
-            .condition_expression(SESSION_GUARD);
-        for (name, value) in guard_values(session) {
-            check = check.expression_attribute_values(name, value);
-        }
-        let mut tx = self
-            .table
-            .transaction::<Tag>()
-            .check(Tag::Session, check.build().map_err(StoreError::from)?);
+        let check = Holder::of(session).check(self.name(), None).build()?;
+        let mut tx = self.table.transaction::<Tag>().check(Tag::Session, check);
         for id in ids {
             let update = Update::builder()
                 .table_name(self.name())

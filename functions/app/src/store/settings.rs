@@ -5,14 +5,16 @@
 //! `stats_fp`), so two racing updates of one user never count twice: the
 //! loser reads again and retries.
 
-use super::{guard_values, session_dead, AppStore, SESSION_GUARD};
+use super::setting::{attributes_of, Setting};
+use super::{session_dead, AppStore};
 use crate::stats::{birth_counter, category_counter, sex_counter};
 use aws_sdk_dynamodb::types::{AttributeValue, Put, Update};
 use domain::{Error, User, UserId};
 use std::collections::BTreeMap;
 use table::contention::{backoff, exhausted, ATTEMPTS};
-use table::item::{key, s};
-use table::{keys as table_keys, StoreError, TokenRecord, TxError};
+use table::guard::Holder;
+use table::item::s;
+use table::{StoreError, TokenRecord, TxError};
 
 /// The facts of a user that statistics count.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -70,10 +72,10 @@ impl Facts {
     }
 }
 
-/// Attributes to set on the user and further items to write with them.
+/// Settings to write on the user and further items to write with them.
 #[derive(Default)]
 pub struct SettingsWrite {
-    pub sets: Vec<(&'static str, AttributeValue)>,
+    pub settings: Vec<Setting>,
     pub extra: Vec<Put>,
 }
 
@@ -108,36 +110,40 @@ impl AppStore<'_> {
         sets: &[(&'static str, AttributeValue)],
         fingerprints: Option<(String, String)>,
     ) -> Result<Update, StoreError> {
-        let mut update = Update::builder()
-            .table_name(self.name())
-            .set_key(Some(key(table_keys::user(user), table_keys::USER_SK)));
+        let mut update = Update::builder().table_name(self.name());
         let (mut assignments, names, values) = placeholders(sets);
         update = update
             .set_expression_attribute_names(Some(names))
             .set_expression_attribute_values(Some(values));
-        let mut condition = SESSION_GUARD.to_owned();
+        let mut condition = None;
         if let Some((old, new)) = fingerprints {
             assignments.push("stats_fp = :new_fp".into());
-            condition.push_str(if old == Facts::default().fingerprint() {
-                " AND (attribute_not_exists(stats_fp) OR stats_fp = :old_fp)"
+            condition = Some(if old == Facts::default().fingerprint() {
+                "attribute_not_exists(stats_fp) OR stats_fp = :old_fp"
             } else {
-                " AND stats_fp = :old_fp"
+                "stats_fp = :old_fp"
             });
             update = update
                 .expression_attribute_values(":old_fp", s(old))
                 .expression_attribute_values(":new_fp", s(new));
         }
-        for (name, value) in guard_values(session) {
-            update = update.expression_attribute_values(name, value);
-        }
-        Ok(update
+        debug_assert_eq!(user, &session.user_id);
+        Ok(Holder::of(session)
+            .guard(update, condition)
             .update_expression(format!("SET {}", assignments.join(", ")))
-            .condition_expression(condition)
             .build()?)
     }
 
     /// One guarded write of the user's own settings (no read first).
     pub async fn set_guarded(
+        &self,
+        session: &TokenRecord,
+        settings: &[Setting],
+    ) -> Result<(), Error> {
+        self.set_attributes(session, &attributes_of(settings)).await
+    }
+
+    async fn set_attributes(
         &self,
         session: &TokenRecord,
         sets: &[(&'static str, AttributeValue)],
@@ -173,7 +179,12 @@ impl AppStore<'_> {
             let fingerprints = Some((old.fingerprint(), facts.fingerprint()));
             let mut tx = self.table.transaction::<Tag>().update_if(
                 Tag::User,
-                self.user_update(&user.id, session, &write.sets, fingerprints)?,
+                self.user_update(
+                    &user.id,
+                    session,
+                    &attributes_of(&write.settings),
+                    fingerprints,
+                )?,
             );
             if let Some(counters) = self.stats_update(&old.delta(&facts))? {
                 tx = tx.update(counters);
@@ -212,10 +223,6 @@ impl AppStore<'_> {
     ) -> Result<(), Error> {
         let mut update = Update::builder()
             .table_name(self.name())
-            .set_key(Some(key(
-                table_keys::user(&session.user_id),
-                table_keys::USER_SK,
-            )))
             .expression_attribute_names("#m", "notification_settings");
         let mut assignments = Vec::new();
         for (i, (code, on)) in changes.iter().enumerate() {
@@ -224,12 +231,9 @@ impl AppStore<'_> {
                 .expression_attribute_names(format!("#k{i}"), *code)
                 .expression_attribute_values(format!(":v{i}"), AttributeValue::Bool(*on));
         }
-        for (name, value) in guard_values(session) {
-            update = update.expression_attribute_values(name, value);
-        }
-        let update = update
+        let update = Holder::of(session)
+            .guard(update, Some("attribute_exists(#m)"))
             .update_expression(format!("SET {}", assignments.join(", ")))
-            .condition_expression(format!("{SESSION_GUARD} AND attribute_exists(#m)"))
             .build()
             .map_err(StoreError::from)?;
         match self
@@ -260,7 +264,7 @@ impl AppStore<'_> {
             .into_iter()
             .map(|(k, v)| (k, AttributeValue::Bool(v)))
             .collect();
-        self.set_guarded(
+        self.set_attributes(
             session,
             &[("notification_settings", AttributeValue::M(map))],
         )

@@ -3,7 +3,7 @@ use crate::error::too_many_requests;
 use crate::ApiError;
 use axum::extract::State;
 use axum::Json;
-use domain::codes::{LinkCode, Purpose, SEND_LIMIT};
+use domain::codes::{LinkCode, Purpose, RESET_SEND_LIMIT};
 use domain::Email;
 use domain::{Message, MessageKind};
 use identity::AppState;
@@ -16,12 +16,16 @@ pub struct CodeParams {
     email: Option<String>,
 }
 
+/// Items a reset code's write holds (slot, pointer, outbox).
+const RESET_WRITE_WIDTH: usize = 3;
+
 /// Emails a password reset code. The answer, and the work behind it (one
-/// rate-limit write beside one sentinel read, then one write queueing the
-/// email: two rounds), are
-/// the same whether or not an account uses the address: an unknown address
-/// gets a "no account here" email; a known one gets its code, stored in the
-/// same transaction as its email.
+/// rate-limit write beside one sentinel read, then one three-item write
+/// queueing the email: two rounds), are the same whether or not an account
+/// owns the address: an unknown or unverified address gets a "no account
+/// here" email; a verified one gets its code, stored in the same
+/// transaction as its email. The address's own budget: spending it never
+/// touches sign-in or 2FA.
 pub async fn code(
     State(state): State<AppState>,
     Input(params, _): Input<CodeParams, ApiError>,
@@ -31,7 +35,7 @@ pub async fn code(
     // lookup's answer is dropped, so a 429 says nothing about who exists.
     let key = email.key();
     let (allowed, owner) = tokio::join!(
-        state.store.hit_rate_limit(&SEND_LIMIT, &key),
+        state.store.hit_rate_limit(&RESET_SEND_LIMIT, &key),
         state.store.email_owner(&key)
     );
     if !allowed? {
@@ -51,8 +55,13 @@ pub async fn code(
                 .await?;
         }
         None => {
+            // The same width of write as a code's (slot, pointer, email),
+            // so the time taken does not tell the two apart.
             let notice = Message::new(email.as_str(), MessageKind::NoAccount);
-            state.store.queue_message(&notice).await?;
+            state
+                .store
+                .queue_message_padded(Some(&notice), RESET_WRITE_WIDTH)
+                .await?;
         }
     }
     Ok(done())

@@ -4,7 +4,7 @@ use crate::ApiError;
 use axum::extract::State;
 use axum::Json;
 use domain::{Email, Password, PersonName, Username, UsernameRule};
-use identity::sign_up::{sign_up_with, FirstStep, NewUser, TakenEmail};
+use identity::sign_up::{sign_up_with, FirstStep, NewUser};
 use identity::AppState;
 use serde::Deserialize;
 use web::{required, Input};
@@ -43,9 +43,11 @@ impl CreateRequest {
     }
 }
 
-/// A taken email answers exactly like a success (`{"ok": 1}`, and one email
-/// to the address either way), so sign-up does not reveal who is
-/// registered; a taken username cannot be hidden and is a 409.
+/// An address a verified account owns answers exactly like a success
+/// (`{"ok": 1}`, one email to the address either way, the same width of
+/// write), so sign-up does not reveal who is registered; an unverified
+/// claim on the address blocks nothing. A taken username cannot be hidden
+/// and is a 409.
 pub async fn create(
     State(state): State<AppState>,
     Input(req, _): Input<CreateRequest, ApiError>,
@@ -58,7 +60,7 @@ pub async fn create(
     let store = SocialStore::of(&state);
     let extra = store.invite_writes(code.clone());
     // Every outcome answers alike; the sign-up queued its own messages.
-    if let Err(e) = sign_up_with(&state, new, first, TakenEmail::Hide, extra).await {
+    if let Err(e) = sign_up_with(&state, new, first, extra).await {
         return Err(match &code {
             Some(code) => store.explain_sign_up_failure(code, e).await,
             None => e,

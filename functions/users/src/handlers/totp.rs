@@ -13,7 +13,7 @@ use domain::{Error, Message, MessageKind};
 use identity::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use web::{required, Input};
+use web::{required, Input, SignInAttempt};
 
 /// The issuer label authenticator apps show beside the account.
 const ISSUER: &str = "Platform";
@@ -22,10 +22,11 @@ const ISSUER: &str = "Platform";
 /// is confirmed, so a half-done setup never locks the account.
 pub async fn setup(
     State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
     headers: HeaderMap,
     Input(req, _): Input<PasswordRequest, ApiError>,
 ) -> Result<Response, ApiError> {
-    let user = reauthenticate(&state, &headers, req).await?;
+    let user = reauthenticate(&state, &attempt, &headers, req).await?;
     let secret = TotpSecret::generate();
     if !state
         .store

@@ -8,7 +8,7 @@ use domain::{Email, Error, ErrorKind, Password, PersonName, Role, UserId, Userna
 use identity::profile_update::{update_profile, ProfileEdit};
 use identity::AppState;
 use serde::Deserialize;
-use web::Input;
+use web::{Input, SignInAttempt};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -19,6 +19,8 @@ pub struct UpdateRequest {
     last_name: Option<String>,
     email: Option<String>,
     password: Option<String>,
+    /// Documented addition: a change of one's own password needs it.
+    current_password: Option<String>,
     role: Option<String>,
     phone_country_code: Option<String>,
     phone: Option<String>,
@@ -92,6 +94,7 @@ impl UpdateRequest {
                 .transpose()?,
             role,
             phone: crate::fields::phone(self.phone_country_code, self.phone)?,
+            current_password: self.current_password,
         })
     }
 }
@@ -99,9 +102,12 @@ impl UpdateRequest {
 /// `PATCH /user/me` (scope `admin:profile:write`, as documented). Only the
 /// fields `user.profile.editable-fields` lists may be sent; `target` and
 /// `role` need the moderator role. A new email is not applied: a code goes
-/// to the new address and `POST /user/verify-email` makes the switch.
+/// to the new address and `POST /user/verify-email` makes the switch. A
+/// new password of one's own needs `currentPassword`; any new password
+/// ends every session and token of the account and tells its address.
 pub async fn update_me(
     State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
     headers: HeaderMap,
     Input(req, _): Input<UpdateRequest, ApiError>,
 ) -> Result<Json<impl serde::Serialize>, ApiError> {
@@ -109,6 +115,6 @@ pub async fn update_me(
     let update = req.parse()?;
     let principal = caller::bearer(&state, &headers, ADMIN_PROFILE_WRITE).await?;
     // The use case queues the new address's code and the old one's notice.
-    update_profile(&state, principal.user, update).await?;
+    update_profile(&state, &attempt, principal.user, update).await?;
     Ok(done())
 }

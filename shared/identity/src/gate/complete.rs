@@ -1,0 +1,119 @@
+//! What a completed sign-in issues, and the one write that completes it:
+//! the token, the account's login stamp (conditioned on the account still
+//! standing and on the password that was checked), the second factor it
+//! spent and the device it came from, in one transaction.
+
+use super::{Attempt, DEVICE_COOKIE};
+use crate::{cookies, session, AppState};
+use domain::lockout::DEVICE_TTL_SECS;
+use domain::{time, Error, OpaqueToken, User};
+use http::{HeaderName, HeaderValue};
+use table::{DeviceRecord, LoginWrite, LoginWriteError, SecondFactor};
+
+/// What a surface issues when a sign-in completes: the one choice a
+/// surface makes. Every rule of the account applies whatever it picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Issue {
+    /// A cookie session (`sid`): the Users API, the App Users API, the
+    /// hosted pages.
+    Session,
+    /// An Accounts API token (it travels in the path).
+    AccountsToken,
+}
+
+/// The kind of opaque token the Accounts API issues.
+pub const ACCOUNTS_TOKEN_KIND: &str = "account";
+
+impl Issue {
+    pub fn kind(self) -> &'static str {
+        match self {
+            Issue::Session => session::KIND,
+            Issue::AccountsToken => ACCOUNTS_TOKEN_KIND,
+        }
+    }
+
+    pub(super) fn ttl_secs(self, state: &AppState) -> i64 {
+        match self {
+            Issue::Session => session::TTL_SECS,
+            Issue::AccountsToken => state.config.account_token_ttl_secs,
+        }
+    }
+}
+
+/// A completed sign-in: the token is the only copy.
+pub struct Completed {
+    pub user: User,
+    pub issue: Issue,
+    pub token: OpaqueToken,
+    /// The device token the client keeps (new, or the one it presented).
+    pub device: OpaqueToken,
+}
+
+impl Completed {
+    /// The cookies the answer sets: the session's when a session was
+    /// issued (first), the device's always.
+    pub fn cookies(&self) -> Vec<(HeaderName, HeaderValue)> {
+        let mut cookies = Vec::new();
+        if self.issue == Issue::Session {
+            cookies.push(session::set_cookie(&self.user.id, self.token.expose()));
+        }
+        cookies.push(cookies::set(
+            DEVICE_COOKIE,
+            self.device.expose(),
+            DEVICE_TTL_SECS,
+        ));
+        cookies
+    }
+}
+
+/// How the account proved itself for this completion.
+pub(super) struct Proof<'a> {
+    /// The password hash the password was verified against.
+    pub checked_hash: &'a str,
+    pub rehash: Option<&'a str>,
+    pub second: Option<&'a SecondFactor>,
+}
+
+/// The device token to keep: the one presented when it is this account's,
+/// else a new one.
+pub(super) fn device_for(attempt: &Attempt, trusted: bool) -> OpaqueToken {
+    match (&attempt.device, trusted) {
+        (Some(token), true) => token.clone(),
+        _ => OpaqueToken::generate(),
+    }
+}
+
+/// Writes the completed sign-in; a user voided, banned or deleted since
+/// the password was checked answers as bad credentials, never a 500.
+pub(super) async fn complete(
+    state: &AppState,
+    user: User,
+    issue: Issue,
+    device: OpaqueToken,
+    proof: Proof<'_>,
+) -> Result<Completed, Error> {
+    let issued = crate::issue(issue.kind(), &user.id, issue.ttl_secs(state));
+    let record = DeviceRecord::signed_in(&user.id, time::now_ms(), DEVICE_TTL_SECS);
+    let device_hash = device.hash();
+    let written = state
+        .store
+        .complete_login(&LoginWrite {
+            user: &user.id,
+            checked_hash: proof.checked_hash,
+            token: (&issued.hash, &issued.record),
+            rehash: proof.rehash,
+            second: proof.second,
+            device: (&device_hash, &record),
+        })
+        .await;
+    match written {
+        Ok(()) => Ok(Completed {
+            user,
+            issue,
+            token: issued.token,
+            device,
+        }),
+        Err(LoginWriteError::Voided) => Err(super::password::invalid_credentials()),
+        Err(LoginWriteError::Store(e)) => Err(e.into()),
+    }
+}

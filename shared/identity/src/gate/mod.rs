@@ -1,0 +1,206 @@
+//! The gatekeeper: the one door every sign-in goes through, whichever
+//! surface is called (the Accounts API, the Users API, the App Users API,
+//! and every door added later). An account's protections are decided here
+//! from the account's state, never by the surface:
+//!
+//! - the password, under the throttling rules of `domain::lockout` (a
+//!   device that signed in before keeps its own budget; everyone else
+//!   shares the account's growing lockout and their address's budget);
+//! - a ban, and an address still waiting for its verification;
+//! - the second factor: an account with 2FA on completes no sign-in
+//!   without it. A surface with a challenge step gets a challenge; one
+//!   without passes the code with the password ([`Inline`]) or renders the
+//!   challenge as its documented error;
+//! - the completing write re-checks, under its condition, that the account
+//!   still stands and the password checked is still its password.
+//!
+//! A surface chooses only what it issues ([`Issue`]). Nothing outside this
+//! module completes a sign-in: `table`'s login writes are reached only from
+//! here, and `functions/clippy.toml` forbids the surfaces to call them.
+
+mod attempt;
+mod challenge;
+mod complete;
+mod password;
+
+pub use attempt::{Attempt, DEVICE_COOKIE};
+pub use challenge::{answer_challenge, Answer};
+pub use complete::{Completed, Issue, ACCOUNTS_TOKEN_KIND};
+
+use crate::AppState;
+use domain::codes::{Challenge, Purpose};
+use domain::{time, Email, Error, ErrorKind, User, UserId, Username, UsernameRule};
+use password::Trust;
+use table::Store;
+
+/// Who is signing in, as typed.
+pub enum LoginName {
+    Username(String),
+    Email(String),
+}
+
+enum LookupKey {
+    Username(String),
+    Email(String),
+}
+
+impl LoginName {
+    /// The lookup key, or `None` when the text cannot name any account (it
+    /// still costs one verify: same answer, same time).
+    fn key(&self) -> Option<LookupKey> {
+        match self {
+            LoginName::Username(raw) => Username::parse(raw, UsernameRule::LOOKUP)
+                .ok()
+                .map(|n| LookupKey::Username(n.key())),
+            LoginName::Email(raw) => Email::parse(raw).ok().map(|e| LookupKey::Email(e.key())),
+        }
+    }
+}
+
+/// A second factor given with the password.
+pub struct Inline {
+    /// For an emailed code: the challenge it answers, and whose it is.
+    pub challenge: Option<(UserId, Challenge)>,
+    pub answer: Answer,
+}
+
+impl Inline {
+    fn for_user(&self, user: &UserId) -> bool {
+        self.challenge.as_ref().is_some_and(|(u, _)| u == user)
+    }
+}
+
+/// How a sign-in ended.
+pub enum SignedIn {
+    Completed(Completed),
+    /// The second factor is due: the code is on its way by email (none for
+    /// TOTP, where the authenticator holds it).
+    Challenge {
+        user: User,
+        challenge: Challenge,
+    },
+}
+
+pub fn email_not_verified() -> Error {
+    Error::new(
+        ErrorKind::Forbidden,
+        "email_not_verified",
+        "verify the account's email address first: open the code's email",
+    )
+}
+
+/// The rules of the account itself, after its password (or its challenge)
+/// was right: an address waiting for its verification signs in nowhere.
+/// (A ban is answered with the password, in `password::verify`.)
+fn account_rules(user: &User) -> Result<(), Error> {
+    if user.verification_pending {
+        return Err(email_not_verified());
+    }
+    Ok(())
+}
+
+/// Signs `name` in with `password` (and `inline`, a second factor given
+/// with it), issuing `issue` when every rule of the account holds. Two
+/// rounds: the account, the device, the address's budget (and an inline
+/// challenge) read side by side; then one write.
+#[tracing::instrument(skip_all, fields(issue = issue.kind()))]
+pub async fn sign_in(
+    state: &AppState,
+    attempt: &Attempt,
+    name: &LoginName,
+    password: &str,
+    inline: Option<Inline>,
+    issue: Issue,
+) -> Result<SignedIn, Error> {
+    let store = &state.store;
+    let inline_slot = async {
+        match inline.as_ref().and_then(|i| i.challenge.as_ref()) {
+            Some((user, _)) => store.get_code_slot(user, Purpose::TwoFactor).await,
+            None => Ok(None),
+        }
+    };
+    let (found, device, hits, slot) = tokio::join!(
+        find(store, name.key()),
+        password::device(store, attempt),
+        password::source_hits(store, attempt),
+        inline_slot
+    );
+    let found = found?;
+    let trust = Trust::of(attempt, device?, found.as_ref(), time::now_ms());
+    let verified = password::verify(store, attempt, found, password, &trust, hits?).await?;
+    account_rules(&verified.user)?;
+    let device = complete::device_for(attempt, matches!(trust, Trust::Device { .. }));
+    if !verified.user.two_factor_enabled {
+        let proof = complete::Proof {
+            checked_hash: &verified.user.password_hash.clone(),
+            rehash: verified.rehash.as_deref(),
+            second: None,
+        };
+        let done = complete::complete(state, verified.user, issue, device, proof).await?;
+        return Ok(SignedIn::Completed(done));
+    }
+    match inline {
+        Some(given) => Ok(SignedIn::Completed(
+            challenge::inline(state, verified, &given, slot?, issue, device).await?,
+        )),
+        None => challenge::open(store, verified.user, verified.rehash).await,
+    }
+}
+
+/// Whether `password` is the account's, under the same budgets and rules
+/// as a sign-in, issuing nothing (the App Users API backend's
+/// `check/validate/`): the account, if it may sign in. `caller` is the
+/// caller's own check (an API key), read beside the account: nothing is
+/// verified, and no failure counted, unless it passes.
+pub async fn check_password(
+    state: &AppState,
+    attempt: &Attempt,
+    name: &LoginName,
+    password: &str,
+    caller: impl std::future::Future<Output = Result<(), Error>>,
+) -> Result<User, Error> {
+    let store = &state.store;
+    let (caller, found, device, hits) = tokio::join!(
+        caller,
+        find(store, name.key()),
+        password::device(store, attempt),
+        password::source_hits(store, attempt)
+    );
+    caller?;
+    let found = found?;
+    let trust = Trust::of(attempt, device?, found.as_ref(), time::now_ms());
+    let verified = password::verify(store, attempt, found, password, &trust, hits?).await?;
+    account_rules(&verified.user)?;
+    Ok(verified.user)
+}
+
+/// A signed-in caller proving themselves again with their password before
+/// a sensitive change (2FA on or off, a new password, a new address):
+/// counted like a sign-in from an untrusted client, with the same lockout.
+pub async fn reauthenticate(
+    state: &AppState,
+    attempt: &Attempt,
+    user: User,
+    password: &str,
+) -> Result<User, Error> {
+    // The caller is signed in already: its address budget is counted on a
+    // failure, not read first (that would be a third round trip).
+    let verified = password::verify(
+        &state.store,
+        attempt,
+        Some(user),
+        password,
+        &Trust::Untrusted,
+        0,
+    )
+    .await?;
+    Ok(verified.user)
+}
+
+async fn find(store: &Store, key: Option<LookupKey>) -> Result<Option<User>, Error> {
+    Ok(match key {
+        Some(LookupKey::Username(key)) => store.find_user_by_username(&key).await?,
+        Some(LookupKey::Email(key)) => store.find_user_by_email(&key).await?,
+        None => None,
+    })
+}
