@@ -16,6 +16,7 @@ pub mod store;
 mod views;
 
 pub use error::{ApiError, AppEnvelope};
+pub use handlers::checks::{EMAIL_CHECK_PER_ADDRESS, EMAIL_CHECK_PER_CALLER};
 
 use axum::Router;
 use http::Method;

@@ -13,7 +13,16 @@ mod e2e_http;
 mod email_delivery;
 mod events;
 mod fuzz_regressions;
+mod gate_addresses;
+mod gate_csrf;
+mod gate_lockout;
+mod gate_password_change;
+mod gate_rate_limits;
+mod gate_sign_in;
 mod gate_sites_scope;
+#[allow(dead_code)]
+mod gate_support;
+mod gate_timing;
 mod gate_tokens;
 mod identity_flow;
 mod log_redaction;

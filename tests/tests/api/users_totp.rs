@@ -18,7 +18,7 @@ async fn post_with(env: &TestEnv, path: &str, body: Value, cookie: &str) -> Repl
 }
 
 /// Setup and confirm with a cookie session: the secret and recovery codes.
-async fn enrol(env: &TestEnv, p: &Person) -> (TotpSecret, Vec<String>) {
+pub(crate) async fn enrol(env: &TestEnv, p: &Person) -> (TotpSecret, Vec<String>) {
     let c = session(env, p).await;
     let r = post_with(
         env,
