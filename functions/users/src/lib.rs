@@ -11,6 +11,7 @@ mod fields;
 mod handlers;
 mod login_flow;
 pub mod pictures;
+mod png_clean;
 mod s3;
 mod store;
 mod views;

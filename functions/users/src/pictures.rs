@@ -1,4 +1,5 @@
-//! Profile pictures in S3: PNG only, at most `MAX_BYTES`, one object per
+//! Profile pictures in S3: PNG only (decoded and re-encoded, png_clean.rs),
+//! at most `MAX_BYTES` uploaded, one object per
 //! upload under `profile-pictures/<user id>/<random>.png` (a new name per
 //! upload, so a cached old URL never shows the new picture wrongly), read
 //! back through presigned GET URLs.
@@ -13,7 +14,6 @@ use tokio::sync::OnceCell;
 pub const MAX_BYTES: usize = 1024 * 1024;
 /// How long a `signedUrl` / `profilePictureUrl` works.
 pub const URL_TTL: Duration = Duration::from_secs(3600);
-const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
 
 /// The S3 client, built once per process on first use (most requests of
 /// this function never touch S3, so the cold start does not pay for it).
@@ -35,18 +35,6 @@ async fn build_client(
         config.s3_force_path_style,
     )
     .await
-}
-
-/// A PNG: the signature, then an IHDR chunk of 13 bytes with non-zero
-/// dimensions. Anything else (JPEG, a renamed text file) is refused.
-pub fn is_png(bytes: &[u8]) -> bool {
-    if bytes.len() < 33 || bytes[..8] != PNG_SIGNATURE {
-        return false;
-    }
-    let length = u32::from_be_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
-    let width = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
-    let height = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
-    length == 13 && &bytes[12..16] == b"IHDR" && width > 0 && height > 0
 }
 
 fn new_key(user: &UserId) -> String {
@@ -104,27 +92,4 @@ pub async fn url_of(state: &AppState, key: Option<&str>) -> Result<Option<String
 pub async fn ensure_bucket(sdk: &table::aws::SdkConfig, config: &Config) -> Result<(), String> {
     let s3 = build_client(sdk, config).await.map_err(|e| e.to_string())?;
     s3.create_bucket().await.map_err(|e| e.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn png(width: u32) -> Vec<u8> {
-        let mut b = PNG_SIGNATURE.to_vec();
-        b.extend(13u32.to_be_bytes());
-        b.extend(b"IHDR");
-        b.extend(width.to_be_bytes());
-        b.extend(1u32.to_be_bytes());
-        b.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
-        b
-    }
-
-    #[test]
-    fn recognises_pngs_only() {
-        assert!(is_png(&png(1)));
-        assert!(!is_png(&png(0)));
-        assert!(!is_png(b"\xff\xd8\xff\xe0 a jpeg, not a png at all......"));
-        assert!(!is_png(&PNG_SIGNATURE));
-    }
 }

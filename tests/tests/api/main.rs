@@ -17,6 +17,7 @@ mod gate_addresses;
 mod gate_csrf;
 mod gate_lockout;
 mod gate_password_change;
+mod gate_pictures;
 mod gate_rate_limits;
 mod gate_sign_in;
 mod gate_sites_scope;
