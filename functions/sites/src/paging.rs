@@ -1,20 +1,14 @@
-//! `limit` and `cursor`. A cursor is a position on one listing (the key of
-//! the item next to the page and a direction), base64url JSON followed by a
-//! check value bound to the listing: a cursor edited by hand, or used on
-//! another user's, site's or filter's list, is a 400. The request's
-//! `cursor` takes the opaque value or the whole URL that carried it.
+//! `limit` and `cursor`. A cursor is the platform's one sealed cursor
+//! (`table::Listing`): edited by hand, or used on another user's, site's or
+//! filter's list, it is a 400. The request's `cursor` takes the opaque
+//! value or the whole URL that carried it.
 
-use crate::store::{Listing, PageOut, Position};
 use crate::urls::with_query;
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use domain::Error;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use table::{Listing, PageOut, Position, MAX_CURSOR_CHARS};
 
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 100;
-const MAX_CURSOR_CHARS: usize = 4096;
 
 pub fn limit(raw: Option<&str>) -> Result<usize, Error> {
     let Some(raw) = raw.filter(|r| !r.is_empty()) else {
@@ -26,35 +20,8 @@ pub fn limit(raw: Option<&str>) -> Result<usize, Error> {
         .ok_or_else(|| Error::invalid("limit", format!("must be an integer from 1 to {MAX_LIMIT}")))
 }
 
-#[derive(Serialize, Deserialize)]
-struct Wire {
-    b: bool,
-    k: BTreeMap<String, String>,
-}
-
-fn check_value(listing: &Listing, payload: &str) -> String {
-    let mut hash = Sha256::new();
-    for part in [
-        "sites-cursor",
-        listing.index.unwrap_or("table"),
-        &listing.partition.1,
-        &listing.sort.1,
-        payload,
-    ] {
-        hash.update(part.as_bytes());
-        hash.update([0]);
-    }
-    hex::encode(&hash.finalize()[..8])
-}
-
 pub fn encode(listing: &Listing, at: &Position) -> String {
-    let wire = Wire {
-        b: at.backward,
-        k: at.key.clone(),
-    };
-    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&wire).unwrap_or_default());
-    let check = check_value(listing, &payload);
-    format!("{payload}.{check}")
+    listing.seal(at)
 }
 
 fn invalid() -> Error {
@@ -76,23 +43,7 @@ pub fn decode(listing: &Listing, raw: Option<&str>) -> Result<Option<Position>, 
     } else {
         raw.to_owned()
     };
-    let (payload, check) = value.split_once('.').ok_or_else(invalid)?;
-    let expected = check_value(listing, payload);
-    if !bool::from(subtle::ConstantTimeEq::ct_eq(
-        expected.as_bytes(),
-        check.as_bytes(),
-    )) {
-        return Err(invalid());
-    }
-    let bytes = URL_SAFE_NO_PAD.decode(payload).map_err(|_| invalid())?;
-    let wire: Wire = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
-    if !listing.admits(&wire.k) {
-        return Err(invalid());
-    }
-    Ok(Some(Position {
-        key: wire.k,
-        backward: wire.b,
-    }))
+    listing.open(&value).map(Some).map_err(|_| invalid())
 }
 
 /// `next_cursor` and `prev_cursor`: absolute URLs of the neighbouring
@@ -121,6 +72,7 @@ mod tests {
 
     fn listing(partition: &str) -> Listing {
         Listing {
+            name: "sites",
             index: None,
             partition: ("pk", partition.to_owned()),
             sort: ("sk", "MEMBER#".to_owned()),

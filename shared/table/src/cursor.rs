@@ -1,51 +1,121 @@
-use super::item::Item;
-use aws_sdk_dynamodb::types::AttributeValue;
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use std::collections::{BTreeMap, HashMap};
+//! Every list of every surface pages through one sealed cursor. A cursor
+//! is a position on one listing (the key of the item next to the page, and
+//! a direction), base64url JSON followed by a check value bound to the
+//! listing (its name, index, partition and sort prefix). A cursor edited
+//! by hand, or used on another user's, site's or filter's list, is
+//! refused; and whatever a cursor says, it can only name a position inside
+//! its own listing (`Listing::admits`), which the query's key condition
+//! confines anyway. The check is not a secret MAC: nothing a forged cursor
+//! could reach is outside what its caller may list.
 
-/// An opaque pagination cursor: the query's LastEvaluatedKey, base64url JSON.
-/// Decoding checks it names only the expected key attributes and stays in
-/// the expected partition, so a forged cursor cannot read elsewhere.
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// What a list queries: the table or an index, one partition, the sort
+/// keys under one prefix (`""`: all of them).
+#[derive(Debug, Clone)]
+pub struct Listing {
+    /// Which list (`"sites"`, `"accounts"`): a cursor of one never opens
+    /// another, even over the same keys.
+    pub name: &'static str,
+    pub index: Option<&'static str>,
+    pub partition: (&'static str, String),
+    pub sort: (&'static str, String),
+}
+
+/// Where a page starts: the key of the item next to it, and the direction.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor(String);
+pub struct Position {
+    pub key: BTreeMap<String, String>,
+    pub backward: bool,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid cursor")]
 pub struct InvalidCursor;
 
-impl Cursor {
-    pub fn from_key(key: &Item) -> Option<Self> {
-        let strings: BTreeMap<&str, &str> = key
-            .iter()
-            .map(|(k, v)| v.as_s().ok().map(|s| (k.as_str(), s.as_str())))
-            .collect::<Option<_>>()?;
-        let json = serde_json::to_vec(&strings).ok()?;
-        Some(Self(URL_SAFE_NO_PAD.encode(json)))
+/// Longest cursor read; ours are a few hundred characters.
+pub const MAX_CURSOR_CHARS: usize = 4096;
+
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    b: bool,
+    k: BTreeMap<String, String>,
+}
+
+impl Listing {
+    /// The attributes of a position on this listing.
+    pub fn key_attributes(&self) -> Vec<&'static str> {
+        let mut attrs = vec!["pk", "sk"];
+        if self.index.is_some() {
+            attrs.extend([self.partition.0, self.sort.0]);
+        }
+        attrs
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
+    /// Whether `key` is a position on this listing: exactly its key
+    /// attributes, in its partition, under its prefix.
+    pub fn admits(&self, key: &BTreeMap<String, String>) -> bool {
+        let attrs = self.key_attributes();
+        key.len() == attrs.len()
+            && attrs.iter().all(|a| key.contains_key(*a))
+            && key.get(self.partition.0) == Some(&self.partition.1)
+            && key
+                .get(self.sort.0)
+                .is_some_and(|v| v.starts_with(&self.sort.1))
     }
 
-    /// `partition` is (attribute, value) of the index partition queried.
-    pub fn decode(
-        raw: &str,
-        attributes: &[&str],
-        partition: (&str, &str),
-    ) -> Result<Item, InvalidCursor> {
-        let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| InvalidCursor)?;
-        let map: HashMap<String, String> =
-            serde_json::from_slice(&bytes).map_err(|_| InvalidCursor)?;
-        let shape_ok = map.len() == attributes.len()
-            && attributes.iter().all(|a| map.contains_key(*a))
-            && map.get(partition.0).map(String::as_str) == Some(partition.1);
-        if !shape_ok {
+    fn check_value(&self, payload: &str) -> String {
+        let mut hash = Sha256::new();
+        for part in [
+            "cursor",
+            self.name,
+            self.index.unwrap_or("table"),
+            &self.partition.1,
+            &self.sort.1,
+            payload,
+        ] {
+            hash.update(part.as_bytes());
+            hash.update([0]);
+        }
+        hex::encode(&hash.finalize()[..8])
+    }
+
+    /// The cursor of `at` on this listing.
+    pub fn seal(&self, at: &Position) -> String {
+        let wire = Wire {
+            b: at.backward,
+            k: at.key.clone(),
+        };
+        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&wire).unwrap_or_default());
+        let check = self.check_value(&payload);
+        format!("{payload}.{check}")
+    }
+
+    /// The position a cursor of this listing names.
+    pub fn open(&self, cursor: &str) -> Result<Position, InvalidCursor> {
+        if cursor.len() > MAX_CURSOR_CHARS {
             return Err(InvalidCursor);
         }
-        Ok(map
-            .into_iter()
-            .map(|(k, v)| (k, AttributeValue::S(v)))
-            .collect())
+        let (payload, check) = cursor.split_once('.').ok_or(InvalidCursor)?;
+        let expected = self.check_value(payload);
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(
+            expected.as_bytes(),
+            check.as_bytes(),
+        )) {
+            return Err(InvalidCursor);
+        }
+        let bytes = URL_SAFE_NO_PAD.decode(payload).map_err(|_| InvalidCursor)?;
+        let wire: Wire = serde_json::from_slice(&bytes).map_err(|_| InvalidCursor)?;
+        if !self.admits(&wire.k) {
+            return Err(InvalidCursor);
+        }
+        Ok(Position {
+            key: wire.k,
+            backward: wire.b,
+        })
     }
 }
 
@@ -53,32 +123,56 @@ impl Cursor {
 mod tests {
     use super::*;
 
-    const ATTRS: [&str; 4] = ["pk", "sk", "gsi1pk", "gsi1sk"];
+    fn listing(partition: &str) -> Listing {
+        Listing {
+            name: "test",
+            index: None,
+            partition: ("pk", partition.to_owned()),
+            sort: ("sk", "MEMBER#".to_owned()),
+        }
+    }
 
-    fn key(partition: &str) -> Item {
-        ATTRS
-            .iter()
-            .map(|a| {
-                let v = if *a == "gsi1pk" { partition } else { "x" };
-                (a.to_string(), AttributeValue::S(v.into()))
-            })
-            .collect()
+    fn position() -> Position {
+        Position {
+            key: [("pk", "SITE#1"), ("sk", "MEMBER#abc")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+            backward: true,
+        }
     }
 
     #[test]
     fn round_trips() {
-        let c = Cursor::from_key(&key("P")).unwrap();
-        assert_eq!(
-            Cursor::decode(c.as_str(), &ATTRS, ("gsi1pk", "P")).unwrap(),
-            key("P")
-        );
+        let l = listing("SITE#1");
+        assert_eq!(l.open(&l.seal(&position())).unwrap(), position());
     }
 
     #[test]
-    fn refuses_garbage_and_other_partitions() {
-        let c = Cursor::from_key(&key("OTHER")).unwrap();
-        assert!(Cursor::decode(c.as_str(), &ATTRS, ("gsi1pk", "P")).is_err());
-        assert!(Cursor::decode("!!", &ATTRS, ("gsi1pk", "P")).is_err());
-        assert!(Cursor::decode("e30", &ATTRS, ("gsi1pk", "P")).is_err());
+    fn refuses_tampered_foreign_and_outside_cursors() {
+        let l = listing("SITE#1");
+        let c = l.seal(&position());
+        let mut tampered = c.clone().into_bytes();
+        tampered[3] = if tampered[3] == b'A' { b'B' } else { b'A' };
+        assert!(l.open(std::str::from_utf8(&tampered).unwrap()).is_err());
+        assert!(listing("SITE#2").open(&c).is_err());
+        let other_name = Listing {
+            name: "other",
+            ..listing("SITE#1")
+        };
+        assert!(other_name.open(&c).is_err());
+        for junk in [
+            "x",
+            "e30",
+            "e30.00",
+            "%%%",
+            &"a".repeat(MAX_CURSOR_CHARS + 1),
+        ] {
+            assert!(l.open(junk).is_err(), "{junk}");
+        }
+        // A correctly sealed position outside the listing's prefix.
+        let mut outside = position();
+        outside.key.insert("sk".into(), "SESSION#x".into());
+        assert!(l.open(&l.seal(&outside)).is_err());
     }
 }

@@ -1,5 +1,5 @@
 use super::item::{from_item, key, n, s, to_item, Item};
-use super::{keys, Cursor, InvalidCursor, Store, StoreError, TokenRecord};
+use super::{keys, InvalidCursor, Listing, Store, StoreError, TokenRecord};
 use crate::TxError;
 use aws_sdk_dynamodb::types::{Put, ReturnValue, Update};
 use domain::{Role, User, UserId};
@@ -31,10 +31,19 @@ pub enum GuardedWriteError {
 
 pub struct Page<T> {
     pub items: Vec<T>,
-    pub next: Option<Cursor>,
+    /// The sealed cursor of the next page, when there is one.
+    pub next: Option<String>,
 }
 
-const LIST_KEY_ATTRS: [&str; 4] = ["pk", "sk", "gsi1pk", "gsi1sk"];
+/// The ghost and student accounts, oldest first (the sparse GSI1).
+fn listed_accounts() -> Listing {
+    Listing {
+        name: "accounts",
+        index: Some(keys::GSI1),
+        partition: ("gsi1pk", keys::LISTED_ACCOUNTS.to_owned()),
+        sort: ("gsi1sk", String::new()),
+    }
+}
 
 /// The user's item: the record plus its key and index attributes.
 fn user_item(user: &User) -> Result<Item, StoreError> {
@@ -214,37 +223,28 @@ impl Store {
         self.get_record(key(keys::user(id), keys::USER_SK)).await
     }
 
-    /// Ghost and student accounts in creation order, one page.
+    /// Ghost and student accounts in creation order, one page from the
+    /// position a sealed cursor names (cursor.rs).
     pub async fn list_accounts(
         &self,
         limit: i32,
         cursor: Option<&str>,
     ) -> Result<Result<Page<User>, InvalidCursor>, StoreError> {
-        let start = match cursor
-            .map(|c| Cursor::decode(c, &LIST_KEY_ATTRS, ("gsi1pk", keys::LISTED_ACCOUNTS)))
-            .transpose()
-        {
-            Ok(start) => start,
+        let listing = listed_accounts();
+        let at = match cursor.map(|c| listing.open(c)).transpose() {
+            // This list pages forward only.
+            Ok(Some(p)) if p.backward => return Ok(Err(InvalidCursor)),
+            Ok(at) => at,
             Err(e) => return Ok(Err(e)),
         };
-        let out = self
-            .client
-            .query()
-            .table_name(self.table())
-            .index_name(keys::GSI1)
-            .key_condition_expression("gsi1pk = :p")
-            .expression_attribute_values(":p", s(keys::LISTED_ACCOUNTS))
-            .set_exclusive_start_key(start)
-            .limit(limit)
-            .send()
-            .await?;
-        let items = out
+        let limit = usize::try_from(limit).unwrap_or(1);
+        let page = self.page(&listing, limit, at.as_ref()).await?;
+        let items = page
             .items
-            .unwrap_or_default()
             .into_iter()
             .map(from_item)
             .collect::<Result<Vec<User>, _>>()?;
-        let next = out.last_evaluated_key.as_ref().and_then(Cursor::from_key);
+        let next = page.next.map(|p| listing.seal(&p));
         Ok(Ok(Page { items, next }))
     }
 

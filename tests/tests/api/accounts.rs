@@ -12,13 +12,13 @@ async fn env() -> TestEnv {
     TestEnv::new(accounts::app).await
 }
 
-struct Account {
-    id: String,
-    token: String,
-    username: String,
+pub(crate) struct Account {
+    pub(crate) id: String,
+    pub(crate) token: String,
+    pub(crate) username: String,
 }
 
-async fn create(env: &TestEnv, username: &str) -> Account {
+pub(crate) async fn create(env: &TestEnv, username: &str) -> Account {
     let r = env
         .post(
             "/api/v1/accounts/",
@@ -36,7 +36,7 @@ async fn create(env: &TestEnv, username: &str) -> Account {
     }
 }
 
-async fn with_role(env: &TestEnv, role: Role) -> Account {
+pub(crate) async fn with_role(env: &TestEnv, role: Role) -> Account {
     let account = create(env, &unique_name("u")).await;
     if role != Role::Ghost {
         let id = UserId::parse(&account.id).unwrap();
@@ -45,7 +45,7 @@ async fn with_role(env: &TestEnv, role: Role) -> Account {
     account
 }
 
-fn assert_error(r: &Reply, status: StatusCode, code: &str) {
+pub(crate) fn assert_error(r: &Reply, status: StatusCode, code: &str) {
     assert_eq!(r.status, status, "{:?}", r.body);
     assert_eq!(r.body["status"], "error", "{:?}", r.body);
     assert_eq!(r.body["error"]["code"], code, "{:?}", r.body);

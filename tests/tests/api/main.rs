@@ -15,6 +15,7 @@ mod events;
 mod fuzz_regressions;
 mod gate_addresses;
 mod gate_csrf;
+mod gate_cursors;
 mod gate_lockout;
 mod gate_password_change;
 mod gate_pictures;

@@ -39,10 +39,7 @@ pub async fn list_accounts(
     let page = page??;
     let items: Vec<ListedView> = page.items.into_iter().map(ListedView::from).collect();
     let mut response = ok(items).into_response();
-    if let Some(next) = page
-        .next
-        .and_then(|c| HeaderValue::from_str(c.as_str()).ok())
-    {
+    if let Some(next) = page.next.and_then(|c| HeaderValue::from_str(&c).ok()) {
         response.headers_mut().insert(NEXT_CURSOR_HEADER, next);
     }
     Ok(response)

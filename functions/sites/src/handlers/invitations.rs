@@ -1,6 +1,6 @@
 use super::site_list::{self, PageRequest};
 use crate::fields;
-use crate::store::{keys, InvitationRecord, Listing};
+use crate::store::{keys, InvitationRecord};
 use crate::views::invitation_item;
 use crate::ApiError;
 use axum::extract::{Path, State};
@@ -8,11 +8,13 @@ use axum::Json;
 use http::HeaderMap;
 use identity::AppState;
 use serde_json::Value;
+use table::Listing;
 use web::Input;
 
 /// Live invitations in creation order (the sparse gsi1).
 fn listing(site: u64) -> Listing {
     Listing {
+        name: "sites",
         index: Some(table::keys::GSI1),
         partition: ("gsi1pk", keys::live_invitations(site)),
         sort: ("gsi1sk", String::new()),

@@ -1,6 +1,6 @@
 use super::site_list::{self, PageRequest};
 use crate::fields;
-use crate::store::{keys, Listing, MembershipRecord, SitesStore};
+use crate::store::{keys, MembershipRecord, SitesStore};
 use crate::views::member_item;
 use crate::ApiError;
 use axum::extract::{Path, State};
@@ -8,10 +8,12 @@ use axum::Json;
 use http::HeaderMap;
 use identity::AppState;
 use serde_json::Value;
+use table::Listing;
 use web::Input;
 
 fn listing(site: u64) -> Listing {
     Listing {
+        name: "sites",
         index: None,
         partition: ("pk", keys::site(site)),
         sort: ("sk", keys::MEMBER_PREFIX.to_owned()),

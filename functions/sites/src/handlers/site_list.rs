@@ -4,7 +4,7 @@
 use crate::access::{site_member, SiteCaller};
 use crate::fields::Fields;
 use crate::paging;
-use crate::store::{site_not_found, Listing, PageOut, SiteRecord, SitesStore};
+use crate::store::{site_not_found, SiteRecord, SitesStore};
 use crate::urls::target_resource_uri;
 use crate::ApiError;
 use domain::Error;
@@ -12,6 +12,7 @@ use http::HeaderMap;
 use identity::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use table::{Listing, PageOut};
 
 #[derive(Deserialize)]
 pub struct PageRequest {

@@ -2,7 +2,7 @@ use crate::access::authenticated;
 use crate::fields::{self, Fields};
 use crate::model::SiteType;
 use crate::paging;
-use crate::store::{count_attribute, keys, Listing, MembershipRecord, SitesStore};
+use crate::store::{count_attribute, keys, MembershipRecord, SitesStore};
 use crate::urls::resource_uri;
 use crate::views::site_item;
 use crate::ApiError;
@@ -13,6 +13,7 @@ use http::HeaderMap;
 use identity::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use table::Listing;
 use web::Input;
 
 #[derive(Deserialize)]
@@ -59,6 +60,7 @@ fn listing(user: &UserId, is_admin: Option<bool>, kind: Option<SiteType>) -> Lis
         ("gsi2pk", "gsi2sk")
     };
     Listing {
+        name: "sites",
         index: Some(index),
         partition: (pk, keys::user_sites(user)),
         sort: (sk, prefix),

@@ -9,16 +9,13 @@ mod errors;
 mod invitations;
 pub mod keys;
 mod members;
-mod page;
 mod records;
 
 pub use counts::count_attribute;
 pub use errors::{not_a_member, site_not_found, AcceptError, InvitationWriteError, MemberError};
 pub use invitations::{Accepted, NewInvitation};
-pub use page::{Listing, PageOut, Position};
 pub use records::{InvitationRecord, MembershipRecord, SiteRecord, SiteSummary};
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use domain::{User, UserId};
 use identity::AppState;
 use std::collections::HashMap;
@@ -38,6 +35,16 @@ impl<'a> SitesStore<'a> {
 
     pub fn of(state: &'a AppState) -> Self {
         Self::new(&state.store)
+    }
+
+    /// One page of a listing (the platform's one pager, table::page).
+    pub async fn page(
+        &self,
+        listing: &table::Listing,
+        limit: usize,
+        at: Option<&table::Position>,
+    ) -> Result<table::PageOut, StoreError> {
+        self.table.page(listing, limit, at).await
     }
 
     fn name(&self) -> &str {
@@ -103,9 +110,4 @@ impl<'a> SitesStore<'a> {
         }
         Ok(found)
     }
-}
-
-/// A string attribute of an item.
-fn text(item: &HashMap<String, AttributeValue>, name: &str) -> Option<String> {
-    item.get(name).and_then(|v| v.as_s().ok()).cloned()
 }

@@ -2,26 +2,9 @@
 //! after (or before) the position's key, in ascending order either way, so
 //! paging forward then back returns the same pages.
 
-use super::{text, SitesStore};
-use std::collections::BTreeMap;
-use table::item::{s, Item};
-use table::StoreError;
-
-/// What a list queries: the table or an index, one partition, the sort keys
-/// under one prefix.
-#[derive(Debug, Clone)]
-pub struct Listing {
-    pub index: Option<&'static str>,
-    pub partition: (&'static str, String),
-    pub sort: (&'static str, String),
-}
-
-/// Where a page starts: the key of the item next to it, and the direction.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Position {
-    pub key: BTreeMap<String, String>,
-    pub backward: bool,
-}
+use super::cursor::{Listing, Position};
+use super::item::{s, Item};
+use super::{Store, StoreError};
 
 pub struct PageOut {
     pub items: Vec<Item>,
@@ -31,39 +14,20 @@ pub struct PageOut {
     pub prev: Option<Position>,
 }
 
-impl Listing {
-    /// The attributes of a position on this listing.
-    pub fn key_attributes(&self) -> Vec<&'static str> {
-        let mut attrs = vec!["pk", "sk"];
-        if self.index.is_some() {
-            attrs.extend([self.partition.0, self.sort.0]);
-        }
-        attrs
-    }
-
-    /// Whether `key` is a position on this listing: exactly its key
-    /// attributes, in its partition, under its prefix.
-    pub fn admits(&self, key: &BTreeMap<String, String>) -> bool {
-        let attrs = self.key_attributes();
-        key.len() == attrs.len()
-            && attrs.iter().all(|a| key.contains_key(*a))
-            && key.get(self.partition.0) == Some(&self.partition.1)
-            && key
-                .get(self.sort.0)
-                .is_some_and(|v| v.starts_with(&self.sort.1))
-    }
-
-    fn position(&self, item: &Item, backward: bool) -> Option<Position> {
-        let key = self
-            .key_attributes()
-            .into_iter()
-            .map(|a| text(item, a).map(|v| (a.to_owned(), v)))
-            .collect::<Option<_>>()?;
-        Some(Position { key, backward })
-    }
+/// The position of `item` on `listing`.
+fn position(listing: &Listing, item: &Item, backward: bool) -> Option<Position> {
+    let key = listing
+        .key_attributes()
+        .into_iter()
+        .map(|a| {
+            let value = item.get(a)?.as_s().ok()?.clone();
+            Some((a.to_owned(), value))
+        })
+        .collect::<Option<_>>()?;
+    Some(Position { key, backward })
 }
 
-impl SitesStore<'_> {
+impl Store {
     /// `limit` items from `at` (the first page when `None`).
     pub async fn page(
         &self,
@@ -73,10 +37,9 @@ impl SitesStore<'_> {
     ) -> Result<PageOut, StoreError> {
         let backward = at.is_some_and(|p| p.backward);
         let mut query = self
-            .table
-            .client()
+            .client
             .query()
-            .table_name(self.name())
+            .table_name(self.table())
             .set_index_name(listing.index.map(str::to_owned))
             .expression_attribute_names("#p", listing.partition.0)
             .expression_attribute_values(":p", s(listing.partition.1.clone()))
@@ -105,14 +68,14 @@ impl SitesStore<'_> {
         let (first, last) = (items.first(), items.last());
         let (next, prev) = match (at, backward) {
             (None, _) => (
-                more.then(|| last.and_then(|i| listing.position(i, false)))
+                more.then(|| last.and_then(|i| position(listing, i, false)))
                     .flatten(),
                 None,
             ),
             (Some(at), false) => (
-                more.then(|| last.and_then(|i| listing.position(i, false)))
+                more.then(|| last.and_then(|i| position(listing, i, false)))
                     .flatten(),
-                first.and_then(|i| listing.position(i, true)).or_else(|| {
+                first.and_then(|i| position(listing, i, true)).or_else(|| {
                     Some(Position {
                         key: at.key.clone(),
                         backward: true,
@@ -120,13 +83,13 @@ impl SitesStore<'_> {
                 }),
             ),
             (Some(at), true) => (
-                last.and_then(|i| listing.position(i, false)).or_else(|| {
+                last.and_then(|i| position(listing, i, false)).or_else(|| {
                     Some(Position {
                         key: at.key.clone(),
                         backward: false,
                     })
                 }),
-                more.then(|| first.and_then(|i| listing.position(i, true)))
+                more.then(|| first.and_then(|i| position(listing, i, true)))
                     .flatten(),
             ),
         };
