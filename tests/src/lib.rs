@@ -116,9 +116,14 @@ impl TestEnv {
         users::pictures::ensure_bucket(&sdk, &config)
             .await
             .expect("create the profile picture bucket");
-        let state = AppState::new(&sdk, config);
+        // The emulator's KMS seals secrets (signing keys, networks' secrets)
+        // as the cloud's does; one key serves every test's table.
+        let keys = kms::Kms::new(&sdk, kms::DEFAULT_ALIAS);
+        keys.ensure_key().await.expect("create the secrets key");
+        let keys = std::sync::Arc::new(keys);
+        let state = AppState::new(&sdk, config).with_key_service(keys.clone());
         // Every table gets the JWT signing key the local stack's bootstrap makes.
-        identity::keyring::ensure_active_key(&state.store)
+        identity::keyring::ensure_active_key(&state.store, keys.as_ref())
             .await
             .expect("create a signing key");
         Self {

@@ -8,7 +8,7 @@ mod handlers;
 mod lookup;
 mod network_key;
 mod paging;
-mod settings;
+pub mod settings;
 pub mod store;
 mod views;
 

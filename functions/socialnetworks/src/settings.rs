@@ -3,11 +3,31 @@
 //! answers the `keys` object itself, each value masked to its last four
 //! characters (`********cret`). Sending a masked value back (GET, edit, PUT)
 //! keeps the stored one, so an edit never overwrites a secret with its mask.
+//!
+//! Stored, each value is sealed (domain::sealed, purpose `social-network`)
+//! beside its mask: reads and edits need only the masks, so this function
+//! seals but never opens; a table read or backup yields no secret.
 
+use domain::sealed::{self, KeyWrap, SealError, Sealed};
 use domain::Invalid;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Credential name → value, as a request sends them.
 pub type Credentials = BTreeMap<String, String>;
+
+/// The sealing purpose (KMS encryption context) of networks' secrets.
+pub const PURPOSE: &str = "social-network";
+
+/// One stored credential: its mask, and the value sealed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretValue {
+    pub mask: String,
+    pub sealed: Sealed,
+}
+
+/// Credential name → its sealed value.
+pub type StoredSettings = BTreeMap<String, SecretValue>;
 
 const MAX_BYTES: usize = 16 * 1024;
 const MAX_ENTRIES: usize = 32;
@@ -61,22 +81,43 @@ pub fn mask(value: &str) -> String {
     format!("{MASK}{tail}")
 }
 
-pub fn masked(credentials: &Credentials) -> Credentials {
-    credentials
+/// What the detail shows of stored credentials.
+pub fn masked(stored: &StoredSettings) -> Credentials {
+    stored
         .iter()
-        .map(|(k, v)| (k.clone(), mask(v)))
+        .map(|(k, v)| (k.clone(), v.mask.clone()))
         .collect()
 }
 
-/// New credentials, where a value equal to the mask of the stored value of
-/// the same name stands for that stored value.
-pub fn resolve(new: Credentials, stored: &Credentials) -> Credentials {
-    new.into_iter()
-        .map(|(name, value)| match stored.get(&name) {
-            Some(old) if value == mask(old) => (name, old.clone()),
-            _ => (name, value),
-        })
-        .collect()
+/// New credentials to store: a value equal to the mask of the stored value
+/// of the same name stands for that stored value (kept sealed as it is);
+/// every other value is sealed afresh, all under one data key.
+pub async fn seal(
+    wrap: &dyn KeyWrap,
+    new: Credentials,
+    stored: Option<&StoredSettings>,
+) -> Result<StoredSettings, SealError> {
+    let (kept, fresh): (Vec<_>, Vec<_>) = new.into_iter().partition(|(name, value)| {
+        stored
+            .and_then(|s| s.get(name))
+            .is_some_and(|old| *value == old.mask)
+    });
+    let mut out: StoredSettings = kept
+        .into_iter()
+        .filter_map(|(name, _)| Some((name.clone(), stored?.get(&name)?.clone())))
+        .collect();
+    if fresh.is_empty() {
+        return Ok(out);
+    }
+    let key = wrap.new_key(PURPOSE).await?;
+    for (name, value) in fresh {
+        let value = SecretValue {
+            mask: mask(&value),
+            sealed: sealed::seal_with(&key, PURPOSE, value.as_bytes())?,
+        };
+        out.insert(name, value);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -102,13 +143,8 @@ mod tests {
     }
 
     #[test]
-    fn masks_all_but_the_last_four_and_resolves_masks_back() {
+    fn masks_all_but_the_last_four() {
         assert_eq!(mask("your-client-secret"), "********cret");
         assert_eq!(mask("short"), "********");
-        let stored: Credentials = [("s".to_owned(), "your-client-secret".to_owned())].into();
-        let back = resolve(masked(&stored), &stored);
-        assert_eq!(back, stored);
-        let new: Credentials = [("s".to_owned(), "fresh-secret-value".to_owned())].into();
-        assert_eq!(resolve(new.clone(), &stored), new);
     }
 }

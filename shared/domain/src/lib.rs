@@ -34,6 +34,7 @@ pub mod password_hash;
 mod permission;
 mod rate_limit;
 pub mod scopes;
+pub mod sealed;
 pub mod time;
 pub mod totp;
 

@@ -13,6 +13,7 @@ use super::keyring::KeyCache;
 use super::keyring::{KeyError, Signer, ALGORITHM};
 use crate::Config;
 use domain::scopes::ScopeSet;
+use domain::sealed::KeyWrap;
 use domain::time;
 use domain::{User, UserId};
 use jsonwebtoken::{decode, decode_header, encode, DecodingKey, Header, Validation};
@@ -90,6 +91,9 @@ pub struct AccessTokens {
     issuer: Arc<str>,
     audience: Arc<str>,
     ttl_secs: i64,
+    /// The key service that opens the private key: only a function that
+    /// signs has one (`with_signing`); the others verify.
+    signing: Option<Arc<dyn KeyWrap>>,
 }
 
 impl AccessTokens {
@@ -100,12 +104,24 @@ impl AccessTokens {
             issuer: config.oauth_issuer.as_str().into(),
             audience: config.oauth_audience.as_str().into(),
             ttl_secs: config.access_token_ttl_secs,
+            signing: None,
         }
+    }
+
+    /// These tokens can be minted: `wrap` opens the sealed private key.
+    pub fn with_signing(mut self, wrap: Arc<dyn KeyWrap>) -> Self {
+        self.signing = Some(wrap);
+        self
     }
 
     /// The key ring, from the cache while it is fresh.
     pub async fn ring(&self) -> Result<Arc<super::keyring::KeyRing>, KeyError> {
         self.keys.ring(&self.store).await
+    }
+
+    /// The active key's signer (opened once per process).
+    pub async fn signer(&self) -> Result<Arc<Signer>, KeyError> {
+        self.keys.signer(&self.store, self.signing.as_deref()).await
     }
 }
 
@@ -117,8 +133,7 @@ pub async fn mint(
     scopes: &ScopeSet,
     family_id: Option<&str>,
 ) -> Result<AccessToken, KeyError> {
-    let ring = tokens.ring().await?;
-    let signer = ring.signer()?;
+    let signer = tokens.signer().await?;
     let now_ms = time::now_ms();
     let ttl = tokens.ttl_secs;
     let claims = AccessClaims {
@@ -133,7 +148,7 @@ pub async fn mint(
         iat_ms: now_ms,
         fid: family_id.map(str::to_owned),
     };
-    let token = sign(signer, &claims)?;
+    let token = sign(&signer, &claims)?;
     Ok(AccessToken {
         token,
         claims,
@@ -215,7 +230,8 @@ pub async fn verify(tokens: &AccessTokens, token: &str) -> Result<AccessClaims, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keyring::{generate, KeyRing};
+    use crate::keyring::tests::record;
+    use crate::keyring::{KeyPair, KeyRing};
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine;
     use serde_json::{json, Value};
@@ -224,8 +240,24 @@ mod tests {
     const ISS: &str = "http://issuer.test";
     const AUD: &str = "platform-api";
 
-    fn ring() -> KeyRing {
-        KeyRing::from_records(vec![generate(KeyStatus::Active)]).unwrap()
+    /// A ring of one active key, and that key's signer.
+    struct Keys {
+        ring: KeyRing,
+        signer: Signer,
+    }
+
+    impl Keys {
+        fn signer(&self) -> Option<&Signer> {
+            Some(&self.signer)
+        }
+    }
+
+    fn ring() -> Keys {
+        let pair = KeyPair::generate();
+        Keys {
+            ring: KeyRing::from_records(vec![record(&pair, KeyStatus::Active)]).unwrap(),
+            signer: pair.signer(),
+        }
     }
 
     fn claims() -> AccessClaims {
@@ -244,17 +276,17 @@ mod tests {
         }
     }
 
-    fn check_with(ring: &KeyRing, token: &str) -> Result<AccessClaims, JwtError> {
+    fn check_with(keys: &Keys, token: &str) -> Result<AccessClaims, JwtError> {
         let kid = decode_header(token)
             .ok()
             .and_then(|h| h.kid)
             .ok_or(JwtError::Invalid)?;
-        let key = ring.verifier(&kid).ok_or(JwtError::Invalid)?;
+        let key = keys.ring.verifier(&kid).ok_or(JwtError::Invalid)?;
         check(token, key, ISS, AUD)
     }
 
     /// A token with `claims` as arbitrary JSON, signed by the ring's signer.
-    fn signed_json(ring: &KeyRing, claims: &Value) -> String {
+    fn signed_json(ring: &Keys, claims: &Value) -> String {
         let signer = ring.signer().unwrap();
         let mut header = Header::new(ALGORITHM);
         header.kid = Some(signer.kid.clone());
@@ -298,7 +330,7 @@ mod tests {
     fn hs256_with_the_public_key_as_secret_is_refused() {
         let ring = ring();
         let signer = ring.signer().unwrap();
-        let jwk = &ring.jwks()[0];
+        let jwk = &ring.ring.jwks()[0];
         let mut header = Header::new(jsonwebtoken::Algorithm::HS256);
         header.kid = Some(signer.kid.clone());
         for secret in [jwk.x.as_bytes(), format!("{}{}", jwk.x, jwk.y).as_bytes()] {
@@ -315,9 +347,12 @@ mod tests {
     #[test]
     fn another_key_with_the_same_kid_is_refused() {
         let ring = ring();
-        let mut other = generate(KeyStatus::Active);
+        let mut other = KeyPair::generate();
         other.kid = ring.signer().unwrap().kid.clone();
-        let other_ring = KeyRing::from_records(vec![other]).unwrap();
+        let other_ring = Keys {
+            ring: KeyRing::from_records(vec![record(&other, KeyStatus::Active)]).unwrap(),
+            signer: other.signer(),
+        };
         let token = sign(other_ring.signer().unwrap(), &claims()).unwrap();
         assert!(check_with(&ring, &token).is_err());
         assert!(check_with(&other_ring, &token).is_ok());

@@ -12,6 +12,8 @@ pub struct AppState {
     /// Access tokens: minting and checking, with the signing keys cached
     /// per process.
     pub access_tokens: crate::jwt::AccessTokens,
+    /// The key service of the functions that seal or open secrets.
+    pub secrets: Option<Arc<dyn domain::sealed::KeyWrap>>,
 }
 
 impl AppState {
@@ -24,10 +26,28 @@ impl AppState {
             access_tokens: crate::jwt::AccessTokens::new(store.clone(), &config),
             store,
             config: Arc::new(config),
+            secrets: None,
         }
     }
 
     pub async fn from_env() -> Self {
         Self::new(&table::aws::sdk_config(), Config::from_env())
+    }
+
+    /// A state with a key service (`domain::sealed`): it can seal and open
+    /// secrets, within what its role may unwrap (the OAuth server: signing
+    /// keys, so it mints access tokens; the Social Networks API: networks'
+    /// secrets). Every other function has none: it verifies tokens only.
+    pub fn with_key_service(mut self, wrap: Arc<dyn domain::sealed::KeyWrap>) -> Self {
+        self.access_tokens = self.access_tokens.with_signing(wrap.clone());
+        self.secrets = Some(wrap);
+        self
+    }
+
+    /// The key service, or the error of a function that has none.
+    pub fn secrets(&self) -> Result<&dyn domain::sealed::KeyWrap, domain::Error> {
+        self.secrets
+            .as_deref()
+            .ok_or_else(|| domain::Error::internal("this function has no key service"))
     }
 }

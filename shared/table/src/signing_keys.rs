@@ -1,7 +1,7 @@
 //! JWT signing keys as items: `SIGNING_KEYS` / `KEY#<kid>`. The private
-//! key is a PKCS#8 PEM; the public half is kept as JWK coordinates so the
-//! JWKS endpoint never touches the private key. docs/api/oauth.md says how
-//! production protects these items.
+//! key is sealed (PKCS#8 under a KMS data key: domain::sealed), the public
+//! half kept as JWK coordinates, so verifiers and the JWKS endpoint never
+//! need the private key and cannot open it (docs/security.md).
 
 use super::item::key;
 use super::{keys, Store, StoreError};
@@ -39,8 +39,8 @@ pub struct SigningKeyRecord {
     pub kid: String,
     /// JOSE algorithm name (`ES256`).
     pub alg: String,
-    /// PKCS#8 PEM of the private key.
-    pub private_pem: String,
+    /// The private key's PKCS#8, sealed for the purpose `signing-key`.
+    pub private: domain::sealed::Sealed,
     /// Public JWK coordinates (base64url, P-256).
     pub x: String,
     pub y: String,

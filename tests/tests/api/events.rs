@@ -49,7 +49,13 @@ async fn seed_social_networks(env: &TestEnv) -> Vec<(&'static str, String)> {
             allow_to_register: true,
             icon: "<svg>...</svg>".into(),
             enabled: true,
-            settings: [("client_id".to_owned(), "your-client-id".to_owned())].into(),
+            settings: socialnetworks::settings::seal(
+                env.state.secrets.as_deref().unwrap(),
+                [("client_id".to_owned(), "your-client-id".to_owned())].into(),
+                None,
+            )
+            .await
+            .unwrap(),
         };
         let counter = networks.network_counter().await.unwrap();
         networks.create_network(&fields, counter).await.unwrap();

@@ -52,11 +52,15 @@ async fn a_strangers_failures_never_lock_out_a_device_that_signed_in_before() {
     let owner = owner.with_cookie(&device_cookie(&r));
     // A stranger guesses from many addresses (so no address budget stops
     // them): the account locks for clients it has never seen.
-    for i in 0..12 {
+    for i in 0..5 {
         let ip: &'static str = Box::leak(format!("203.0.113.{i}").into_boxed_str());
         let r = users_login(&env, &p, "wrong-guess", &Caller::ip(ip)).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{:?}", r.body);
     }
+    let u = crate::users_support::user(&env, &p.id).await;
+    assert!(u.locked_until.is_some(), "the fifth failure locks");
+    // As a long campaign leaves it: locked for the longest step.
+    lock_for_a_while(&env, &u.id).await;
     let r = users_login(&env, &p, PASSWORD, &Caller::ip("198.51.100.7")).await;
     assert_eq!(
         r.status,
@@ -74,6 +78,27 @@ async fn a_strangers_failures_never_lock_out_a_device_that_signed_in_before() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = accounts_auth(&env, &p.username, PASSWORD, json!({}), &owner).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+}
+
+/// The account locked for 15 minutes, as many failures leave it.
+async fn lock_for_a_while(env: &TestEnv, id: &domain::UserId) {
+    use aws_sdk_dynamodb::types::AttributeValue as A;
+    let until = domain::time::now_ms() + domain::lockout::MAX_LOCK_MS;
+    env.state
+        .store
+        .client()
+        .update_item()
+        .table_name(env.state.store.table())
+        .set_key(Some(table::item::key(
+            table::keys::user(id),
+            table::keys::USER_SK,
+        )))
+        .update_expression("SET failed_logins = :f, locked_until = :t")
+        .expression_attribute_values(":f", A::N("14".into()))
+        .expression_attribute_values(":t", A::N(until.to_string()))
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

@@ -76,6 +76,7 @@ fn recorded(env: &TestEnv) -> (axum::Router, Calls) {
         access_tokens: identity::jwt::AccessTokens::new(store.clone(), &env.state.config),
         store,
         config: env.state.config.clone(),
+        secrets: None,
     };
     (users::app(state), calls)
 }

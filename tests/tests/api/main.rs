@@ -20,6 +20,7 @@ mod gate_lockout;
 mod gate_password_change;
 mod gate_pictures;
 mod gate_rate_limits;
+mod gate_secrets;
 mod gate_sign_in;
 mod gate_sites_scope;
 #[allow(dead_code)]

@@ -16,7 +16,7 @@ use domain::{User, UserId};
 use http::{Method, Request, StatusCode};
 use identity::bearer;
 use identity::jwt::{self, AccessClaims};
-use identity::keyring::{self, KeyRing};
+use identity::keyring::{self, Signer};
 use identity::AppState;
 use identity::{self as core_auth, session};
 use platform_tests::{unique_name, Reply, TestEnv};
@@ -884,9 +884,8 @@ async fn revocation_follows_rfc_7009() {
     );
 }
 
-/// Signs `claims` (JSON) with `ring`'s signer and the given header alg.
-fn forge(ring: &KeyRing, claims: &Value) -> String {
-    let signer = ring.signer().unwrap();
+/// Signs `claims` (JSON) with `signer`.
+fn forge(signer: &Signer, claims: &Value) -> String {
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
     header.kid = Some(signer.kid.clone());
     let token = jsonwebtoken::encode(&header, claims, &signer.key).unwrap();
@@ -921,12 +920,12 @@ async fn forged_access_tokens_are_refused() {
         b64(&base)
     ));
     // Another key claiming our kid.
-    let mut other = keyring::generate(KeyStatus::Active);
+    let mut other = keyring::KeyPair::generate();
     other.kid = kid.clone();
-    let other = KeyRing::from_records(vec![other]).unwrap();
+    let other = other.signer();
     forged.push(forge(&other, &base));
     // Wrong aud, wrong iss, expired, from the future, missing scope — signed
-    // with an unknown key (the real private key never leaves the table).
+    // with an unknown key (the real private key is sealed in the table).
     for (field, value) in [
         ("aud", json!("someone-else")),
         ("iss", json!("https://evil.test")),
@@ -953,8 +952,7 @@ async fn forged_access_tokens_are_refused() {
     }
 
     // Claims checked with the real key: wrong aud / iss, expired, missing scope.
-    let records = env.state.store.list_signing_keys().await.unwrap();
-    let real = KeyRing::from_records(records).unwrap();
+    let real = env.state.access_tokens.signer().await.unwrap();
     let mut cases = Vec::new();
     for (field, value) in [
         ("aud", json!("someone-else")),
@@ -1029,7 +1027,8 @@ async fn jwks_metadata_and_key_rotation() {
         .contains(&json!(READ)));
 
     // Rotate: new tokens carry the new kid, old ones still verify, both published.
-    let (new_kid, demoted) = keyring::rotate(&env.state.store).await.unwrap();
+    let keys = env.state.secrets.as_deref().unwrap();
+    let (new_kid, demoted) = keyring::rotate(&env.state.store, keys).await.unwrap();
     env.state.access_tokens.keys.invalidate();
     let new = jwt::mint_for_user(&env.state.access_tokens, &user, &[READ])
         .await

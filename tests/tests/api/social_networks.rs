@@ -531,8 +531,19 @@ async fn update_sets_fields_moves_the_key_and_keeps_masked_secrets() {
         .unwrap()
         .unwrap()
         .record;
-    assert_eq!(stored.settings["client_secret"], "your-client-secret");
-    assert_eq!(stored.settings["client_id"], "updated-client-id");
+    // Stored sealed (purpose social-network); the emulator's KMS opens them.
+    let keys = env.state.secrets.as_deref().unwrap();
+    let open = |name: &str| {
+        let sealed = stored.settings[name].sealed.clone();
+        async move {
+            let plain = domain::sealed::open(keys, socialnetworks::settings::PURPOSE, &sealed)
+                .await
+                .unwrap();
+            String::from_utf8(plain).unwrap()
+        }
+    };
+    assert_eq!(open("client_secret").await, "your-client-secret");
+    assert_eq!(open("client_id").await, "updated-client-id");
     // The old key is free again, the new one is taken.
     api.network("steam", json!({})).await;
     let before = snapshot(&env).await;

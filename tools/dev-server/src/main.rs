@@ -7,7 +7,11 @@ async fn main() -> std::io::Result<()> {
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(3000);
-    let state = identity::AppState::from_env().await;
+    let sdk = table::aws::sdk_config();
+    // One process serves every function, so it holds the key service the
+    // OAuth server and the Social Networks API hold in the cloud.
+    let keys = std::sync::Arc::new(kms::Kms::from_env(&sdk));
+    let state = identity::AppState::new(&sdk, identity::Config::from_env()).with_key_service(keys);
     spawn_notifier(&state).await;
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let listener = tokio::net::TcpListener::bind(addr).await?;

@@ -7,6 +7,7 @@ use table::schema;
 pub async fn bootstrap(
     dynamo: &aws_sdk_dynamodb::Client,
     ses: &aws_sdk_sesv2::Client,
+    keys: &kms::Kms,
     config: &identity::Config,
 ) -> Result<String, String> {
     let created = schema::ensure_table(dynamo, &config.table_name)
@@ -17,11 +18,14 @@ pub async fn bootstrap(
         .map_err(|e| e.to_string())?;
     // The Users API's profile pictures live in S3.
     users::pictures::ensure_bucket(&crate::aws::sdk_config().await, config).await?;
+    // Secrets are sealed under the secrets key (the template declares it in
+    // the cloud; locally the alias is made here).
+    keys.ensure_key().await?;
     // Access tokens need a signing key from the first request on.
-    let key = identity::keyring::ensure_active_key(&table::Store::new(
-        dynamo.clone(),
-        config.table_name.as_str(),
-    ))
+    let key = identity::keyring::ensure_active_key(
+        &table::Store::new(dynamo.clone(), config.table_name.as_str()),
+        keys,
+    )
     .await
     .map_err(|e| e.to_string())?;
     // The App Users API's country / city catalogue: missing entries only.

@@ -40,8 +40,9 @@ enum Command {
     SigningKey(signing_keys::SigningKeyCommand),
     /// Create what a stack needs, each only if missing (idempotent): the
     /// table with its stream (TABLE_NAME), the SES sender identity
-    /// (EMAIL_FROM), the profile-picture bucket (PROFILE_PICTURE_BUCKET), an
-    /// active JWT signing key, and the App Users API's countries and cities.
+    /// (EMAIL_FROM), the profile-picture bucket (PROFILE_PICTURE_BUCKET), the
+    /// secrets key's alias locally (SECRETS_KEY_ID), an active JWT signing
+    /// key (sealed under it), and the App Users API's countries and cities.
     Bootstrap,
     /// Look users up (`platform user show <username|email|id>`: every id the surfaces use).
     #[command(subcommand)]
@@ -93,7 +94,9 @@ async fn main() -> ExitCode {
             oauth_clients::run(&Store::new(dynamo, config.table_name.as_str()), command).await
         }
         Command::SigningKey(command) => {
-            signing_keys::run(&Store::new(dynamo, config.table_name.as_str()), command).await
+            let keys = kms::Kms::from_env(&sdk);
+            let store = Store::new(dynamo, config.table_name.as_str());
+            signing_keys::run(&store, &keys, command).await
         }
         Command::Site(command) => {
             sites::run(
@@ -114,7 +117,8 @@ async fn main() -> ExitCode {
             app_users::superuser(&store, username, id, off).await
         }
         Command::Bootstrap => {
-            bootstrap::bootstrap(&dynamo, &aws_sdk_sesv2::Client::new(&sdk), &config).await
+            let keys = kms::Kms::from_env(&sdk);
+            bootstrap::bootstrap(&dynamo, &aws_sdk_sesv2::Client::new(&sdk), &keys, &config).await
         }
         Command::SetRole { username, id, role } => {
             roles::set_role(

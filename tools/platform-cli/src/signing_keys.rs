@@ -24,17 +24,25 @@ pub enum SigningKeyCommand {
     },
 }
 
-pub async fn run(store: &Store, command: SigningKeyCommand) -> Result<String, String> {
+pub async fn run(
+    store: &Store,
+    keys: &kms::Kms,
+    command: SigningKeyCommand,
+) -> Result<String, String> {
     let err = |e: table::StoreError| e.to_string();
+    let key_err = |e: keyring::KeyError| e.to_string();
     match command {
         SigningKeyCommand::Create => Ok(
-            match keyring::ensure_active_key(store).await.map_err(err)? {
+            match keyring::ensure_active_key(store, keys)
+                .await
+                .map_err(key_err)?
+            {
                 Some(kid) => format!("created active signing key {kid}"),
                 None => "an active signing key exists already".to_owned(),
             },
         ),
         SigningKeyCommand::Rotate => {
-            let (kid, demoted) = keyring::rotate(store).await.map_err(err)?;
+            let (kid, demoted) = keyring::rotate(store, keys).await.map_err(key_err)?;
             Ok(format!(
                 "new active key {kid}; still verifying: {}",
                 if demoted.is_empty() {

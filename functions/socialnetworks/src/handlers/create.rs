@@ -80,13 +80,20 @@ impl NetworkRequest {
 
 impl NetworkInput {
     /// The fields to store: unset optional fields keep `current`'s values,
-    /// or take the defaults (no cooldown, registration allowed, enabled).
-    pub fn fields(&self, current: Option<&NetworkRecord>) -> NetworkFields {
-        let settings = match current {
-            Some(c) => settings::resolve(self.settings.clone(), &c.settings),
-            None => self.settings.clone(),
-        };
-        NetworkFields {
+    /// or take the defaults (no cooldown, registration allowed, enabled);
+    /// new secrets sealed, masked ones kept as stored.
+    pub async fn fields(
+        &self,
+        state: &AppState,
+        current: Option<&NetworkRecord>,
+    ) -> Result<NetworkFields, ApiError> {
+        let settings = settings::seal(
+            state.secrets()?,
+            self.settings.clone(),
+            current.map(|c| &c.settings),
+        )
+        .await?;
+        Ok(NetworkFields {
             key: self.key.clone().into_inner(),
             cooldown_time: self
                 .cooldown_time
@@ -99,7 +106,7 @@ impl NetworkInput {
             icon: self.icon.clone(),
             enabled: self.enabled.or(current.map(|c| c.enabled)).unwrap_or(true),
             settings,
-        }
+        })
     }
 }
 
@@ -108,10 +115,12 @@ pub async fn create(
     caller: Caller,
     Input(req, _): Input<NetworkRequest, ApiError>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let fields = req.parse()?.fields(None);
+    let input = req.parse()?;
     let store = NetworksStore::of(&state);
     let (auth, counter) = tokio::join!(caller.check(&state.store), store.network_counter());
     auth?;
+    // Sealed only for an authenticated caller: a stranger costs no KMS call.
+    let fields = input.fields(&state, None).await?;
     let record = store.create_network(&fields, counter?).await?;
     Ok((
         StatusCode::CREATED,

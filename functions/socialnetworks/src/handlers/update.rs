@@ -25,7 +25,7 @@ pub async fn update(
     let mut network = lookup::network(&state, &caller, &id).await?;
     let store = NetworksStore::of(&state);
     for attempt in 1..=ATTEMPTS {
-        let fields = input.fields(Some(&network.record));
+        let fields = input.fields(&state, Some(&network.record)).await?;
         match store.update_network(&network.record, &fields).await {
             Ok(record) => {
                 return Ok(Json(json!({

@@ -3,9 +3,9 @@
 //! range Query on the networks' dense positions.
 
 use super::{first, keys, records, NetworksStore};
+use crate::settings::StoredSettings;
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use table::item::{from_item, s, to_item, Item};
 use table::keys::GSI1;
 use table::StoreError;
@@ -20,8 +20,8 @@ pub struct NetworkRecord {
     pub allow_to_register: bool,
     pub icon: String,
     pub enabled: bool,
-    /// Credential name → value: the `keys` object of the request's settings.
-    pub settings: BTreeMap<String, String>,
+    /// Credential name → its sealed value and mask (settings.rs).
+    pub settings: StoredSettings,
     pub users_count: u64,
     /// 1-based dense position in the networks list.
     pub position: u64,
@@ -38,7 +38,7 @@ pub struct NetworkFields {
     pub allow_to_register: bool,
     pub icon: String,
     pub enabled: bool,
-    pub settings: BTreeMap<String, String>,
+    pub settings: StoredSettings,
 }
 
 impl NetworkFields {

@@ -103,11 +103,7 @@ fn fields_update(
     current: &NetworkRecord,
     fields: &NetworkFields,
 ) -> Result<Update, StoreError> {
-    let settings = fields
-        .settings
-        .iter()
-        .map(|(name, value)| (name.clone(), s(value)))
-        .collect();
+    let settings = table::item::to_item(&fields.settings)?;
     Ok(Update::builder()
         .table_name(table)
         .set_key(Some(keys::record_key(current.id)))
