@@ -9,7 +9,11 @@
 #      representative endpoints against a private release dev stack on
 #      loopback: throughput, p50, p99, and the share of the median spent in
 #      the emulator (its own median for one DynamoDB call, measured the same
-#      way, times the endpoint's sequential calls, docs/data-model.md).
+#      way, times the endpoint's sequential calls, docs/data-model.md);
+#   4. the emulator's own cost (tools/bench/scripts/emulator-cost.py, its
+#      own emulator, no release build): a one-item transaction beside a
+#      PutItem at 1,000 and 10,000 items, and its memory over 10,000 mixed
+#      requests.
 #
 # Release builds: the first run on a fresh machine compiles for about 15
 # minutes on 2 cores (oha: a few more, once). Not part of `make test`.
@@ -100,3 +104,8 @@ load "GET /api/social-networks (1: key ∥ query)" 1 -H "x-api-key: $key" "$api/
 echo
 echo "(emulator share: the emulator's own p50 for one call × the endpoint's"
 echo " sequential calls ÷ the endpoint's p50; the rest is our code, HTTP and loopback)"
+
+echo
+echo "## Emulator (a private moto of its own: transaction cost and memory)"
+echo
+.venv/bin/python tools/bench/scripts/emulator-cost.py

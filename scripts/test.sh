@@ -53,6 +53,8 @@ step sizes python3 scripts/check_sizes.py
 step sam-validate sam validate --lint --template-file template.yaml
 step actionlint actionlint
 step clippy cargo clippy --workspace --all-targets -- -D warnings
+# The emulator's transactions stay atomic under scripts/emulator.py's patches.
+step emulator .venv/bin/python tools/bench/scripts/emulator-check.py
 step bootstrap bootstrap_twice
 # The README's walk-throughs as written, twice, against a dev stack of their own.
 step walkthroughs scripts/walkthroughs.sh
