@@ -1,9 +1,36 @@
 //! Every key format of the table, in one place. Partition keys are
-//! `KIND#identity`; the sort key names the item's role within it.
+//! `KIND#identity`; the sort key names the item's role within it. Surfaces
+//! build their own items' keys from these (their `store/keys.rs`), so no
+//! two can collide and everything a user owns can be found.
 
 use domain::UserId;
 
+// A user's partition, `USER#<id>`, holds (by sort key): the user item
+// (`PROFILE`), one code slot per purpose (`CODE#<purpose>`), their follow
+// entries (`FOLLOWS#<target>`) and blocks (`BLOCKS#<blocked>`), their invite
+// code list (`INVITES`), their Sites counters (`SITES`) and their App
+// notifications (`NOTIF#<id>`).
 pub const USER_SK: &str = "PROFILE";
+
+/// The follow entry of the partition's user following `target`.
+pub fn follows(target: &UserId) -> String {
+    format!("{FOLLOWS_PREFIX}{target}")
+}
+pub const FOLLOWS_PREFIX: &str = "FOLLOWS#";
+/// The partition's user blocking `blocked`.
+pub fn blocks(blocked: &UserId) -> String {
+    format!("{BLOCKS_PREFIX}{blocked}")
+}
+pub const BLOCKS_PREFIX: &str = "BLOCKS#";
+/// The list of the user's invite codes (Users API).
+pub const INVITES_SK: &str = "INVITES";
+/// The user's counters behind `total_count` of the Sites API's `sites/`.
+pub const USER_SITES_SK: &str = "SITES";
+/// One App Users API notification, in its user's partition.
+pub fn notification(id: u64) -> String {
+    format!("NOTIF#{id:016}")
+}
+pub const NOTIFICATION_PREFIX: &str = "NOTIF#";
 pub const SENTINEL_SK: &str = "UNIQUE";
 pub const TOKEN_SK: &str = "TOKEN";
 pub const COUNTER_SK: &str = "COUNTER";

@@ -1,10 +1,8 @@
 //! Key formats of the App Users API's own items (docs/data-model.md).
 
-/// Notifications live in their user's partition: one Query pages them.
-pub fn notification(id: u64) -> String {
-    format!("NOTIF#{id:016}")
-}
-pub const NOTIFICATION_PREFIX: &str = "NOTIF#";
+/// Notifications live in their user's partition (its sort keys are
+/// table::keys'): one Query pages them.
+pub use table::keys::{notification, NOTIFICATION_PREFIX};
 
 /// Statistics counters, spread over shards so a burst of sign-ups and
 /// profile updates does not throttle one item; a read sums all shards.

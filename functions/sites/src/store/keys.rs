@@ -50,8 +50,9 @@ pub fn invitation_lookup(site: u64, key: &str) -> String {
 }
 pub const INVITATION_LOOKUP_SK: &str = "INVITATION";
 
-/// The per-user counters behind `total_count` of `sites/`.
-pub const USER_SITES_SK: &str = "SITES";
+/// The per-user counters behind `total_count` of `sites/` (a sort key of
+/// the user's partition: table::keys).
+pub use table::keys::USER_SITES_SK;
 
 pub fn site_key(id: u64) -> Item {
     key(site(id), SITE_SK)

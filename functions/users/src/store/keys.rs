@@ -8,7 +8,7 @@ use table::keys::{user, USER_SK};
 /// The follow entry of `source` following `target`, in the follower's
 /// partition: one entry per pair, found by the pair without an index.
 pub fn follow_entry(source: &UserId, target: &UserId) -> Item {
-    key(user(source), &format!("FOLLOWS#{target}"))
+    key(user(source), &table::keys::follows(target))
 }
 /// Pointer from an entry's `_id` to its pair (accept / delete by id).
 pub fn follow_pointer(entry_id: &str) -> Item {
@@ -29,7 +29,7 @@ pub fn following_of(source: &UserId) -> String {
 }
 /// `blocker` blocks `blocked`, in the blocker's partition.
 pub fn block(blocker: &UserId, blocked: &UserId) -> Item {
-    key(user(blocker), &format!("BLOCKS#{blocked}"))
+    key(user(blocker), &table::keys::blocks(blocked))
 }
 /// The user item.
 pub fn user_key(id: &UserId) -> Item {
@@ -38,7 +38,7 @@ pub fn user_key(id: &UserId) -> Item {
 /// The list of a user's invite codes, written once (its existence is the
 /// proof that the codes were minted).
 pub fn invite_list(owner: &UserId) -> Item {
-    key(user(owner), "INVITES")
+    key(user(owner), table::keys::INVITES_SK)
 }
 /// One invite code (upper case), found by the code at sign-up.
 pub fn invite_code(code: &str) -> Item {

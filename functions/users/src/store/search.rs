@@ -106,13 +106,13 @@ impl<'a> SocialStore<'a> {
             if sk == table::keys::USER_SK {
                 let user: User = from_item(item)?;
                 users.insert(user.id.to_string(), user);
-            } else if sk.starts_with("BLOCKS#") {
+            } else if sk.starts_with(table::keys::BLOCKS_PREFIX) {
                 for side in ["blocker", "blocked"] {
                     if let Some(id) = text(&item, side).filter(|id| *id != me.as_str()) {
                         hidden.insert(id.to_owned());
                     }
                 }
-            } else if sk.starts_with("FOLLOWS#") {
+            } else if sk.starts_with(table::keys::FOLLOWS_PREFIX) {
                 let entry: FollowPointer = from_item(item)?;
                 entries.insert(entry.target.to_string(), entry);
             }
