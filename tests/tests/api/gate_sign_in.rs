@@ -90,7 +90,14 @@ async fn the_accounts_api_takes_an_authenticator_or_recovery_code_inline() {
         r.body["error"]["code"], "invalid_code",
         "a recovery code works once"
     );
-    let r = accounts_auth(&env, &p.username, PASSWORD, json!({"code": "12"}), &anon).await;
+    let r = accounts_auth(
+        &env,
+        &p.username,
+        PASSWORD,
+        json!({"code": "not-a-code"}),
+        &anon,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.body["error"]["field"], "code");
 }
@@ -187,4 +194,36 @@ fn no_surface_silences_the_gatekeeper_lint() {
             }
         }
     }
+}
+
+/// An authenticator code given inline has no challenge's five attempts:
+/// every inline guess counts against the account's challenge budget.
+#[tokio::test]
+async fn inline_authenticator_guesses_are_budgeted() {
+    let env = env().await;
+    let p = person(&env).await;
+    crate::users_totp::enrol(&env, &p).await;
+    let anon = Caller::default();
+    let max = domain::codes::TWO_FACTOR_SEND_LIMIT.max;
+    for _ in 0..max {
+        let r = accounts_auth(
+            &env,
+            &p.username,
+            PASSWORD,
+            json!({"code": "000000"}),
+            &anon,
+        )
+        .await;
+        assert_eq!(r.body["error"]["code"], "invalid_code", "{:?}", r.body);
+    }
+    let r = accounts_auth(
+        &env,
+        &p.username,
+        PASSWORD,
+        json!({"code": "000000"}),
+        &anon,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{:?}", r.body);
+    assert!(r.headers.contains_key("retry-after"));
 }

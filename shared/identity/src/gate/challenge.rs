@@ -176,6 +176,17 @@ pub(super) async fn inline(
         Some(c) if given.for_user(&user.id) => live(slot.as_ref(), c, now),
         _ => None,
     };
+    // A code without a live challenge (an authenticator's or a recovery
+    // code) is a guess that no challenge's five attempts bound: each one
+    // counts as a challenge against the account's budget.
+    if slot.is_none()
+        && !state
+            .store
+            .hit_rate_limit(&TWO_FACTOR_SEND_LIMIT, user.id.as_str())
+            .await?
+    {
+        return Err(too_many_challenges());
+    }
     let Some(second) = check(slot, challenge, &given.answer, &user, now) else {
         if let Some(slot) = slot {
             count_failure(&state.store, &user.id, slot).await?;
