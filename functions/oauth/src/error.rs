@@ -76,12 +76,3 @@ pub fn unsupported_grant_type() -> Error {
         "grant_type must be authorization_code or refresh_token",
     )
 }
-
-/// No (valid) cookie session from `POST /user/login`.
-pub fn login_required() -> Error {
-    Error::new(
-        ErrorKind::Unauthenticated,
-        "login_required",
-        "no signed-in session: sign in with POST /user/login, then repeat this request",
-    )
-}

@@ -1,13 +1,18 @@
-//! OAuth 2.0 authorization server (RFC 6749, 7636, 7009, 8414): the
-//! authorization-code grant with PKCE behind the Users API's cookie session,
+//! OAuth 2.0 authorization server (RFC 6749, 7636, 7009, 8414) and OpenID
+//! Connect provider (Core, Discovery): the authorization-code grant with
+//! PKCE behind the cookie session (the hosted sign-in page when there is
+//! none), `id_token`s and `/userinfo`,
 //! refresh-token rotation with reuse detection, revocation, and the JWKS
 //! that lets any service verify the ES256 access tokens. Errors use the
 //! RFC 6749 envelope `{"error", "error_description"}`.
 
+mod authorization_request;
 mod client_auth;
 mod error;
 mod handlers;
+pub mod oidc;
 mod pkce;
+mod redirect;
 pub mod refresh_token;
 pub mod registration;
 mod views;
@@ -32,6 +37,13 @@ pub fn route_table() -> RouteTable<AppState> {
             "/.well-known/oauth-authorization-server",
             metadata::metadata,
         )
+        .add(
+            Method::GET,
+            "/.well-known/openid-configuration",
+            metadata::metadata,
+        )
+        .add(Method::GET, "/userinfo", userinfo::userinfo)
+        .add(Method::POST, "/userinfo", userinfo::userinfo)
 }
 
 /// The routes (each request logged), for merging into the dev server.

@@ -23,6 +23,13 @@ pub const SOCIAL_FOLLOW_WRITE: &str = "delegated:social:follow:write";
 pub const SOCIAL_INVITE_CODE_READ: &str = "delegated:social:invite-code:read";
 /// The Sites API (`sites/`, members, invitations).
 pub const USER_SITES: &str = "user_sites";
+/// OpenID Connect: the token response carries an `id_token`, and
+/// `/userinfo` answers with the user's `sub`.
+pub const OPENID: &str = "openid";
+/// OpenID Connect: `/userinfo` adds the standard profile claims.
+pub const PROFILE: &str = "profile";
+/// OpenID Connect: `/userinfo` adds `email` and `email_verified`.
+pub const EMAIL: &str = "email";
 
 /// Every scope the platform knows, in a stable order.
 pub const ALL: &[&str] = &[
@@ -36,6 +43,9 @@ pub const ALL: &[&str] = &[
     SOCIAL_FOLLOW_WRITE,
     SOCIAL_INVITE_CODE_READ,
     USER_SITES,
+    OPENID,
+    PROFILE,
+    EMAIL,
 ];
 
 /// The catalogue's entry for `name`, if it is a known scope.

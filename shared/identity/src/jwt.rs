@@ -169,12 +169,47 @@ pub async fn mint_for_user(
 
 /// Encodes and signs `claims` with `signer` (header: alg, typ, kid).
 pub fn sign(signer: &Signer, claims: &AccessClaims) -> Result<String, KeyError> {
+    sign_as(signer, "at+jwt", claims)
+}
+
+/// Any JWT this platform signs (access tokens, OpenID Connect `id_token`s):
+/// ES256 with the ring's key, `typ` as given, low-S.
+pub fn sign_as(signer: &Signer, typ: &str, claims: &impl Serialize) -> Result<String, KeyError> {
     let mut header = Header::new(ALGORITHM);
     header.kid = Some(signer.kid.clone());
-    header.typ = Some("at+jwt".to_owned());
+    header.typ = Some(typ.to_owned());
     encode(&header, claims, &signer.key)
         .map(crate::low_s::normalize)
         .map_err(|_| KeyError::Unreadable(signer.kid.clone()))
+}
+
+/// The claims of a JWT this platform signed (any key of the ring, low-S
+/// only), checked by `validation`; `None` for anything else.
+pub async fn verify_ours<T: serde::de::DeserializeOwned>(
+    tokens: &AccessTokens,
+    token: &str,
+    validation: &Validation,
+) -> Result<Option<T>, KeyError> {
+    let Ok(header) = decode_header(token) else {
+        return Ok(None);
+    };
+    let Some(kid) = header.kid.filter(|_| header.alg == ALGORITHM) else {
+        return Ok(None);
+    };
+    if !crate::low_s::is_low_s(token) {
+        return Ok(None);
+    }
+    let Some(key) = tokens.keys.verifier(&tokens.store, &kid).await? else {
+        return Ok(None);
+    };
+    Ok(decode::<T>(token, &key, validation).ok().map(|d| d.claims))
+}
+
+impl AccessTokens {
+    /// The issuer every token of this platform names.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
 }
 
 /// The validation every access token must pass.

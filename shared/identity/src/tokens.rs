@@ -30,6 +30,7 @@ pub fn issue(kind: &str, user: &UserId, ttl_secs: i64) -> IssuedToken {
             user_id: user.clone(),
             issued_at: now_ms,
             expires_at: now_ms / 1000 + ttl_secs,
+            amr: Vec::new(),
         },
     }
 }

@@ -36,6 +36,23 @@ pub struct AuthCode {
     /// session out revokes the family the code leads to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+    /// OpenID Connect: the authorization request's `nonce`, echoed in the
+    /// `id_token`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+    /// How and when the user signed in (the `id_token`'s claims).
+    #[serde(default, flatten)]
+    pub sign_in: SignInFacts,
+}
+
+/// The sign-in behind a grant, as the `id_token` states it: `auth_time`
+/// (seconds) and `amr` (RFC 8176), copied from the cookie session.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SignInFacts {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_time: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amr: Vec<String>,
 }
 
 /// One authorization's refresh tokens: only `current_hash` is redeemable.
@@ -58,6 +75,9 @@ pub struct RefreshFamily {
     /// Hash of the cookie session that granted it (see `AuthCode::session`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+    /// The sign-in behind the grant (refreshed `id_token`s repeat it).
+    #[serde(default, flatten)]
+    pub sign_in: SignInFacts,
 }
 
 /// Why a redemption or a rotation did not happen.

@@ -13,6 +13,11 @@ pub struct TokenRecord {
     pub issued_at: i64,
     /// Seconds since the epoch: the table's TTL attribute, and checked in code.
     pub expires_at: i64,
+    /// How a session's sign-in was proven (RFC 8176 values: `pwd`, then
+    /// `otp` and `mfa` when a second factor was spent). Empty for tokens
+    /// that are not sign-ins, and for sessions from before it was kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amr: Vec<String>,
 }
 
 /// A token is written once: a (vanishingly unlikely) collision must fail.

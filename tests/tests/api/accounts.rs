@@ -349,6 +349,7 @@ async fn bad_unknown_expired_and_revoked_tokens_are_401() {
         user_id: id.clone(),
         issued_at: now - 10_000,
         expires_at: now / 1000 - 1,
+        amr: Vec::new(),
     };
     env.state
         .store
@@ -369,6 +370,7 @@ async fn bad_unknown_expired_and_revoked_tokens_are_401() {
         user_id: id.clone(),
         issued_at: now,
         expires_at: now / 1000 + 600,
+        amr: Vec::new(),
     };
     env.state
         .store

@@ -98,6 +98,7 @@ async fn seed_accounts(env: &TestEnv) {
         user_id: max.id.clone(),
         issued_at: now,
         expires_at: now / 1000 + 3600,
+        amr: Vec::new(),
     };
     store
         .create_user(&max, Some((&token.hash(), &record)))
@@ -198,6 +199,7 @@ async fn seed_oauth(env: &TestEnv) {
         user_id: max.clone(),
         issued_at: now,
         expires_at: now / 1000 + 3600,
+        amr: Vec::new(),
     };
     store
         .put_token(&hash_secret("SessionEvent0000000000000000000A"), &session)
@@ -214,6 +216,8 @@ async fn seed_oauth(env: &TestEnv) {
         expires_at: now / 1000 + 60,
         used_at: None,
         session: None,
+        nonce: None,
+        sign_in: Default::default(),
     };
     let event_code = hash_secret("CodeEvent00000000000000000000000");
     store
@@ -236,6 +240,7 @@ async fn seed_oauth(env: &TestEnv) {
         rotations: 0,
         revoked: false,
         session: None,
+        sign_in: Default::default(),
     };
     store
         .redeem_auth_code(&seed_code, &seeded, &family)

@@ -31,6 +31,7 @@ mod identity_flow;
 mod log_redaction;
 mod no_server_errors;
 mod oauth;
+mod oidc;
 mod openapi;
 mod security_review;
 mod sites;

@@ -25,7 +25,7 @@ use table::{ClientType, KeyStatus};
 
 pub(crate) const REDIRECT: &str = "https://client.example.com/callback";
 pub(crate) const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+pub(crate) const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 pub(crate) const READ: &str = "delegated:profile:read";
 const WRITE: &str = "delegated:profile:write";
 
@@ -79,7 +79,7 @@ pub(crate) async fn signed_in(env: &TestEnv) -> (User, String) {
     (user, cookie)
 }
 
-async fn new_session(env: &TestEnv, id: &UserId) -> String {
+pub(crate) async fn new_session(env: &TestEnv, id: &UserId) -> String {
     let issued = core_auth::issue(session::KIND, id, 3600);
     env.state
         .store
@@ -131,7 +131,7 @@ pub(crate) async fn authorize(
 }
 
 /// The query parameters of a redirect's `Location`.
-fn location(r: &Reply) -> (String, Vec<(String, String)>) {
+pub(crate) fn location(r: &Reply) -> (String, Vec<(String, String)>) {
     assert_eq!(r.status, StatusCode::FOUND, "{:?}", r.body);
     let loc = r.headers["location"].to_str().unwrap();
     let url = url::Url::parse(loc).unwrap();
@@ -144,14 +144,14 @@ fn location(r: &Reply) -> (String, Vec<(String, String)>) {
     (base, url.query_pairs().into_owned().collect())
 }
 
-fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs
         .iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
 }
 
-fn standard(client: &Client, scope: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn standard(client: &Client, scope: &str) -> Vec<(&'static str, String)> {
     vec![
         ("response_type", "code".into()),
         ("client_id", client.id.clone()),
@@ -163,7 +163,7 @@ fn standard(client: &Client, scope: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn borrow<'a>(v: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn borrow<'a>(v: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
     v.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
@@ -330,13 +330,10 @@ async fn full_flow_then_logout_all_voids_access_and_refresh_tokens_at_once() {
         StatusCode::BAD_REQUEST,
         "invalid_grant",
     );
-    // The old session is void too: authorize asks for a login again.
+    // The old session is void too: authorize sends the browser to sign in.
     let params = standard(&c, READ);
-    assert_oauth_error(
-        &authorize(&env, Some(&cookie), &borrow(&params)).await,
-        StatusCode::UNAUTHORIZED,
-        "login_required",
-    );
+    let (base, _) = location(&authorize(&env, Some(&cookie), &borrow(&params)).await);
+    assert!(base.ends_with("/signin"), "{base}");
     // A new login right after the stamp (same second) gets working tokens.
     let cookie = new_session(&env, &user.id).await;
     let code = self::code(&env, &cookie, &c, READ).await;
@@ -654,7 +651,7 @@ async fn redirect_uri_must_match_exactly_and_unknown_clients_get_no_redirect() {
 }
 
 #[tokio::test]
-async fn no_session_gets_401_and_no_redirect() {
+async fn no_session_goes_to_sign_in_and_writes_nothing() {
     let env = env().await;
     let c = client(&env, ClientType::Public, &[READ]).await;
     let before = env.snapshot().await;
@@ -665,7 +662,11 @@ async fn no_session_gets_401_and_no_redirect() {
         Some("sid=junk"),
     ] {
         let r = authorize(&env, cookie, &borrow(&params)).await;
-        assert_oauth_error(&r, StatusCode::UNAUTHORIZED, "login_required");
+        let (base, pairs) = location(&r);
+        assert!(base.ends_with("/signin"), "{base}");
+        let back = param(&pairs, "return_to").unwrap();
+        assert!(back.starts_with("/oauth/authorize?"), "{back}");
+        assert!(back.contains(&c.id), "{back}");
     }
     assert_eq!(env.snapshot().await, before);
 }

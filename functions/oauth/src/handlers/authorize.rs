@@ -1,28 +1,16 @@
-use crate::error::login_required;
+use crate::authorization_request::{check_request, AuthorizeRequest, Checked, Prompt};
+use crate::redirect::{found, Redirect};
 use crate::refresh_token::new_family_id;
-use crate::{pkce, OAuthError};
+use crate::OAuthError;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use domain::opaque::{hash_secret, OpaqueToken};
-use domain::scopes::ScopeSet;
 use domain::{time, Error};
 use identity::AppState;
 use identity::{session, AuthError};
-use serde::Deserialize;
-use table::{AuthCode, ClientType, GrantWriteError, OAuthClient, StoreError, TokenRecord};
+use table::{AuthCode, GrantWriteError, SignInFacts, StoreError, TokenRecord};
 use web::{required, Input};
-
-#[derive(Deserialize)]
-pub struct AuthorizeRequest {
-    response_type: Option<String>,
-    client_id: Option<String>,
-    redirect_uri: Option<String>,
-    scope: Option<String>,
-    state: Option<String>,
-    code_challenge: Option<String>,
-    code_challenge_method: Option<String>,
-}
 
 /// Lifetime of an authorization code (RFC 6749 §4.1.2 recommends ≤ 10 min;
 /// the platform allows one).
@@ -32,7 +20,9 @@ const MAX_STATE: usize = 1024;
 const MAX_CLIENT_ID: usize = 256;
 
 /// `GET /oauth/authorize`: the signed-in user (cookie session) grants the
-/// client a code. Until the client and its exact redirect URI are known,
+/// client a code; without a session (or with `prompt=login`, or a sign-in
+/// older than `max_age`) the browser goes to the hosted sign-in page and
+/// comes back. Until the client and its exact redirect URI are known,
 /// errors are answered here (400); after that they go back to the client
 /// as `error=` on the redirect URI (RFC 6749 §4.1.2.1). Two round trips:
 /// the client and the session read together, then the code written with a
@@ -40,6 +30,7 @@ const MAX_CLIENT_ID: usize = 256;
 pub async fn authorize(
     State(state): State<AppState>,
     headers: HeaderMap,
+    uri: Uri,
     Input(req, _): Input<AuthorizeRequest, OAuthError>,
 ) -> Result<Response, OAuthError> {
     let client_id = required(req.client_id.clone(), "client_id")?;
@@ -73,40 +64,104 @@ pub async fn authorize(
         }
         .error("invalid_request", "state is too long"));
     }
-    let (scopes, challenge) = match check_request(&req, &client) {
+    let checked = match check_request(&req, &client) {
         Ok(checked) => checked,
         Err((error, description)) => return Ok(back.error(error, &description)),
     };
-    let Some(session) = session? else {
-        return Err(login_required().into());
+    let session = match (session?, checked.prompt) {
+        (Some(s), prompt) if prompt != Prompt::Login && !checked.too_old(&s) => s,
+        (_, Prompt::None) => return Ok(back.error("login_required", "the user is not signed in")),
+        // Sign in, then come back here (without `prompt=login`, which the
+        // new sign-in has answered).
+        (_, prompt) => return Ok(to_sign_in(&state, &uri, &req, prompt)),
     };
     let code = OpaqueToken::generate();
-    let now_ms = time::now_ms();
-    let record = AuthCode {
-        client_id: client.client_id,
-        user_id: session.user_id,
+    let prompt = checked.prompt;
+    let granted_by = session.issued_at;
+    let record = Grant {
+        client_id,
         redirect_uri: redirect_uri.clone(),
-        scope: scopes.to_string(),
-        code_challenge: challenge,
-        family_id: new_family_id(),
-        issued_at: now_ms,
-        expires_at: now_ms.div_euclid(1000) + CODE_TTL_SECS,
-        used_at: None,
-        session: session_token.as_deref().map(hash_secret),
-    };
+        session_token: session_token.as_deref(),
+    }
+    .code(checked, req.nonce.clone(), session);
     match state
         .store
-        .put_auth_code(&code.hash(), &record, session.issued_at)
+        .put_auth_code(&code.hash(), &record, granted_by)
         .await
     {
         Ok(()) => Ok(back.success(code.expose())),
-        Err(GrantWriteError::UserVoided) => Err(login_required().into()),
+        Err(GrantWriteError::UserVoided) => Ok(to_sign_in(&state, &uri, &req, prompt)),
         Err(GrantWriteError::Replayed) => {
             Err(Error::internal("authorization code collision").into())
         }
         Err(GrantWriteError::Store(e)) => Err(e.into()),
     }
 }
+
+/// Who is granted what, through which session.
+struct Grant<'a> {
+    client_id: String,
+    redirect_uri: String,
+    session_token: Option<&'a str>,
+}
+
+impl Grant<'_> {
+    /// The code's record: the checked request, and the session's user and
+    /// sign-in (what the `id_token` will state).
+    fn code(self, checked: Checked, nonce: Option<String>, session: TokenRecord) -> AuthCode {
+        let now_ms = time::now_ms();
+        AuthCode {
+            client_id: self.client_id,
+            user_id: session.user_id,
+            redirect_uri: self.redirect_uri,
+            scope: checked.scopes.to_string(),
+            code_challenge: checked.challenge,
+            family_id: new_family_id(),
+            issued_at: now_ms,
+            expires_at: now_ms.div_euclid(1000) + CODE_TTL_SECS,
+            used_at: None,
+            session: self.session_token.map(hash_secret),
+            nonce,
+            sign_in: SignInFacts {
+                auth_time: Some(session.issued_at.div_euclid(1000)),
+                amr: session.amr,
+            },
+        }
+    }
+}
+
+/// The hosted sign-in page, returning to this authorization request
+/// (same origin, a path) once the user is signed in.
+fn to_sign_in(state: &AppState, uri: &Uri, req: &AuthorizeRequest, prompt: Prompt) -> Response {
+    let mut back = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
+        if k != "prompt" || prompt != Prompt::Login {
+            back.append_pair(&k, &v);
+        }
+    }
+    let return_to = format!("{}?{}", uri.path(), back.finish());
+    let mut to = url::form_urlencoded::Serializer::new(String::new());
+    to.append_pair("return_to", &return_to);
+    if let Some(hint) = req.login_hint.as_deref().filter(|h| h.len() <= 256) {
+        to.append_pair("login_hint", hint);
+    }
+    if let Some(locales) = req.ui_locales.as_deref().filter(|l| l.len() <= 64) {
+        to.append_pair("ui_locales", locales);
+    }
+    if prompt == Prompt::Login {
+        to.append_pair("prompt", "login");
+    }
+    let location = format!(
+        "{}{}?{}",
+        state.config.oauth_issuer,
+        SIGN_IN_PATH,
+        to.finish()
+    );
+    found(&location)
+}
+
+/// Where the hosted pages sign a user in (functions/pages).
+pub const SIGN_IN_PATH: &str = "/signin";
 
 fn unknown_client() -> Error {
     Error::invalid("client_id", "unknown client")
@@ -125,108 +180,4 @@ async fn signed_in(
         Err(AuthError::InvalidToken) => Ok(None),
         Err(AuthError::Store(e)) => Err(e),
     }
-}
-
-/// An error sent back through the redirect URI: its code and description.
-type Refusal = (&'static str, String);
-
-/// The request's scopes and PKCE challenge, checked against the client.
-fn check_request(
-    req: &AuthorizeRequest,
-    client: &OAuthClient,
-) -> Result<(ScopeSet, Option<String>), Refusal> {
-    let refuse = |error, description: &str| Err((error, description.to_owned()));
-    match req.response_type.as_deref() {
-        Some("code") => {}
-        None => return refuse("invalid_request", "response_type is required"),
-        Some(_) => {
-            return refuse(
-                "unsupported_response_type",
-                "only response_type=code is supported",
-            )
-        }
-    }
-    let scopes = match req.scope.as_deref().map(ScopeSet::parse) {
-        None => return refuse("invalid_scope", "scope is required"),
-        Some(Err(e)) => return refuse("invalid_scope", &e.to_string()),
-        Some(Ok(s)) if s.is_empty() => return refuse("invalid_scope", "scope is empty"),
-        Some(Ok(s)) => s,
-    };
-    if !scopes.is_subset_of(&ScopeSet::parse_lenient(&client.scopes)) {
-        return refuse(
-            "invalid_scope",
-            "scope asks for more than the client is allowed",
-        );
-    }
-    let challenge = match (
-        req.code_challenge.as_deref(),
-        req.code_challenge_method.as_deref(),
-    ) {
-        (Some(c), Some(pkce::METHOD)) if pkce::is_challenge(c) => Some(c.to_owned()),
-        (Some(_), Some(pkce::METHOD)) => {
-            return refuse("invalid_request", "code_challenge is malformed")
-        }
-        (Some(_), _) => return refuse("invalid_request", "code_challenge_method must be S256"),
-        (None, Some(_)) => return refuse("invalid_request", "code_challenge is required"),
-        (None, None) if client.client_type == ClientType::Public => {
-            return refuse(
-                "invalid_request",
-                "PKCE is required: send code_challenge with code_challenge_method=S256",
-            )
-        }
-        (None, None) => None,
-    };
-    Ok((scopes, challenge))
-}
-
-/// The way back to the client: its redirect URI plus `state` and `iss`
-/// (RFC 9207, so a client talking to several servers can tell who answered).
-struct Redirect<'a> {
-    uri: &'a str,
-    state: Option<&'a str>,
-    issuer: &'a str,
-}
-
-impl Redirect<'_> {
-    fn success(&self, code: &str) -> Response {
-        self.to(&[("code", code)])
-    }
-
-    fn error(&self, error: &str, description: &str) -> Response {
-        self.to(&[("error", error), ("error_description", description)])
-    }
-
-    fn to(&self, params: &[(&str, &str)]) -> Response {
-        // Registered URIs are absolute, fragment-free URLs (registration.rs).
-        let mut url = match url::Url::parse(self.uri) {
-            Ok(url) => url,
-            Err(_) => return internal("a registered redirect URI does not parse"),
-        };
-        {
-            let mut query = url.query_pairs_mut();
-            for (k, v) in params {
-                query.append_pair(k, v);
-            }
-            if let Some(state) = self.state {
-                query.append_pair("state", state);
-            }
-            query.append_pair("iss", self.issuer);
-        }
-        let mut res = StatusCode::FOUND.into_response();
-        let headers = res.headers_mut();
-        match HeaderValue::from_str(url.as_str()) {
-            Ok(location) => headers.insert(header::LOCATION, location),
-            Err(_) => return internal("a redirect URL is not a header value"),
-        };
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        headers.insert(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        );
-        res
-    }
-}
-
-fn internal(detail: &str) -> Response {
-    OAuthError::new(Error::internal(detail)).into_response()
 }

@@ -5,3 +5,4 @@ pub mod revoke;
 pub mod token;
 mod token_code;
 mod token_refresh;
+pub mod userinfo;

@@ -1,6 +1,7 @@
 use super::{token_code, token_refresh};
 use crate::client_auth::Credentials;
 use crate::error::{body_only, unsupported_grant_type};
+use crate::oidc::id_token;
 use crate::refresh_token::RefreshToken;
 use crate::views::{no_store, TokenResponse};
 use crate::OAuthError;
@@ -58,6 +59,8 @@ pub struct Grant<'a> {
     pub client_id: &'a str,
     pub scopes: ScopeSet,
     pub family_id: &'a str,
+    /// What the `id_token` states, when `openid` was granted.
+    pub sign_in: id_token::Facts<'a>,
 }
 
 /// The token response (RFC 6749 §5.1): a new access token for `grant`,
@@ -75,6 +78,19 @@ pub async fn respond(
         Some(grant.family_id),
     )
     .await?;
+    let id_token = match grant.scopes.contains(domain::scopes::OPENID) {
+        true => Some(
+            id_token::mint(
+                &state.access_tokens,
+                grant.user_id,
+                grant.client_id,
+                grant.sign_in,
+                &access.token,
+            )
+            .await?,
+        ),
+        false => None,
+    };
     // With `user_sites`, the Sites API's RESOURCE_URI (its base URL).
     let resource_uri = grant
         .scopes
@@ -85,8 +101,9 @@ pub async fn respond(
             access_token: access.token,
             token_type: "Bearer",
             expires_in: access.expires_in,
-            refresh_token: refresh.expose().to_owned(),
+            refresh_token: Some(refresh.expose().to_owned()),
             scope: grant.scopes.to_string(),
+            id_token,
         },
         resource_uri,
     }))

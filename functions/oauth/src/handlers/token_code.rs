@@ -6,6 +6,7 @@
 use super::token::{respond, Grant, TokenRequest};
 use crate::client_auth::Credentials;
 use crate::error::invalid_grant;
+use crate::oidc::id_token;
 use crate::pkce;
 use crate::refresh_token::RefreshToken;
 use axum::response::Response;
@@ -106,6 +107,7 @@ async fn redeem(state: &AppState, hash: &str, stored: &AuthCode) -> Result<Respo
         rotations: 0,
         revoked: false,
         session: stored.session.clone(),
+        sign_in: stored.sign_in.clone(),
     };
     match state.store.redeem_auth_code(hash, stored, &family).await {
         Ok(()) => {}
@@ -121,6 +123,11 @@ async fn redeem(state: &AppState, hash: &str, stored: &AuthCode) -> Result<Respo
         client_id: &stored.client_id,
         scopes: ScopeSet::parse_lenient(&stored.scope),
         family_id: &stored.family_id,
+        sign_in: id_token::Facts {
+            sign_in: &stored.sign_in,
+            nonce: stored.nonce.as_deref(),
+            session: stored.session.as_deref(),
+        },
     };
     respond(state, grant, refresh).await
 }

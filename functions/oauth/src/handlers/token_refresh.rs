@@ -6,6 +6,7 @@
 use super::token::{respond, Grant, TokenRequest};
 use crate::client_auth::Credentials;
 use crate::error::{invalid_grant, invalid_scope};
+use crate::oidc::id_token;
 use crate::refresh_token::RefreshToken;
 use axum::response::Response;
 use domain::scopes::ScopeSet;
@@ -85,6 +86,12 @@ pub async fn refresh(
         client_id: &client.client_id,
         scopes,
         family_id: &family.family_id,
+        // A refreshed id_token carries no nonce (Core §12.2).
+        sign_in: id_token::Facts {
+            sign_in: &family.sign_in,
+            nonce: None,
+            session: family.session.as_deref(),
+        },
     };
     respond(state, grant, next).await
 }

@@ -83,6 +83,18 @@ pub(super) fn device_for(attempt: &Attempt, trusted: bool) -> OpaqueToken {
     }
 }
 
+/// How the sign-in was proven (RFC 8176): the gate completes no sign-in
+/// of an account with 2FA on without its second factor, so the account's
+/// state at completion says which.
+fn amr(user: &User) -> Vec<String> {
+    let methods: &[&str] = if user.two_factor_enabled {
+        &["pwd", "otp", "mfa"]
+    } else {
+        &["pwd"]
+    };
+    methods.iter().map(|m| (*m).to_owned()).collect()
+}
+
 /// Writes the completed sign-in; a user voided, banned or deleted since
 /// the password was checked answers as bad credentials, never a 500.
 pub(super) async fn complete(
@@ -92,7 +104,8 @@ pub(super) async fn complete(
     device: OpaqueToken,
     proof: Proof<'_>,
 ) -> Result<Completed, Error> {
-    let issued = crate::issue(issue.kind(), &user.id, issue.ttl_secs(state));
+    let mut issued = crate::issue(issue.kind(), &user.id, issue.ttl_secs(state));
+    issued.record.amr = amr(&user);
     let record = DeviceRecord::signed_in(&user.id, time::now_ms(), DEVICE_TTL_SECS);
     let device_hash = device.hash();
     let written = state
