@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # OpenID Connect against relying parties nobody here wrote (part of make
 # test): openid-client (npm) and authlib (PyPI) run the code flow with PKCE,
-# state and nonce, check the id_token, call userinfo and refresh, against a
-# dev stack of its own (scripts/stack.sh). Their tools are installed into
+# state and nonce, check the id_token, call userinfo and refresh (authlib
+# twice in parallel: the reuse grace), and openid-client goes on to
+# RP-initiated logout, client_credentials and introspection, against a dev
+# stack of its own (scripts/stack.sh). Their tools are installed into
 # tests/rp/ (node_modules, .venv), pinned by tests/rp/package-lock.json and
 # tests/rp/requirements.txt.
 set -euo pipefail
@@ -28,11 +30,17 @@ stack_start oidc-rp
 base=http://127.0.0.1:$PORT
 redirect=http://127.0.0.1:9/callback
 
-# A first-party public client (no consent step) and a user with a session.
+after_logout=http://127.0.0.1:9/signed-out
+field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+# A first-party public client (no consent step), a confidential one for
+# machine-to-machine calls and introspection, and a user with a session.
 client_id=$("$STACK_BIN/platform" oauth-client create --name "RP tests" --type public \
-    --redirect-uri "$redirect" --scopes "openid profile email" |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["client_id"])')
-[[ -n $client_id ]] || { echo "oidc-rp: no client id" >&2; exit 1; }
+    --redirect-uri "$redirect" --scopes "openid profile email" --first-party \
+    --post-logout-redirect-uri "$after_logout" | field client_id)
+m2m=$("$STACK_BIN/platform" oauth-client create --name "RP machine" --type confidential \
+    --redirect-uri "$redirect" --scopes "delegated:profile:read")
+m2m_id=$(field client_id <<< "$m2m")
+m2m_secret=$(field client_secret <<< "$m2m")
 user=rp$RANDOM$RANDOM
 password='$uper&ecurePassw0rd'
 curl -fsS -o /dev/null -H 'content-type: application/json' "$base/api/v1/accounts/" \
@@ -44,7 +52,8 @@ sid() {
 }
 
 failed=0
-node $rp/openid_client.mjs "$base" "$client_id" "$redirect" "$(sid)" || failed=1
+node $rp/openid_client.mjs "$base" "$client_id" "$redirect" "$(sid)" \
+    "$after_logout" "$m2m_id" "$m2m_secret" || failed=1
 $rp/.venv/bin/python $rp/authlib_rp.py "$base" "$client_id" "$redirect" "$(sid)" || failed=1
 if stack_server_errors oidc-rp; then failed=1; fi
 exit $failed

@@ -73,6 +73,10 @@ pub fn unsupported_grant_type() -> Error {
     Error::new(
         ErrorKind::InvalidInput,
         "unsupported_grant_type",
-        "grant_type must be authorization_code or refresh_token",
+        "grant_type must be authorization_code, refresh_token or client_credentials",
     )
+}
+
+pub fn unauthorized_client(description: impl Into<Text>) -> Error {
+    Error::new(ErrorKind::InvalidInput, "unauthorized_client", description)
 }

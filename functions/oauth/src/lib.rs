@@ -31,6 +31,9 @@ pub fn route_table() -> RouteTable<AppState> {
         .add(Method::GET, "/oauth/authorize", authorize::authorize)
         .add(Method::POST, "/oauth/token", token::token)
         .add(Method::POST, "/oauth/revoke", revoke::revoke)
+        .add(Method::POST, "/oauth/introspect", introspect::introspect)
+        .add(Method::GET, "/oauth/logout", end_session::end_session)
+        .add(Method::POST, "/oauth/logout", end_session::end_session)
         .add(Method::GET, "/.well-known/jwks.json", jwks::jwks)
         .add(
             Method::GET,

@@ -5,6 +5,7 @@
 //! `current_hash`.
 
 use domain::opaque::{hash_secret, OpaqueToken};
+use sha2::{Digest, Sha256};
 
 pub struct RefreshToken {
     pub family_id: String,
@@ -38,6 +39,50 @@ impl RefreshToken {
     }
 }
 
+/// How long after a rotation the token it replaced still answers, once
+/// more, with the same successor: two parallel refreshes of one client (two
+/// tabs, a retry after a lost response) then both succeed instead of
+/// revoking the family. After the window, a replay is reuse as before.
+pub const REUSE_GRACE_MS: i64 = 30_000;
+
+impl RefreshToken {
+    /// The successor's secret, sealed for whoever holds this (the
+    /// presented) token: XOR with SHA-256 of a label and this token, a
+    /// pad used once, since each token is rotated at most once. The table
+    /// alone never yields a usable token.
+    pub fn seal_successor(&self, successor: &RefreshToken) -> String {
+        let secret = successor.secret().as_bytes();
+        hex::encode(xor(secret, &self.pad()))
+    }
+
+    /// The successor sealed by [`seal_successor`](Self::seal_successor)
+    /// under this token; `None` if `sealed` is not one.
+    pub fn open_successor(&self, sealed: &str) -> Option<RefreshToken> {
+        let bytes = hex::decode(sealed).ok()?;
+        let secret = String::from_utf8(xor(&bytes, &self.pad())).ok()?;
+        OpaqueToken::parse(&secret)?;
+        Some(Self {
+            family_id: self.family_id.clone(),
+            raw: format!("{}.{secret}", self.family_id),
+        })
+    }
+
+    fn secret(&self) -> &str {
+        self.raw.split_once('.').map_or("", |(_, s)| s)
+    }
+
+    fn pad(&self) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(b"platform/refresh-successor/v1\0");
+        h.update(self.raw.as_bytes());
+        h.finalize().into()
+    }
+}
+
+fn xor(data: &[u8], pad: &[u8; 32]) -> Vec<u8> {
+    data.iter().zip(pad.iter()).map(|(d, p)| d ^ p).collect()
+}
+
 pub fn new_family_id() -> String {
     hex::encode(rand::random::<[u8; 16]>())
 }
@@ -59,5 +104,20 @@ mod tests {
         for bad in ["", "abc", "x.y", &format!("{}.short", t.family_id)] {
             assert!(RefreshToken::parse(bad).is_none());
         }
+    }
+
+    #[test]
+    fn only_the_presented_token_opens_its_successor() {
+        let family = new_family_id();
+        let old = RefreshToken::generate(&family);
+        let next = RefreshToken::generate(&family);
+        let sealed = old.seal_successor(&next);
+        assert!(!sealed.contains(next.secret()));
+        assert_eq!(old.open_successor(&sealed).unwrap().expose(), next.expose());
+        let other = RefreshToken::generate(&family);
+        assert!(other
+            .open_successor(&sealed)
+            .is_none_or(|t| t.expose() != next.expose()));
+        assert!(old.open_successor("zz").is_none());
     }
 }

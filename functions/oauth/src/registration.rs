@@ -56,12 +56,42 @@ pub fn check_redirect_uri(raw: &str) -> Result<String, RegisterError> {
     Ok(raw.to_owned())
 }
 
+/// What a client may be registered with beyond its name, type, redirect
+/// URIs and scopes.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The operator's own app: no consent step.
+    pub first_party: bool,
+    /// RP-initiated logout's allowed destinations (same rules as
+    /// redirect URIs).
+    pub post_logout_redirect_uris: Vec<String>,
+}
+
 pub async fn register(
     store: &Store,
     name: &str,
     client_type: ClientType,
     redirect_uris: &[String],
     scopes: &[String],
+) -> Result<Registered, RegisterError> {
+    register_with(
+        store,
+        name,
+        client_type,
+        redirect_uris,
+        scopes,
+        Options::default(),
+    )
+    .await
+}
+
+pub async fn register_with(
+    store: &Store,
+    name: &str,
+    client_type: ClientType,
+    redirect_uris: &[String],
+    scopes: &[String],
+    options: Options,
 ) -> Result<Registered, RegisterError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
@@ -71,6 +101,11 @@ pub async fn register(
         return Err(RegisterError::NoRedirectUri);
     }
     let redirect_uris = redirect_uris
+        .iter()
+        .map(|u| check_redirect_uri(u))
+        .collect::<Result<Vec<_>, _>>()?;
+    let post_logout_redirect_uris = options
+        .post_logout_redirect_uris
         .iter()
         .map(|u| check_redirect_uri(u))
         .collect::<Result<Vec<_>, _>>()?;
@@ -90,6 +125,8 @@ pub async fn register(
         redirect_uris,
         scopes: scopes.to_string(),
         created_at: domain::time::now_ms(),
+        first_party: options.first_party,
+        post_logout_redirect_uris,
     };
     store.put_oauth_client(&client).await?;
     Ok(Registered {

@@ -170,7 +170,7 @@ async fn verified_claims(
 
 /// Who verified `claims` speak for: the user must exist, not be banned and
 /// not have voided the token; its refresh family must be live and theirs.
-async fn principal(store: &Store, claims: AccessClaims) -> Result<Principal, BearerError> {
+pub async fn principal(store: &Store, claims: AccessClaims) -> Result<Principal, BearerError> {
     let id = UserId::parse(&claims.sub).map_err(|_| BearerError::Invalid)?;
     let family = async {
         match &claims.fid {

@@ -156,6 +156,45 @@ pub async fn mint(
     })
 }
 
+/// Signs a machine-to-machine access token (`client_credentials`): `sub`
+/// is the client itself (RFC 9068 §2.2), so no user API takes it (their
+/// check wants a user id); resource servers read it through introspection
+/// or the JWKS.
+pub async fn mint_for_client(
+    tokens: &AccessTokens,
+    client_id: &str,
+    scopes: &ScopeSet,
+) -> Result<AccessToken, KeyError> {
+    let signer = tokens.signer().await?;
+    let now_ms = time::now_ms();
+    let claims = AccessClaims {
+        iss: tokens.issuer.to_string(),
+        sub: client_id.to_owned(),
+        aud: tokens.audience.to_string(),
+        iat: now_ms.div_euclid(1000),
+        exp: now_ms.div_euclid(1000) + tokens.ttl_secs,
+        scope: scopes.to_string(),
+        client_id: client_id.to_owned(),
+        jti: hex::encode(rand::random::<[u8; 16]>()),
+        iat_ms: now_ms,
+        fid: None,
+    };
+    Ok(AccessToken {
+        token: sign(&signer, &claims)?,
+        claims,
+        expires_in: tokens.ttl_secs,
+    })
+}
+
+/// Signature, issuer, audience and expiry of any access token this
+/// platform signed, a user's or a client's; `None` for anything else.
+pub async fn verify_any(
+    tokens: &AccessTokens,
+    token: &str,
+) -> Result<Option<AccessClaims>, KeyError> {
+    verify_ours(tokens, token, &validation(&tokens.issuer, &tokens.audience)).await
+}
+
 /// A mint for tests and tools: a token for `user` with exactly `scopes`,
 /// through the real signer (client id `test`, no refresh family).
 pub async fn mint_for_user(

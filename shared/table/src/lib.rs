@@ -41,7 +41,7 @@ pub use error::StoreError;
 pub use errors_out::{email_taken, username_taken};
 pub use item::{from_item, to_item};
 pub use logins::{LoginWrite, LoginWriteError};
-pub use oauth::{AuthCode, GrantWriteError, RefreshFamily, SignInFacts};
+pub use oauth::{AuthCode, GrantWriteError, RefreshFamily, Rotation, SignInFacts};
 pub use oauth_clients::{ClientType, OAuthClient};
 pub use outbox::{Marked, OutboxItem, OutboxStatus, KEEP_SECS as OUTBOX_KEEP_SECS};
 pub use page::PageOut;

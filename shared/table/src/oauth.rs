@@ -78,6 +78,18 @@ pub struct RefreshFamily {
     /// The sign-in behind the grant (refreshed `id_token`s repeat it).
     #[serde(default, flatten)]
     pub sign_in: SignInFacts,
+    /// The last rotation: the token it replaced, when (ms), and the
+    /// successor sealed for that token's holder (the reuse grace).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_rotation: Option<Rotation>,
+}
+
+/// One rotation of a refresh family, kept until the next.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Rotation {
+    pub replaced_hash: String,
+    pub at_ms: i64,
+    pub successor_sealed: String,
 }
 
 /// Why a redemption or a rotation did not happen.
@@ -236,14 +248,15 @@ impl Store {
             .await
     }
 
-    /// Rotates the family's refresh token from `presented_hash` to
-    /// `new_hash`, if the presented one is still current, the family is not
+    /// Rotates the family's refresh token from `rotation.replaced_hash` to
+    /// `new_hash` (keeping `rotation` for the reuse grace), if the
+    /// presented one is still current, the family is not
     /// revoked and the user has not voided it.
     pub async fn rotate_refresh(
         &self,
         family: &RefreshFamily,
-        presented_hash: &str,
         new_hash: &str,
+        rotation: &Rotation,
     ) -> Result<(), GrantWriteError> {
         let table = self.table();
         let update = Update::builder()
@@ -252,10 +265,11 @@ impl Store {
                 keys::oauth_family(&family.family_id),
                 keys::OAUTH_FAMILY_SK,
             )))
-            .update_expression("SET current_hash = :new ADD rotations :one")
+            .update_expression("SET current_hash = :new, last_rotation = :rot ADD rotations :one")
             .condition_expression("attribute_exists(pk) AND current_hash = :old AND revoked = :no")
             .expression_attribute_values(":new", s(new_hash))
-            .expression_attribute_values(":old", s(presented_hash))
+            .expression_attribute_values(":rot", AttributeValue::M(to_item(rotation)?))
+            .expression_attribute_values(":old", s(rotation.replaced_hash.as_str()))
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":no", AttributeValue::Bool(false))
             .build()
@@ -269,6 +283,16 @@ impl Store {
             .commit()
             .await?;
         Ok(())
+    }
+
+    /// Whether the family's user still stands for it (exists, not banned,
+    /// has not voided tokens since the grant): what a rotation's
+    /// condition checks, for an answer that writes nothing.
+    pub async fn refresh_family_stands(&self, family: &RefreshFamily) -> Result<bool, StoreError> {
+        Ok(self
+            .get_user(&family.user_id)
+            .await?
+            .is_some_and(|u| !u.banned && family.issued_at >= u.tokens_valid_after))
     }
 
     /// The refresh families a cookie session granted (logout ends the

@@ -35,6 +35,13 @@ pub struct OAuthClient {
     /// Space-separated scopes the client may ask for.
     pub scopes: String,
     pub created_at: i64,
+    /// The operator's own app: the hosted pages ask no consent for it.
+    #[serde(default)]
+    pub first_party: bool,
+    /// Where RP-initiated logout may send the browser afterwards (exact
+    /// match, like `redirect_uris`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub post_logout_redirect_uris: Vec<String>,
 }
 
 impl Store {

@@ -191,6 +191,8 @@ async fn seed_oauth(env: &TestEnv) {
             redirect_uris: vec![redirect.into()],
             scopes: "delegated:profile:read delegated:profile:write".into(),
             created_at: now,
+            first_party: false,
+            post_logout_redirect_uris: Vec::new(),
         })
         .await
         .unwrap();
@@ -241,6 +243,7 @@ async fn seed_oauth(env: &TestEnv) {
         revoked: false,
         session: None,
         sign_in: Default::default(),
+        last_rotation: None,
     };
     store
         .redeem_auth_code(&seed_code, &seeded, &family)

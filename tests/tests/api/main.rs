@@ -32,6 +32,8 @@ mod log_redaction;
 mod no_server_errors;
 mod oauth;
 mod oidc;
+mod oidc_logout;
+mod oidc_tokens;
 mod openapi;
 mod security_review;
 mod sites;

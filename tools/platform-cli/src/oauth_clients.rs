@@ -27,6 +27,13 @@ pub enum OAuthClientCommand {
         /// Allowed scopes, space- or comma-separated (repeatable).
         #[arg(long, required = true)]
         scopes: Vec<String>,
+        /// The operator's own app: the hosted pages ask the user no consent.
+        #[arg(long)]
+        first_party: bool,
+        /// Where RP-initiated logout (`/oauth/logout`) may send the browser
+        /// afterwards: exact URI (repeatable).
+        #[arg(long = "post-logout-redirect-uri")]
+        post_logout_redirect_uris: Vec<String>,
     },
     /// Every client (never a secret).
     List,
@@ -52,6 +59,8 @@ pub async fn run(store: &Store, command: OAuthClientCommand) -> Result<String, S
             kind,
             redirect_uris,
             scopes,
+            first_party,
+            post_logout_redirect_uris,
         } => {
             let scopes: Vec<String> = scopes
                 .iter()
@@ -63,14 +72,27 @@ pub async fn run(store: &Store, command: OAuthClientCommand) -> Result<String, S
                 Kind::Public => ClientType::Public,
                 Kind::Confidential => ClientType::Confidential,
             };
-            let r = registration::register(store, &name, client_type, &redirect_uris, &scopes)
-                .await
-                .map_err(|e| e.to_string())?;
+            let options = registration::Options {
+                first_party,
+                post_logout_redirect_uris,
+            };
+            let r = registration::register_with(
+                store,
+                &name,
+                client_type,
+                &redirect_uris,
+                &scopes,
+                options,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
             let mut out = serde_json::json!({
                 "client_id": r.client.client_id,
                 "type": r.client.client_type.as_str(),
                 "redirect_uris": r.client.redirect_uris,
                 "scopes": r.client.scopes,
+                "first_party": r.client.first_party,
+                "post_logout_redirect_uris": r.client.post_logout_redirect_uris,
             });
             if let Some(secret) = r.secret {
                 out["client_secret"] = secret.into();

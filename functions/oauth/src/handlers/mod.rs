@@ -1,8 +1,11 @@
 pub mod authorize;
+pub mod end_session;
+pub mod introspect;
 pub mod jwks;
 pub mod metadata;
 pub mod revoke;
 pub mod token;
+mod token_client;
 mod token_code;
 mod token_refresh;
 pub mod userinfo;

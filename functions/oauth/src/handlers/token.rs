@@ -1,4 +1,4 @@
-use super::{token_code, token_refresh};
+use super::{token_client, token_code, token_refresh};
 use crate::client_auth::Credentials;
 use crate::error::{body_only, unsupported_grant_type};
 use crate::oidc::id_token;
@@ -28,7 +28,8 @@ pub struct TokenRequest {
     pub scope: Option<String>,
 }
 
-/// `POST /oauth/token`: `authorization_code` and `refresh_token` grants.
+/// `POST /oauth/token`: the `authorization_code`, `refresh_token` and
+/// `client_credentials` grants.
 pub async fn token(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -40,15 +41,18 @@ pub async fn token(
         return Err(body_only().into());
     }
     let grant_type = required(req.grant_type.clone(), "grant_type")?;
-    if !matches!(grant_type.as_str(), "authorization_code" | "refresh_token") {
+    if !matches!(
+        grant_type.as_str(),
+        "authorization_code" | "refresh_token" | "client_credentials"
+    ) {
         return Err(unsupported_grant_type().into());
     }
     let creds =
         Credentials::from_request(&headers, req.client_id.clone(), req.client_secret.clone())?;
-    let response = if grant_type == "authorization_code" {
-        token_code::exchange(&state, creds, req).await?
-    } else {
-        token_refresh::refresh(&state, creds, req).await?
+    let response = match grant_type.as_str() {
+        "authorization_code" => token_code::exchange(&state, creds, req).await?,
+        "refresh_token" => token_refresh::refresh(&state, creds, req).await?,
+        _ => token_client::grant(&state, creds, req).await?,
     };
     Ok(response)
 }

@@ -108,6 +108,7 @@ async fn redeem(state: &AppState, hash: &str, stored: &AuthCode) -> Result<Respo
         revoked: false,
         session: stored.session.clone(),
         sign_in: stored.sign_in.clone(),
+        last_rotation: None,
     };
     match state.store.redeem_auth_code(hash, stored, &family).await {
         Ok(()) => {}

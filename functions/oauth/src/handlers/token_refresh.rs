@@ -1,19 +1,21 @@
 //! `grant_type=refresh_token`: one round trip reads the client and the
 //! family; one transaction rotates the token (the presented one must still
 //! be current) and re-checks the user's revocation stamp. A token that is
-//! not current was rotated already: its reuse revokes the whole family.
+//! not current was rotated already: presented again by its client within
+//! `REUSE_GRACE_MS` of that rotation it gets the same successor; later,
+//! its reuse revokes the whole family.
 
 use super::token::{respond, Grant, TokenRequest};
 use crate::client_auth::Credentials;
 use crate::error::{invalid_grant, invalid_scope};
 use crate::oidc::id_token;
-use crate::refresh_token::RefreshToken;
+use crate::refresh_token::{RefreshToken, REUSE_GRACE_MS};
 use axum::response::Response;
 use domain::scopes::ScopeSet;
 use domain::{time, Error};
 use identity::AppState;
 use subtle::ConstantTimeEq;
-use table::GrantWriteError;
+use table::{GrantWriteError, RefreshFamily, Rotation};
 use web::required;
 
 pub async fn refresh(
@@ -54,36 +56,93 @@ pub async fn refresh(
         .ct_eq(family.current_hash.as_bytes())
         .into();
     if !current {
-        tracing::warn!(client = %client.client_id, "refresh token reuse: family revoked");
-        state.store.revoke_refresh_family(&family.family_id).await?;
-        return Err(invalid());
+        return replayed(state, &family, &presented, requested).await;
     }
-    let granted_scopes = ScopeSet::parse_lenient(&family.scope);
-    let scopes = match requested {
-        Some(r) if r.is_empty() => granted_scopes,
-        Some(r) if r.is_subset_of(&granted_scopes) => r,
-        Some(_) => return Err(invalid_scope("scope asks for more than the original grant")),
-        None => granted_scopes,
-    };
-
+    let scopes = narrowed(&family, requested.clone())?;
     let next = RefreshToken::generate(&family.family_id);
+    let rotation = Rotation {
+        replaced_hash: presented_hash,
+        at_ms: time::now_ms(),
+        successor_sealed: presented.seal_successor(&next),
+    };
     match state
         .store
-        .rotate_refresh(&family, &presented_hash, &next.hash())
+        .rotate_refresh(&family, &next.hash(), &rotation)
         .await
     {
         Ok(()) => {}
         Err(GrantWriteError::Replayed) => {
-            // Another request rotated this very token a moment ago: reuse.
-            state.store.revoke_refresh_family(&family.family_id).await?;
-            return Err(invalid());
+            // Another request rotated this very token a moment ago.
+            let family = state.store.get_refresh_family(&family.family_id).await?;
+            return match family {
+                Some(family) => replayed(state, &family, &presented, requested).await,
+                None => Err(invalid()),
+            };
         }
         Err(GrantWriteError::UserVoided) => return Err(invalid()),
         Err(GrantWriteError::Store(e)) => return Err(e.into()),
     }
+    issue(state, &family, scopes, next).await
+}
+
+/// A token that is no longer current: within the grace window after its
+/// own rotation, the same successor again (REUSE_GRACE_MS); otherwise
+/// reuse, which revokes the whole family.
+async fn replayed(
+    state: &AppState,
+    family: &RefreshFamily,
+    presented: &RefreshToken,
+    requested: Option<ScopeSet>,
+) -> Result<Response, Error> {
+    if let Some(successor) = within_grace(family, presented) {
+        // The user may have voided the family since: check as a rotation would.
+        if state.store.refresh_family_stands(family).await? {
+            let scopes = narrowed(family, requested)?;
+            return issue(state, family, scopes, successor).await;
+        }
+        return Err(invalid());
+    }
+    tracing::warn!(client = %family.client_id, "refresh token reuse: family revoked");
+    state.store.revoke_refresh_family(&family.family_id).await?;
+    Err(invalid())
+}
+
+fn within_grace(family: &RefreshFamily, presented: &RefreshToken) -> Option<RefreshToken> {
+    let rotation = family.last_rotation.as_ref()?;
+    let same: bool = presented
+        .hash()
+        .as_bytes()
+        .ct_eq(rotation.replaced_hash.as_bytes())
+        .into();
+    let fresh = time::now_ms() - rotation.at_ms <= REUSE_GRACE_MS;
+    if !same || !fresh || family.revoked {
+        return None;
+    }
+    presented
+        .open_successor(&rotation.successor_sealed)
+        .filter(|next| next.hash() == family.current_hash)
+}
+
+/// The scopes of the new access token: the grant's, or fewer if asked.
+fn narrowed(family: &RefreshFamily, requested: Option<ScopeSet>) -> Result<ScopeSet, Error> {
+    let granted = ScopeSet::parse_lenient(&family.scope);
+    match requested {
+        Some(r) if r.is_empty() => Ok(granted),
+        Some(r) if r.is_subset_of(&granted) => Ok(r),
+        Some(_) => Err(invalid_scope("scope asks for more than the original grant")),
+        None => Ok(granted),
+    }
+}
+
+async fn issue(
+    state: &AppState,
+    family: &RefreshFamily,
+    scopes: ScopeSet,
+    next: RefreshToken,
+) -> Result<Response, Error> {
     let grant = Grant {
         user_id: &family.user_id,
-        client_id: &client.client_id,
+        client_id: &family.client_id,
         scopes,
         family_id: &family.family_id,
         // A refreshed id_token carries no nonce (Core §12.2).
