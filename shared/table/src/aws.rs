@@ -21,6 +21,7 @@
 
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
+use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::config::BehaviorVersion;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
 use aws_smithy_http_client::Builder;
@@ -28,6 +29,7 @@ use aws_types::region::Region;
 use aws_types::sdk_config::SharedHttpClient;
 pub use aws_types::SdkConfig;
 use std::borrow::Cow;
+use std::time::Duration;
 
 /// A variable the configuration needs and the environment lacks.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +47,34 @@ pub fn sdk_config() -> SdkConfig {
     sdk_config_from_env().unwrap_or_else(|missing| panic!("{missing}"))
 }
 
+/// The configuration as `var` tells it (the environment, or a test's own).
+pub fn sdk_config_with(var: impl Fn(&str) -> Option<String>) -> Result<SdkConfig, MissingVariable> {
+    from_lookup(var)
+}
+
+/// How long an AWS call may take (docs/performance.md, "Timeouts"): a
+/// connection 1 s, one attempt 2 s, the whole call with its retries 5 s,
+/// so a hung dependency answers 503 with `Retry-After` well inside the
+/// functions' 10 s timeout instead of API Gateway's 502. The local
+/// emulator, on a busy laptop, gets ten times as long. Each can be set in
+/// milliseconds: `AWS_CONNECT_TIMEOUT_MS`, `AWS_ATTEMPT_TIMEOUT_MS`,
+/// `AWS_OPERATION_TIMEOUT_MS`.
+fn timeouts(var: &impl Fn(&str) -> Option<String>, local: bool) -> TimeoutConfig {
+    let scale = if local { 10 } else { 1 };
+    let ms = |name: &str, default: u64| {
+        Duration::from_millis(
+            var(name)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default * scale),
+        )
+    };
+    TimeoutConfig::builder()
+        .connect_timeout(ms("AWS_CONNECT_TIMEOUT_MS", 1_000))
+        .operation_attempt_timeout(ms("AWS_ATTEMPT_TIMEOUT_MS", 2_000))
+        .operation_timeout(ms("AWS_OPERATION_TIMEOUT_MS", 5_000))
+        .build()
+}
+
 fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<SdkConfig, MissingVariable> {
     let region = var("AWS_REGION")
         .or_else(|| var("AWS_DEFAULT_REGION"))
@@ -52,12 +82,14 @@ fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<SdkConfig, Missin
     let key = var("AWS_ACCESS_KEY_ID").ok_or(MissingVariable("AWS_ACCESS_KEY_ID"))?;
     let secret = var("AWS_SECRET_ACCESS_KEY").ok_or(MissingVariable("AWS_SECRET_ACCESS_KEY"))?;
     let credentials = Credentials::new(key, secret, var("AWS_SESSION_TOKEN"), None, "environment");
+    let endpoint = var("AWS_ENDPOINT_URL");
     let mut builder = SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
+        .timeout_config(timeouts(&var, endpoint.is_some()))
         .http_client(https_client())
         .region(Region::new(region))
         .credentials_provider(SharedCredentialsProvider::new(credentials));
-    if let Some(url) = var("AWS_ENDPOINT_URL") {
+    if let Some(url) = endpoint {
         builder = builder.endpoint_url(url);
     }
     Ok(builder.build())
@@ -114,6 +146,30 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn timeouts_default_to_the_budgets_and_can_be_set() {
+        let base = [
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "secret"),
+        ];
+        let cloud = from_lookup(lookup(&base)).unwrap();
+        let t = cloud.timeout_config().unwrap();
+        assert_eq!(t.connect_timeout(), Some(Duration::from_secs(1)));
+        assert_eq!(t.operation_attempt_timeout(), Some(Duration::from_secs(2)));
+        assert_eq!(t.operation_timeout(), Some(Duration::from_secs(5)));
+        let mut local = base.to_vec();
+        local.push(("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"));
+        local.push(("AWS_ATTEMPT_TIMEOUT_MS", "150"));
+        let local = from_lookup(lookup(&local)).unwrap();
+        let t = local.timeout_config().unwrap();
+        assert_eq!(t.connect_timeout(), Some(Duration::from_secs(10)));
+        assert_eq!(
+            t.operation_attempt_timeout(),
+            Some(Duration::from_millis(150))
+        );
     }
 
     #[test]

@@ -35,6 +35,7 @@ mod oidc;
 mod oidc_logout;
 mod oidc_tokens;
 mod openapi;
+mod sdk_timeouts;
 mod security_review;
 mod sites;
 mod sites_invitations;
