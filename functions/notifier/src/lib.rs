@@ -11,6 +11,9 @@
 //!   marks the item `failed` and its owner `invalid`, and is not retried.
 //! - A record that cannot be read at all is reported too: Lambda retries it
 //!   a bounded number of times, then sends it to the dead-letter queue.
+//! - Nothing stays stuck: pending items are in a sparse index, and a
+//!   scheduled sweep (every 5 minutes in the cloud; at start, after a
+//!   trimmed stream and every 30 s locally) delivers what the stream did not.
 
 #[cfg(feature = "local")]
 pub mod local;
@@ -32,6 +35,9 @@ pub enum Outcome {
     /// Permanently undeliverable: marked failed.
     Failed(String),
 }
+
+/// Items read per index shard in one round of a sweep.
+const SWEEP_PAGE: i32 = 25;
 
 /// A record to hand back to Lambda for a retry.
 #[derive(Debug)]
@@ -78,6 +84,46 @@ impl<S: Sender> Notifier<S> {
         }
         let item: OutboxItem = serde_dynamo::from_item(record.change.new_image.clone())
             .map_err(|e| Retry(format!("unreadable outbox item: {e}")))?;
+        self.deliver_item(&item).await
+    }
+
+    /// Delivers every item still pending that was queued more than `age`
+    /// ago: what the stream did not bring (a trimmed stream, a batch sent
+    /// to the dead-letter queue, a notifier that was down). The same
+    /// conditional mark as the stream's path, so an item the stream
+    /// delivers meanwhile is not sent twice. Returns how many were sent.
+    pub async fn sweep(&self, age: std::time::Duration) -> Result<usize, String> {
+        let age_ms = i64::try_from(age.as_millis()).unwrap_or(i64::MAX);
+        let before = domain::time::now_ms().saturating_sub(age_ms);
+        let mut sent = 0;
+        loop {
+            let pending = self
+                .store
+                .pending_outbox(before, SWEEP_PAGE)
+                .await
+                .map_err(|e| e.to_string())?;
+            if pending.is_empty() {
+                return Ok(sent);
+            }
+            let mut progressed = false;
+            for item in &pending {
+                match self.deliver_item(item).await {
+                    Ok(Outcome::Sent) => {
+                        sent += 1;
+                        progressed = true;
+                    }
+                    Ok(_) => progressed = true,
+                    Err(Retry(why)) => tracing::warn!(why, id = item.id, "sweep: retry later"),
+                }
+            }
+            if !progressed {
+                return Ok(sent);
+            }
+        }
+    }
+
+    /// Sends one pending item and marks it.
+    pub async fn deliver_item(&self, item: &OutboxItem) -> Result<Outcome, Retry> {
         // The stream's image says pending even on a redelivery: read again.
         let current = self
             .store
@@ -106,7 +152,7 @@ impl<S: Sender> Notifier<S> {
         };
         let marked = self
             .store
-            .settle_outbox_item(&item, failure.as_deref())
+            .settle_outbox_item(item, failure.as_deref())
             .await
             .map_err(|e| Retry(e.to_string()))?;
         Ok(match (marked, failure) {

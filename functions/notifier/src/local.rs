@@ -5,7 +5,7 @@
 //! filter does), and hands it to the same handler. Records the handler
 //! reports are delivered again after a pause, a bounded number of times,
 //! like the mapping's retries; then they are dropped with an error line
-//! (the cloud's dead-letter queue).
+//! (the cloud's dead-letter queue), and the periodic sweep picks them up.
 
 use crate::ses::Sender;
 use crate::Notifier;
@@ -22,49 +22,112 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(50);
 /// allows as many retries).
 pub const MAX_ATTEMPTS: u32 = 4;
 
-/// Polls `table`'s stream for ever, delivering to `notifier`.
+/// How often the local notifier sweeps the table for pending items the
+/// stream did not bring, and how old they must be.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(30);
+pub const SWEEP_AGE: Duration = Duration::from_secs(10);
+
+/// Polls `table`'s stream for ever, delivering to `notifier`. It does not
+/// stop on a failure: a stream trimmed past its iterators (the emulator
+/// keeps 1,000 records) or an emulator restart makes it look the stream up
+/// again and sweep the table for what it missed.
 pub async fn run<S: Sender>(
     notifier: &Notifier<S>,
     dynamodb: &aws_sdk_dynamodb::Client,
     streams: &Streams,
     table: &str,
 ) -> Result<(), String> {
-    let stream_arn = stream_of(dynamodb, table).await?;
-    let mut iterators: HashMap<String, String> = HashMap::new();
     let mut retries: Vec<(Record, u32)> = Vec::new();
-    let mut shards = Vec::new();
-    for round in 0u64.. {
-        // Shards rarely change: look them up now and then, not every poll.
-        if round % SHARD_REFRESH == 0 {
-            shards = shard_ids(streams, &stream_arn).await?;
+    let mut reader = StreamReader::default();
+    let mut swept = std::time::Instant::now();
+    sweep(notifier, Duration::ZERO).await;
+    loop {
+        match reader.poll(dynamodb, streams, table).await {
+            Ok(fresh) => {
+                let batch: Vec<(Record, u32)> = retries
+                    .drain(..)
+                    .chain(fresh.into_iter().map(|r| (r, 0)))
+                    .collect();
+                if !batch.is_empty() {
+                    retries = deliver(notifier, batch, table).await;
+                }
+                if swept.elapsed() >= SWEEP_EVERY {
+                    sweep(notifier, SWEEP_AGE).await;
+                    swept = std::time::Instant::now();
+                }
+            }
+            Err(e) => {
+                tracing::warn!(
+                    error = e,
+                    "stream lost: reading it again and sweeping the table"
+                );
+                reader = StreamReader::default();
+                tokio::time::sleep(POLL_INTERVAL * 10).await;
+                sweep(notifier, Duration::ZERO).await;
+                swept = std::time::Instant::now();
+            }
         }
+        tokio::time::sleep(POLL_INTERVAL).await;
+    }
+}
+
+async fn sweep<S: Sender>(notifier: &Notifier<S>, age: Duration) {
+    match notifier.sweep(age).await {
+        Ok(0) => {}
+        Ok(sent) => tracing::info!(sent, "sweep delivered what the stream missed"),
+        Err(e) => tracing::warn!(error = e, "sweep failed; the next one tries again"),
+    }
+}
+
+/// Where the poll stands: the stream, its shards and an iterator per shard.
+#[derive(Default)]
+struct StreamReader {
+    arn: Option<String>,
+    shards: Vec<String>,
+    iterators: HashMap<String, String>,
+    round: u64,
+}
+
+impl StreamReader {
+    /// The records added since the last poll, over every shard.
+    async fn poll(
+        &mut self,
+        dynamodb: &aws_sdk_dynamodb::Client,
+        streams: &Streams,
+        table: &str,
+    ) -> Result<Vec<Record>, String> {
+        let arn = match &self.arn {
+            Some(arn) => arn.clone(),
+            None => {
+                let arn = stream_of(dynamodb, table).await?;
+                self.arn = Some(arn.clone());
+                arn
+            }
+        };
+        // Shards rarely change: look them up now and then, not every poll.
+        if self.round.is_multiple_of(SHARD_REFRESH) {
+            self.shards = shard_ids(streams, &arn).await?;
+        }
+        self.round += 1;
         let mut fresh = Vec::new();
-        for shard in &shards {
-            let iterator = match iterators.get(shard) {
+        for shard in &self.shards {
+            let iterator = match self.iterators.get(shard) {
                 Some(it) => it.clone(),
-                None => first_iterator(streams, &stream_arn, shard).await?,
+                None => first_iterator(streams, &arn, shard).await?,
             };
             let out = streams
                 .get_records()
                 .shard_iterator(&iterator)
                 .send()
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| aws_sdk_dynamodbstreams::error::DisplayErrorContext(e).to_string())?;
             fresh.extend(out.records.unwrap_or_default());
             if let Some(next) = out.next_shard_iterator {
-                iterators.insert(shard.clone(), next);
+                self.iterators.insert(shard.clone(), next);
             }
         }
-        let batch: Vec<(Record, u32)> = retries
-            .drain(..)
-            .chain(fresh.into_iter().map(|r| (r, 0)))
-            .collect();
-        if !batch.is_empty() {
-            retries = deliver(notifier, batch, table).await;
-        }
-        tokio::time::sleep(POLL_INTERVAL).await;
+        Ok(fresh)
     }
-    Ok(())
 }
 
 /// Polls between two looks at the stream's shards.

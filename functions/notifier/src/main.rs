@@ -1,10 +1,17 @@
 //! Lambda entry point of the notifier: clients and templates once per cold
-//! start, then one call of `Notifier::handle` per stream batch.
+//! start, then per invocation either a stream batch (`Notifier::handle`)
+//! or the scheduled sweep of pending items (`Notifier::sweep`).
 
 use aws_lambda_events::event::dynamodb::Event;
 use lambda_runtime::{service_fn, LambdaEvent};
 use notifier::ses::Ses;
 use notifier::Notifier;
+use serde_json::Value;
+use std::time::Duration;
+
+/// Items the scheduled sweep takes: pending this long, so it does not race
+/// the stream's own delivery of what was just queued.
+const SWEEP_AGE: Duration = Duration::from_secs(120);
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
@@ -15,8 +22,17 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let ses = Ses::new(aws_sdk_sesv2::Client::new(&sdk), config.email_from);
     let notifier = Notifier::new(store, ses);
     let notifier = &notifier;
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
-        Ok::<_, lambda_runtime::Error>(notifier.handle(event.payload).await)
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        let payload = event.payload;
+        if payload.get("Records").is_some() {
+            let batch: Event = serde_json::from_value(payload)?;
+            return Ok::<_, lambda_runtime::Error>(serde_json::to_value(
+                notifier.handle(batch).await,
+            )?);
+        }
+        // The EventBridge schedule (template.yaml: NotifierFunction, Sweep).
+        let sent = notifier.sweep(SWEEP_AGE).await?;
+        Ok(serde_json::json!({ "swept": sent }))
     }))
     .await
 }

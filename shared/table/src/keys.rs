@@ -165,6 +165,11 @@ pub fn outbox(id: &str) -> String {
     format!("OUTBOX#{id}")
 }
 pub const OUTBOX_SK: &str = "OUTBOX";
+/// GSI1 partition of outbox items still pending (sparse, sharded by the
+/// id's first hex digit): the notifier's sweep.
+pub fn outbox_pending(shard: char) -> String {
+    format!("OUTBOX_PENDING#{shard}")
+}
 
 /// Search index entries (Users API search): one partition per first
 /// character of the folded term, the term then the user in the sort key,

@@ -56,8 +56,16 @@ impl OutboxItem {
 }
 
 /// Settling erases the template data: it may hold a one-time code, which
-/// must not outlive its delivery in the table.
+/// must not outlive its delivery in the table; and takes the item out of
+/// the pending index.
 const ERASE_DATA: &str = "SET #status = :status, expires_at = :expires, message.#data = :empty";
+const LEAVE_PENDING_INDEX: &str = "REMOVE gsi1pk, gsi1sk";
+
+/// Shards of the pending index (by the id's first hex digit), so a burst
+/// of messages spreads over as many index partitions.
+const PENDING_SHARDS: [char; 16] = [
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f',
+];
 
 /// What a mark found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +82,17 @@ impl Store {
         let item = OutboxItem::new(message.clone());
         let mut attributes = to_item(&item)?;
         attributes.extend(key(keys::outbox(&item.id), keys::OUTBOX_SK));
+        // Sparse: only while pending, so the sweep finds what the stream missed.
+        let shard = item.id.chars().next().unwrap_or('0');
+        attributes.insert("gsi1pk".into(), s(keys::outbox_pending(shard)));
+        attributes.insert(
+            "gsi1sk".into(),
+            s(format!(
+                "{:015}#{}",
+                item.created_at.timestamp_millis(),
+                item.id
+            )),
+        );
         Ok(Put::builder()
             .table_name(self.table())
             .set_item(Some(attributes))
@@ -167,6 +186,34 @@ impl Store {
         }
     }
 
+    /// Items still pending that were queued before `before_ms`, oldest
+    /// first per shard, at most `limit` per shard: what the stream did not
+    /// deliver (a trimmed stream, a dead-lettered batch, a restart).
+    pub async fn pending_outbox(
+        &self,
+        before_ms: i64,
+        limit: i32,
+    ) -> Result<Vec<OutboxItem>, StoreError> {
+        let queries = PENDING_SHARDS.iter().map(|shard| {
+            self.client
+                .query()
+                .table_name(self.table())
+                .index_name("gsi1")
+                .key_condition_expression("gsi1pk = :p AND gsi1sk < :before")
+                .expression_attribute_values(":p", s(keys::outbox_pending(*shard)))
+                .expression_attribute_values(":before", s(format!("{before_ms:015}")))
+                .limit(limit)
+                .send()
+        });
+        let mut items = Vec::new();
+        for out in futures::future::join_all(queries).await {
+            for item in out?.items.unwrap_or_default() {
+                items.push(crate::item::from_item(item)?);
+            }
+        }
+        Ok(items)
+    }
+
     pub async fn get_outbox_item(&self, id: &str) -> Result<Option<OutboxItem>, StoreError> {
         self.get_record(key(keys::outbox(id), keys::OUTBOX_SK))
             .await
@@ -196,9 +243,11 @@ impl Store {
             .expression_attribute_values(":empty", AttributeValue::M(Default::default()))
             .expression_attribute_values(":expires", n(domain::time::now_secs() + KEEP_SECS));
         update = match failure {
-            None => update.update_expression(ERASE_DATA),
+            None => update.update_expression(format!("{ERASE_DATA} {LEAVE_PENDING_INDEX}")),
             Some(reason) => update
-                .update_expression(format!("{ERASE_DATA}, failure = :why"))
+                .update_expression(format!(
+                    "{ERASE_DATA}, failure = :why {LEAVE_PENDING_INDEX}"
+                ))
                 .expression_attribute_values(":why", s(reason)),
         };
         match update.send().await {

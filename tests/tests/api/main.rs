@@ -11,6 +11,7 @@ mod app_support;
 mod app_users;
 mod e2e_http;
 mod email_delivery;
+mod email_sweep;
 mod events;
 mod fuzz_regressions;
 mod gate_addresses;
