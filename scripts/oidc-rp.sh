@@ -55,5 +55,7 @@ failed=0
 node $rp/openid_client.mjs "$base" "$client_id" "$redirect" "$(sid)" \
     "$after_logout" "$m2m_id" "$m2m_secret" || failed=1
 $rp/.venv/bin/python $rp/authlib_rp.py "$base" "$client_id" "$redirect" "$(sid)" || failed=1
+# The deployment smoke test (deploy.yml), with the machine client.
+SMOKE_CLIENT_ID=$m2m_id SMOKE_CLIENT_SECRET=$m2m_secret scripts/smoke.sh "$base" || failed=1
 if stack_server_errors oidc-rp; then failed=1; fi
 exit $failed
