@@ -22,6 +22,7 @@ pub mod templates;
 
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use domain::metrics::{self, Metric};
 use ses::{SendError, Sender};
 use table::{Marked, OutboxItem, OutboxStatus, Store};
 use templates::Templates;
@@ -157,8 +158,14 @@ impl<S: Sender> Notifier<S> {
             .map_err(|e| Retry(e.to_string()))?;
         Ok(match (marked, failure) {
             (Marked::AlreadySettled, _) => Outcome::Skipped("settled meanwhile"),
-            (Marked::Done, None) => Outcome::Sent,
-            (Marked::Done, Some(why)) => Outcome::Failed(why),
+            (Marked::Done, None) => {
+                metrics::count(Metric::Email, "sent");
+                Outcome::Sent
+            }
+            (Marked::Done, Some(why)) => {
+                metrics::count(Metric::Email, "failed");
+                Outcome::Failed(why)
+            }
         })
     }
 }

@@ -29,6 +29,7 @@ pub mod codes;
 pub mod error;
 pub mod lockout;
 pub mod message;
+pub mod metrics;
 pub mod opaque;
 pub mod password_hash;
 mod permission;

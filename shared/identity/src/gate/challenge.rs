@@ -131,6 +131,23 @@ pub async fn answer_challenge(
     answer: &Answer,
     issue: Issue,
 ) -> Result<Completed, Error> {
+    let result = answer_once(state, attempt, target, challenge, answer, issue).await;
+    let outcome = match &result {
+        Ok(_) => "completed",
+        Err(e) => super::refusal(e),
+    };
+    domain::metrics::count(domain::metrics::Metric::SignIn, outcome);
+    result
+}
+
+async fn answer_once(
+    state: &AppState,
+    attempt: &Attempt,
+    target: &UserId,
+    challenge: &Challenge,
+    answer: &Answer,
+    issue: Issue,
+) -> Result<Completed, Error> {
     let (slot, user, device) = tokio::join!(
         state.store.get_code_slot(target, Purpose::TwoFactor),
         state.store.get_user(target),

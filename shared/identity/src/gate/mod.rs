@@ -29,6 +29,7 @@ pub use complete::{Completed, Issue, ACCOUNTS_TOKEN_KIND};
 
 use crate::AppState;
 use domain::codes::{Challenge, Purpose};
+use domain::metrics::{self, Metric};
 use domain::{time, Email, Error, ErrorKind, User, UserId, Username, UsernameRule};
 use password::Trust;
 use table::Store;
@@ -105,6 +106,32 @@ fn account_rules(user: &User) -> Result<(), Error> {
 /// challenge) read side by side; then one write.
 #[tracing::instrument(skip_all, fields(issue = issue.kind()))]
 pub async fn sign_in(
+    state: &AppState,
+    attempt: &Attempt,
+    name: &LoginName,
+    password: &str,
+    inline: Option<Inline>,
+    issue: Issue,
+) -> Result<SignedIn, Error> {
+    let result = sign_in_once(state, attempt, name, password, inline, issue).await;
+    let outcome = match &result {
+        Ok(SignedIn::Completed(_)) => "completed",
+        Ok(SignedIn::Challenge { .. }) => "challenged",
+        Err(e) => refusal(e),
+    };
+    metrics::count(Metric::SignIn, outcome);
+    result
+}
+
+/// How a failed sign-in is counted: the caller's refusal, or ours.
+fn refusal(e: &Error) -> &'static str {
+    match e.kind {
+        ErrorKind::Internal | ErrorKind::Unavailable => "error",
+        _ => "refused",
+    }
+}
+
+async fn sign_in_once(
     state: &AppState,
     attempt: &Attempt,
     name: &LoginName,
