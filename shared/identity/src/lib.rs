@@ -20,6 +20,7 @@ pub mod session;
 pub mod sign_up;
 mod state;
 pub mod tokens;
+pub mod totp;
 
 pub use config::Config;
 pub use errors_out::invalid_token;

@@ -32,6 +32,9 @@ mod log_redaction;
 mod no_server_errors;
 mod oauth;
 mod openapi;
+mod pages;
+#[allow(dead_code)]
+mod pages_support;
 mod security_review;
 mod sites;
 mod sites_invitations;
