@@ -59,6 +59,8 @@ step bootstrap bootstrap_twice
 # The README's walk-throughs as written, twice, against a dev stack of their own.
 step walkthroughs scripts/walkthroughs.sh
 step fuzz scripts/fuzz.sh
+# The hosted pages in a real headless Chromium, with axe-core (docs/pages.md).
+step browser scripts/browser.sh
 # Tests last, so the test runner's summary is the last thing before ours.
 step tests run_tests
 

@@ -175,12 +175,14 @@ impl Page {
     }
 }
 
-/// The headers every answer of the pages carries.
+/// The headers every answer of the pages carries. The referrer policy is
+/// `same-origin`, not `no-referrer`: under `no-referrer` a browser sends
+/// `Origin: null` with a form's POST, which the same-origin rule refuses.
 pub fn security_headers(headers: &mut HeaderMap) {
     for (name, value) in [
         ("content-security-policy", CSP),
         ("x-content-type-options", "nosniff"),
-        ("referrer-policy", "no-referrer"),
+        ("referrer-policy", "same-origin"),
         ("x-frame-options", "DENY"),
     ] {
         headers.insert(name, HeaderValue::from_static(value));

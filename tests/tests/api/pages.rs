@@ -21,7 +21,7 @@ async fn pages_send_their_security_headers_and_speak_two_languages() {
     );
     assert_eq!(h("cache-control"), "no-store");
     assert_eq!(h("x-content-type-options"), "nosniff");
-    assert_eq!(h("referrer-policy"), "no-referrer");
+    assert_eq!(h("referrer-policy"), "same-origin");
     assert!(h("content-type").starts_with("text/html"));
     assert!(b.cookies.contains_key("pcsrf"));
     let page = html(&r);
