@@ -43,7 +43,7 @@ trap stack_stop EXIT
 trap 'exit 130' INT TERM
 stack_start browser
 
-mkdir -p test-output/browser
+rm -rf test-output/browser && mkdir -p test-output/browser
 rc=0
 BASE=http://127.0.0.1:$PORT MAILBOX=$AWS_ENDPOINT_URL/_emulator/ses/messages \
     AXE=$AXE_DIR/node_modules/axe-core/axe.min.js CHROMIUM=$CHROMIUM SHOTS=test-output/browser \

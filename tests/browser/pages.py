@@ -3,7 +3,8 @@
 Scenarios, each in a fresh browser context: sign-up with the code read
 from the emulator's mailbox; signing in, setting up TOTP on the account
 page and signing in again through the TOTP step; a password reset;
-signing out everywhere from one browser ending another's session. Every
+signing another browser out from the account page's sessions list, and
+signing out everywhere. Every
 page visited is checked with axe-core (no serious or critical violation)
 and screenshotted; a pass without CSP bypass checks that no page makes
 the browser refuse anything.
@@ -156,18 +157,31 @@ def scenario_reset(browser, n):
     page.wait_for_url("**/account")
 
 
-def scenario_sign_out_everywhere(browser, n):
+def scenario_sessions(browser, n):
+    """One browser signs another out from the account page's sessions list,
+    then signs out everywhere, which ends a third."""
     name, email = f"pws_{n}", f"pws.{n}@example.com"
     one = browser.new_context(bypass_csp=True).new_page()
     sign_up(one, name, email)
     two = browser.new_context(bypass_csp=True).new_page()
-    for page in (one, two):
+    for page in (two, one):
         sign_in(page, name, PASSWORD)
         page.wait_for_url("**/account")
-    one.get_by_role("button", name="Sign out everywhere").click()
-    one.wait_for_url("**/signin?notice=signed_out**")
+    check(one, "account-sessions")
+    assert one.locator("ul.sessions li").count() == 2
+    one.locator("ul.sessions li form button").click()
+    one.wait_for_url("**/account?**")
+    assert one.locator("ul.sessions li").count() == 1
     two.goto(f"{BASE}/account")
     two.wait_for_url("**/signin?return_to=%2Faccount**")
+
+    three = browser.new_context(bypass_csp=True).new_page()
+    sign_in(three, name, PASSWORD)
+    three.wait_for_url("**/account")
+    one.get_by_role("button", name="Sign out everywhere").click()
+    one.wait_for_url("**/signin?notice=signed_out**")
+    three.goto(f"{BASE}/account")
+    three.wait_for_url("**/signin?return_to=%2Faccount**")
 
 
 def scenario_spanish_and_errors(browser):
@@ -204,7 +218,7 @@ def main():
         try:
             scenario_sign_up_totp(browser, n)
             scenario_reset(browser, n)
-            scenario_sign_out_everywhere(browser, n)
+            scenario_sessions(browser, n)
             scenario_spanish_and_errors(browser)
             scenario_csp_holds(browser)
         except Exception:

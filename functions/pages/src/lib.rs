@@ -42,6 +42,7 @@ pub fn route_table() -> RouteTable<AppState> {
         .add(Method::POST, "/account/password", account::password)
         .add(Method::POST, "/account/totp", totp::start)
         .add(Method::POST, "/account/totp/confirm", totp::confirm)
+        .add(Method::POST, "/account/sessions/end", account::end_session)
         .add(Method::POST, "/account/signout-all", signout::everywhere)
 }
 

@@ -17,6 +17,7 @@ mod low_s;
 pub mod password_reset;
 pub mod profile_update;
 pub mod session;
+pub mod sessions;
 pub mod sign_up;
 mod state;
 pub mod tokens;

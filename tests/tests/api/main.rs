@@ -49,6 +49,7 @@ mod users_2fa;
 mod users_invites;
 mod users_profile;
 mod users_search;
+mod users_sessions;
 mod users_social;
 mod users_social_races;
 #[allow(dead_code)]

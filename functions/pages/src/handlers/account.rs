@@ -11,15 +11,31 @@ use axum::extract::State;
 use axum::response::Response;
 use domain::{Error, Language, Password, User};
 use identity::profile_update::{current_password_required, update_profile, ProfileEdit};
-use identity::session;
 use identity::AppState;
+use identity::{session, sessions};
 use serde_json::json;
 use web::SignInAttempt;
 
 const PASSWORD_FIELDS: &[&str] = &["currentPassword", "password"];
 
-/// The account page of `user`.
-pub fn account_page(lang: Language, user: &User) -> Page {
+/// The account page of `user`, with their sessions (read here: a failed
+/// read shows none rather than no page).
+pub async fn account_page(state: &AppState, ctx: &Ctx, lang: Language, user: &User) -> Page {
+    let own = super::signout::cookie_session(ctx);
+    let listed = sessions::list(state, user, own.as_ref(), None).await;
+    let sessions: Vec<_> = listed
+        .map(|page| page.items.iter().map(session_view).collect())
+        .unwrap_or_default();
+    profile_page(lang, user).var("sessions", sessions)
+}
+
+fn session_view(s: &sessions::Session) -> serde_json::Value {
+    let when = chrono::DateTime::from_timestamp_millis(s.issued_at)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+    json!({ "id": s.id, "kind": s.kind, "since": when, "current": s.current })
+}
+
+fn profile_page(lang: Language, user: &User) -> Page {
     let name = [user.first_name.as_deref(), user.last_name.as_deref()]
         .into_iter()
         .flatten()
@@ -41,6 +57,7 @@ pub fn account_page(lang: Language, user: &User) -> Page {
         .var("totp_action", action("/account/totp", lang))
         .var("signout_all_action", action("/account/signout-all", lang))
         .var("signout_action", action("/signout", lang))
+        .var("end_session_action", action("/account/sessions/end", lang))
 }
 
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Response {
@@ -48,7 +65,9 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Response {
         return to_signin(&ctx, "/account");
     };
     let lang = ctx.lang(Some(&user));
-    account_page(lang, &user).render(&ctx, lang)
+    account_page(&state, &ctx, lang, &user)
+        .await
+        .render(&ctx, lang)
 }
 
 fn parse(form: &Form) -> Result<ProfileEdit, Error> {
@@ -76,19 +95,12 @@ pub async fn password(
         return to_signin(&ctx, "/account");
     };
     let lang = ctx.lang(Some(&user));
-    let refuse = |e: Error, user: &User| {
-        account_page(lang, user)
-            .with_error(lang, &e, PASSWORD_FIELDS)
-            .render(&ctx, lang)
+    let checked = ctx.check_csrf(&form).and_then(|()| parse(&form));
+    let result = match checked {
+        Ok(edit) => update_profile(&state, &attempt, user.clone(), edit).await,
+        Err(e) => Err(e),
     };
-    if let Err(e) = ctx.check_csrf(&form) {
-        return refuse(e, &user);
-    }
-    let edit = match parse(&form) {
-        Ok(edit) => edit,
-        Err(e) => return refuse(e, &user),
-    };
-    match update_profile(&state, &attempt, user.clone(), edit).await {
+    match result {
         Ok(_) => {
             let ui = crate::lang::code(lang);
             see_other(
@@ -96,7 +108,47 @@ pub async fn password(
                 vec![session::clear_cookie()],
             )
         }
-        Err(e) if e.code == "invalid_credentials" => refuse(e.on("currentPassword"), &user),
-        Err(e) => refuse(e, &user),
+        Err(e) => {
+            let e = if e.code == "invalid_credentials" {
+                e.on("currentPassword")
+            } else {
+                e
+            };
+            refuse(&state, &ctx, lang, &user, &e, PASSWORD_FIELDS).await
+        }
+    }
+}
+
+/// The account page again, with `error` on one of `fields`.
+pub async fn refuse(
+    state: &AppState,
+    ctx: &Ctx,
+    lang: Language,
+    user: &User,
+    error: &Error,
+    fields: &[&str],
+) -> Response {
+    account_page(state, ctx, lang, user)
+        .await
+        .with_error(lang, error, fields)
+        .render(ctx, lang)
+}
+
+/// `POST /account/sessions/end`: ends one of the user's other sessions
+/// (`identity::sessions`), then back to the account page.
+pub async fn end_session(State(state): State<AppState>, ctx: Ctx, form: Form) -> Response {
+    let id = form.text("id").unwrap_or_default();
+    let (signed, found) = tokio::join!(signed_in(&state, &ctx), sessions::find(&state, &id));
+    let Some((_, user)) = signed else {
+        return to_signin(&ctx, "/account");
+    };
+    let lang = ctx.lang(Some(&user));
+    let ended = match (ctx.check_csrf(&form), found) {
+        (Err(e), _) | (_, Err(e)) => Err(e),
+        (Ok(()), Ok(found)) => sessions::end(&state, &user, &id, found).await,
+    };
+    match ended {
+        Ok(()) => see_other(&action("/account", lang), Vec::new()),
+        Err(e) => refuse(&state, &ctx, lang, &user, &e, &[]).await,
     }
 }

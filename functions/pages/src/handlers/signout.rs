@@ -12,7 +12,7 @@ use domain::OpaqueToken;
 use identity::logout::{end_everywhere, end_session, session_grants};
 use identity::{session, AppState};
 
-fn cookie_session(ctx: &Ctx) -> Option<OpaqueToken> {
+pub fn cookie_session(ctx: &Ctx) -> Option<OpaqueToken> {
     session::cookie_token(&ctx.headers).and_then(|t| OpaqueToken::parse(&t))
 }
 

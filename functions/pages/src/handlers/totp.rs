@@ -3,7 +3,7 @@
 //! drawn here as SVG, and `POST /account/totp/confirm` takes a code from
 //! the app and shows the recovery codes once (`identity::totp`).
 
-use super::account::account_page;
+use super::account;
 use super::{action, signed_in, to_signin};
 use crate::brand::Brand;
 use crate::context::Ctx;
@@ -13,8 +13,8 @@ use axum::extract::State;
 use axum::response::Response;
 use base64::Engine;
 use domain::codes::ShortCode;
-use domain::totp::RecoveryCode;
-use domain::Error;
+use domain::totp::{RecoveryCode, TotpSecret};
+use domain::{Error, User};
 use identity::{gate, totp, AppState};
 use qrcode::render::svg;
 use qrcode::QrCode;
@@ -36,6 +36,30 @@ fn qr_data_url(uri: &str) -> Option<String> {
     Some(format!("data:image/svg+xml;base64,{b64}"))
 }
 
+fn password_given(password: &str) -> Result<(), Error> {
+    if password.is_empty() || password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(Error::invalid("totpPassword", "enter your password"));
+    }
+    Ok(())
+}
+
+/// The password checked again, then a new pending secret.
+async fn start_with(
+    state: &AppState,
+    attempt: &identity::gate::Attempt,
+    user: &User,
+    password: &str,
+) -> Result<(User, TotpSecret), Error> {
+    let user = gate::reauthenticate(state, attempt, user.clone(), password)
+        .await
+        .map_err(|e| match e.code {
+            "invalid_credentials" => e.on("totpPassword"),
+            _ => e,
+        })?;
+    let secret = totp::start(state, &user).await?;
+    Ok((user, secret))
+}
+
 pub async fn start(
     State(state): State<AppState>,
     SignInAttempt(attempt): SignInAttempt,
@@ -46,27 +70,20 @@ pub async fn start(
         return to_signin(&ctx, "/account");
     };
     let lang = ctx.lang(Some(&user));
-    let refuse = |e: Error| {
-        account_page(lang, &user)
-            .with_error(lang, &e, &["totpPassword"])
-            .render(&ctx, lang)
-    };
-    if let Err(e) = ctx.check_csrf(&form) {
-        return refuse(e);
-    }
     let password = form.raw("totpPassword").unwrap_or_default();
-    if password.is_empty() || password.chars().count() > MAX_PASSWORD_CHARS {
-        return refuse(Error::invalid("totpPassword", "enter your password"));
-    }
-    let checked = gate::reauthenticate(&state, &attempt, user.clone(), password).await;
-    let user = match checked {
-        Ok(user) => user,
-        Err(e) if e.code == "invalid_credentials" => return refuse(e.on("totpPassword")),
-        Err(e) => return refuse(e),
+    let started = match ctx
+        .check_csrf(&form)
+        .and_then(|()| password_given(password))
+    {
+        Ok(()) => start_with(&state, &attempt, &user, password).await,
+        Err(e) => Err(e),
     };
-    let secret = match totp::start(&state, &user).await {
-        Ok(secret) => secret,
-        Err(e) => return refuse(e),
+    let (user, secret) = match started {
+        Ok(started) => started,
+        Err(e) => {
+            let fields = &["totpPassword"];
+            return account::refuse(&state, &ctx, lang, &user, &e, fields).await;
+        }
     };
     let uri = secret.otpauth_uri(&Brand::get().name, &user.username);
     Page::new("totp_setup.html")
