@@ -203,3 +203,43 @@ pub fn see_other(location: &str, cookies: Vec<(http::HeaderName, HeaderValue)>) 
     }
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(v: &Value, prefix: &str, out: &mut Vec<String>) {
+        if let Value::Object(map) = v {
+            for (k, v) in map {
+                let path = format!("{prefix}{k}");
+                keys(v, &format!("{path}."), out);
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn both_languages_have_every_string() {
+        let (mut en, mut es) = (Vec::new(), Vec::new());
+        keys(strings(Language::En), "", &mut en);
+        keys(strings(Language::Es), "", &mut es);
+        en.sort();
+        es.sort();
+        assert_eq!(en, es);
+        for (name, _) in TEMPLATES {
+            let stem = name.trim_end_matches(".html");
+            let layout = matches!(stem, "base" | "macros");
+            assert!(
+                layout || strings(Language::En)["titles"][stem].is_string(),
+                "{stem}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_template_compiles() {
+        for (name, _) in TEMPLATES {
+            assert!(ENV.get_template(name).is_ok(), "{name}");
+        }
+    }
+}
