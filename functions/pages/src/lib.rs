@@ -50,6 +50,7 @@ pub fn route_table() -> RouteTable<AppState> {
 pub fn routes(state: AppState) -> Router {
     route_table()
         .into_router::<PagesEnvelope>()
+        .layer(axum::middleware::from_fn(error::html_refusals))
         .with_state(state)
 }
 

@@ -133,6 +133,7 @@ async fn forms_without_the_csrf_token_change_nothing() {
     cross.extra.push(("host", "127.0.0.1:3000".into()));
     let r = cross.sign_in(&env, &p.username, PASSWORD, "").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(html(&r).contains("This form came from another site and was refused."));
     assert!(!cross.cookies.contains_key("sid"));
 }
 
