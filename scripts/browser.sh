@@ -6,7 +6,7 @@
 # for CSP refusals; screenshots in test-output/browser/.
 #
 # Installs what it needs: Debian's `chromium` (apt-get, as root, when
-# missing), Playwright for Python (pinned, scripts/browser-constraints.txt)
+# missing and no Chrome is on PATH; CHROMIUM=/path picks one), Playwright for Python (pinned, scripts/browser-constraints.txt)
 # into .local/browser-venv, axe-core (pinned) from npm into .local/axe.
 # Runs against a private stack (scripts/stack.sh) on free ports.
 set -euo pipefail
@@ -15,7 +15,14 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 AXE_VERSION=4.11.1
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+# Debian's chromium; elsewhere (GitHub's Ubuntu runners) a Chrome on PATH.
+if [[ -z ${CHROMIUM:-} ]]; then
+    CHROMIUM=/usr/bin/chromium
+    for candidate in chromium google-chrome chromium-browser; do
+        [[ -x $CHROMIUM ]] && break
+        CHROMIUM=$(command -v "$candidate" || echo /usr/bin/chromium)
+    done
+fi
 VENV=.local/browser-venv
 AXE_DIR=.local/axe
 
