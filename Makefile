@@ -8,7 +8,7 @@ PORT ?= 3000
 EMULATOR_PORT ?= 5000
 export PORT EMULATOR_PORT
 
-.PHONY: help dev test emulator fmt lint venv walkthroughs events package invoke bench fuzz
+.PHONY: help dev test emulator fmt lint venv walkthroughs events package invoke bench fuzz browser
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ walkthroughs: ## run the README's walk-throughs twice against a private dev stac
 
 fuzz: ## fuzz every surface against its OpenAPI document (openapi/) on a private stack (part of make test)
 	@bash scripts/fuzz.sh
+
+browser: ## the hosted pages in headless Chromium with axe-core, on a private stack (part of make test; docs/pages.md)
+	@bash scripts/browser.sh
 
 events: ## replay events/ against a running make dev (EVENT=users/get-me.json for one; events/README.md)
 	@bash scripts/events.sh $(EVENT)

@@ -61,6 +61,8 @@ step walkthroughs scripts/walkthroughs.sh
 step fuzz scripts/fuzz.sh
 # OpenID Connect through relying-party libraries nobody here wrote.
 step oidc-rp scripts/oidc-rp.sh
+# The hosted pages in a real headless Chromium, with axe-core (docs/pages.md).
+step browser scripts/browser.sh
 # Tests last, so the test runner's summary is the last thing before ours.
 step tests run_tests
 

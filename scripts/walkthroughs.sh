@@ -25,16 +25,7 @@ files=("$@")
 ((${#files[@]})) || files=(README.md docs/api/accounts.md docs/api/social-networks.md)
 
 # The walk-throughs need jq; CI (and this container) run as root.
-if ! command -v jq > /dev/null; then
-    if [[ $(id -u) == 0 ]] && command -v apt-get > /dev/null; then
-        echo "walkthroughs: installing jq" >&2
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get install -y -q jq > /dev/null || { apt-get update -q > /dev/null && apt-get install -y -q jq > /dev/null; }
-    else
-        echo "walkthroughs: jq is required (apt-get install jq / brew install jq)" >&2
-        exit 1
-    fi
-fi
+command -v jq > /dev/null || scripts/apt-install.sh walkthroughs jq
 
 source scripts/stack.sh
 trap stack_stop EXIT

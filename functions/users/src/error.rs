@@ -64,15 +64,6 @@ pub fn not_found() -> Error {
     Error::not_found("no such user")
 }
 
-/// The reset code budget of an address is spent (its own budget: sign-in
-/// and 2FA never share it).
-pub fn too_many_requests() -> Error {
-    domain::codes::RESET_SEND_LIMIT.refusal(
-        "too_many_requests",
-        "too many codes for this address; try again later",
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,7 +74,10 @@ mod tests {
         let code = |e: Error| UsersEnvelope::body(&e)["code"].clone();
         assert_eq!(code(invalid_code()), "InvalidCode");
         assert_eq!(code(identity::invalid_token()), "Unauthorized");
-        assert_eq!(code(too_many_requests()), "TooManyRequests");
+        assert_eq!(
+            code(identity::password_reset::too_many_codes()),
+            "TooManyRequests"
+        );
         assert_eq!(code(Error::internal("x")), "InternalError");
         assert_eq!(
             UsersEnvelope::body(&Error::internal("x"))["error"],

@@ -42,6 +42,8 @@ pub fn route_table() -> RouteTable<AppState> {
         .add(Method::POST, "/user/2fa/totp/confirm", totp::confirm)
         .add(Method::POST, "/user/logout", logout::logout)
         .add(Method::POST, "/user/logout-all", logout::logout_all)
+        .add(Method::GET, "/user/sessions", sessions::list)
+        .add(Method::DELETE, "/user/sessions/{id}", sessions::end)
         .add(Method::GET, "/user/code", code::code)
         .add(
             Method::POST,

@@ -17,9 +17,11 @@ mod low_s;
 pub mod password_reset;
 pub mod profile_update;
 pub mod session;
+pub mod sessions;
 pub mod sign_up;
 mod state;
 pub mod tokens;
+pub mod totp;
 
 pub use config::Config;
 pub use errors_out::invalid_token;

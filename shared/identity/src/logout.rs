@@ -23,9 +23,14 @@ pub async fn end_session(
     session_token: &OpaqueToken,
     grants: &[String],
 ) -> Result<(), Error> {
-    let hash = session_token.hash();
+    end_by_hash(state, &session_token.hash(), grants).await
+}
+
+/// [`end_session`] by the session token's hash (a session ended from
+/// another one: `identity::sessions`).
+pub async fn end_by_hash(state: &AppState, hash: &str, grants: &[String]) -> Result<(), Error> {
     let (deleted, revoked) = tokio::join!(
-        state.store.delete_token(&hash),
+        state.store.delete_token(hash),
         state.store.revoke_refresh_families(grants)
     );
     deleted?;

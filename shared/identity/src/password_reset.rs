@@ -44,3 +44,62 @@ pub async fn reset_password(
         .await?;
     Ok(())
 }
+
+/// Items a reset code's write holds (slot, pointer, outbox).
+const RESET_WRITE_WIDTH: usize = 3;
+
+/// The refusal when an address's reset-code budget is spent.
+pub fn too_many_codes() -> Error {
+    domain::codes::RESET_SEND_LIMIT.refusal(
+        "too_many_requests",
+        "too many codes for this address; try again later",
+    )
+}
+
+/// Emails a password reset code to `email` (the Users API's `/user/code`,
+/// the hosted reset page). The answer, and the work behind it (one
+/// rate-limit write beside one sentinel read, then one three-item write
+/// queueing the email: two rounds), are the same whether or not an account
+/// owns the address: an unknown or unverified address gets a "no account
+/// here" email; a verified one gets its code, stored in the same
+/// transaction as its email. The address's own budget: spending it never
+/// touches sign-in or 2FA.
+#[tracing::instrument(skip_all)]
+pub async fn send_code(state: &AppState, email: &domain::Email) -> Result<(), Error> {
+    // The limit and the lookup run side by side; over the limit, the
+    // lookup's answer is dropped, so a 429 says nothing about who exists.
+    let key = email.key();
+    let (allowed, owner) = tokio::join!(
+        state
+            .store
+            .hit_rate_limit(&domain::codes::RESET_SEND_LIMIT, &key),
+        state.store.email_owner(&key)
+    );
+    if !allowed? {
+        return Err(too_many_codes());
+    }
+    match owner? {
+        Some(owner) => {
+            let code = LinkCode::generate();
+            let mut slot = table::CodeSlot::new(&owner, Purpose::ResetPassword, code.hash());
+            // Where the "password changed" notice goes after the reset.
+            slot.payload = Some(email.as_str().to_owned());
+            let message =
+                Message::new(email.as_str(), MessageKind::ResetCode).with("code", code.expose());
+            state
+                .store
+                .put_code_noting(&slot, true, Some(&message))
+                .await?;
+        }
+        None => {
+            // The same width of write as a code's (slot, pointer, email),
+            // so the time taken does not tell the two apart.
+            let notice = Message::new(email.as_str(), MessageKind::NoAccount);
+            state
+                .store
+                .queue_message_padded(Some(&notice), RESET_WRITE_WIDTH)
+                .await?;
+        }
+    }
+    Ok(())
+}

@@ -58,6 +58,17 @@ pub fn token(hash: &str) -> String {
     format!("TOKEN#{hash}")
 }
 
+/// GSI1 partition of a user's opaque tokens (sessions, Accounts API
+/// tokens), sorted by `by_issue`: the user's sessions list.
+pub fn user_tokens(user: &UserId) -> String {
+    format!("TOKENS#{user}")
+}
+
+/// GSI1 sort key of a token: when it was issued (ms), then its hash.
+pub fn by_issue(issued_ms: i64, hash: &str) -> String {
+    format!("{issued_ms:015}#{hash}")
+}
+
 /// A device that signed in before, by its token's hash (devices.rs).
 pub fn device(hash: &str) -> String {
     format!("DEVICE#{hash}")

@@ -48,7 +48,7 @@ pub use page::PageOut;
 pub use profile::{ProfileChanges, ProfileUpdateError, UserFlag};
 pub use rate_limit::RateLimit;
 pub use signing_keys::{KeyStatus, SigningKeyRecord};
-pub use tokens::TokenRecord;
+pub use tokens::{ListedToken, TokenRecord};
 pub use totp::SecondFactor;
 pub use transaction::{Transaction, TxError};
 pub use users::{CreateUserError, GuardedWriteError, ModeratorGuard, Page};

@@ -1,4 +1,6 @@
-use super::item::{key, to_item, Item};
+use super::cursor::{InvalidCursor, Listing};
+use super::item::{from_item, key, s, to_item, Item};
+use super::users::Page;
 use super::{keys, Store, StoreError};
 use domain::UserId;
 use serde::{Deserialize, Serialize};
@@ -31,6 +33,9 @@ impl TokenRecord {
     fn item(&self, hash: &str) -> Result<Item, StoreError> {
         let mut item = to_item(self)?;
         item.extend(key(keys::token(hash), keys::TOKEN_SK));
+        // Listed under its user (GSI1), newest last: the sessions list.
+        item.insert("gsi1pk".into(), s(keys::user_tokens(&self.user_id)));
+        item.insert("gsi1sk".into(), s(keys::by_issue(self.issued_at, hash)));
         Ok(item)
     }
 
@@ -84,5 +89,56 @@ impl Store {
             .send()
             .await?;
         Ok(())
+    }
+}
+
+/// A token as listed: its hash (the item's name) and its record.
+#[derive(Debug, Clone)]
+pub struct ListedToken {
+    pub hash: String,
+    pub record: TokenRecord,
+}
+
+fn user_tokens(user: &UserId) -> Listing {
+    Listing {
+        name: "user-tokens",
+        index: Some(keys::GSI1),
+        partition: ("gsi1pk", keys::user_tokens(user)),
+        sort: ("gsi1sk", String::new()),
+    }
+}
+
+impl Store {
+    /// A user's tokens, oldest first, one page from the position a sealed
+    /// cursor names (expired and voided ones included: the caller filters,
+    /// TTL is lazy).
+    pub async fn list_user_tokens(
+        &self,
+        user: &UserId,
+        limit: usize,
+        cursor: Option<&str>,
+    ) -> Result<Result<Page<ListedToken>, InvalidCursor>, StoreError> {
+        let listing = user_tokens(user);
+        let at = match cursor.map(|c| listing.open(c)).transpose() {
+            Ok(Some(p)) if p.backward => return Ok(Err(InvalidCursor)),
+            Ok(at) => at,
+            Err(e) => return Ok(Err(e)),
+        };
+        let page = self.page(&listing, limit, at.as_ref()).await?;
+        let mut items = Vec::with_capacity(page.items.len());
+        for item in page.items {
+            let hash = item
+                .get("pk")
+                .and_then(|v| v.as_s().ok())
+                .and_then(|pk| pk.strip_prefix(keys::token("").as_str()))
+                .unwrap_or_default()
+                .to_owned();
+            items.push(ListedToken {
+                hash,
+                record: from_item(item)?,
+            });
+        }
+        let next = page.next.map(|p| listing.seal(&p));
+        Ok(Ok(Page { items, next }))
     }
 }

@@ -36,6 +36,9 @@ mod oidc;
 mod oidc_logout;
 mod oidc_tokens;
 mod openapi;
+mod pages;
+#[allow(dead_code)]
+mod pages_support;
 mod sdk_timeouts;
 mod security_review;
 mod sites;
@@ -51,6 +54,7 @@ mod users_2fa;
 mod users_invites;
 mod users_profile;
 mod users_search;
+mod users_sessions;
 mod users_social;
 mod users_social_races;
 #[allow(dead_code)]

@@ -339,3 +339,8 @@ async fn app_answers_no_5xx() {
 async fn sites_answers_no_5xx() {
     sweep("sites", sites::app, sites::route_table().routes().to_vec()).await;
 }
+
+#[tokio::test]
+async fn pages_answers_no_5xx() {
+    sweep("pages", pages::app, pages::route_table().routes().to_vec()).await;
+}

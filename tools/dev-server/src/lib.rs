@@ -18,6 +18,7 @@ pub fn app(state: AppState) -> Router {
         .merge(sites::routes(state.clone()))
         .merge(app::routes(state.clone()))
         .merge(users::routes(state.clone()))
+        .merge(pages::routes(state.clone()))
         .merge(openapi::routes())
         .fallback(|| async {
             (

@@ -13,6 +13,7 @@ pub mod profile_picture;
 pub mod reset_password;
 pub mod roles;
 pub mod search;
+pub mod sessions;
 pub mod totp;
 pub mod two_factor;
 pub mod update_me;

@@ -1,6 +1,5 @@
 use crate::caller::{self, reauthenticate, PasswordRequest};
 use crate::envelope::ok;
-use crate::error::{invalid_code, unauthenticated};
 use crate::fields::code_text;
 use crate::ApiError;
 use axum::extract::State;
@@ -8,18 +7,16 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use domain::codes::ShortCode;
 use domain::scopes::PROFILE_WRITE;
-use domain::totp::{accepted_step, RecoveryCode, TotpSecret, RECOVERY_CODES};
-use domain::{Error, Message, MessageKind};
-use identity::AppState;
+use domain::totp::RecoveryCode;
+use domain::Error;
+use identity::{totp, AppState};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use web::{required, Input, SignInAttempt};
 
-/// The issuer label authenticator apps show beside the account.
-const ISSUER: &str = "Platform";
-
-/// Starts TOTP enrolment: a fresh secret, kept pending until a code from it
-/// is confirmed, so a half-done setup never locks the account.
+/// Starts TOTP enrolment (`identity::totp::start`): a fresh secret, kept
+/// pending until a code from it is confirmed, so a half-done setup never
+/// locks the account.
 pub async fn setup(
     State(state): State<AppState>,
     SignInAttempt(attempt): SignInAttempt,
@@ -27,21 +24,13 @@ pub async fn setup(
     Input(req, _): Input<PasswordRequest, ApiError>,
 ) -> Result<Response, ApiError> {
     let user = reauthenticate(&state, &attempt, &headers, req).await?;
-    let secret = TotpSecret::generate();
-    if !state
-        .store
-        .set_totp_pending(&user.id, &secret.base32())
-        .await?
-    {
-        return Err(unauthenticated().into());
-    }
+    let secret = totp::start(&state, &user).await?;
     Ok(ok(json!({
         "secret": secret.base32(),
-        "otpauthUri": secret.otpauth_uri(ISSUER, &user.username),
+        "otpauthUri": secret.otpauth_uri(totp::ISSUER, &user.username),
     }))
     .into_response())
 }
-
 #[derive(Deserialize)]
 pub struct ConfirmRequest {
     code: Option<Value>,
@@ -68,27 +57,7 @@ pub async fn confirm(
 ) -> Result<Response, ApiError> {
     let code = confirm_code(required(req.code, "code")?)?;
     let user = caller::either(&state, &headers, PROFILE_WRITE).await?.user;
-    let pending = user.totp_pending.as_deref().ok_or_else(invalid_code)?;
-    let secret = TotpSecret::parse(pending).ok_or_else(invalid_code)?;
-    let now = domain::time::now_secs();
-    let step = accepted_step(secret.bytes(), code.expose(), now, 0).ok_or_else(invalid_code)?;
-    let codes: Vec<RecoveryCode> = (0..RECOVERY_CODES)
-        .map(|_| RecoveryCode::generate())
-        .collect();
-    let hashes: Vec<String> = codes.iter().map(|c| c.hash(&user.id)).collect();
-    if !state
-        .store
-        .activate_totp(
-            &user.id,
-            pending,
-            step,
-            &hashes,
-            &Message::new(&user.email, MessageKind::TotpEnabled),
-        )
-        .await?
-    {
-        return Err(invalid_code().into());
-    }
+    let codes = totp::confirm(&state, &user, &code).await?;
     let shown: Vec<String> = codes.iter().map(RecoveryCode::expose).collect();
     Ok(ok(json!({ "recoveryCodes": shown })).into_response())
 }

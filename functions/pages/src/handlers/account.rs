@@ -1,0 +1,154 @@
+//! `GET /account`: the signed-in user's profile, password change (with the
+//! current password, `identity::profile_update`: every session ends and the
+//! owner is told), two-factor enrolment and signing out everywhere.
+//! Without a live session: to the sign-in page, coming back here.
+
+use super::{action, signed_in, to_signin};
+use crate::context::Ctx;
+use crate::form::Form;
+use crate::render::{see_other, Page};
+use axum::extract::State;
+use axum::response::Response;
+use domain::{Error, Language, Password, User};
+use identity::profile_update::{current_password_required, update_profile, ProfileEdit};
+use identity::AppState;
+use identity::{session, sessions};
+use serde_json::json;
+use web::SignInAttempt;
+
+const PASSWORD_FIELDS: &[&str] = &["currentPassword", "password"];
+
+/// The account page of `user`, with their sessions (read here: a failed
+/// read shows none rather than no page).
+pub async fn account_page(state: &AppState, ctx: &Ctx, lang: Language, user: &User) -> Page {
+    let own = super::signout::cookie_session(ctx);
+    let listed = sessions::list(state, user, own.as_ref(), None).await;
+    let sessions: Vec<_> = listed
+        .map(|page| page.items.iter().map(session_view).collect())
+        .unwrap_or_default();
+    profile_page(lang, user).var("sessions", sessions)
+}
+
+fn session_view(s: &sessions::Session) -> serde_json::Value {
+    let when = chrono::DateTime::from_timestamp_millis(s.issued_at)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+    json!({ "id": s.id, "kind": s.kind, "since": when, "current": s.current })
+}
+
+fn profile_page(lang: Language, user: &User) -> Page {
+    let name = [user.first_name.as_deref(), user.last_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Page::new("account.html")
+        .var(
+            "user",
+            json!({
+                "username": user.username,
+                "name": name,
+                "email": user.email,
+                "email_verified": user.email_verified,
+                "two_factor": user.two_factor_enabled,
+                "totp": user.totp_secret.is_some(),
+            }),
+        )
+        .var("password_action", action("/account/password", lang))
+        .var("totp_action", action("/account/totp", lang))
+        .var("signout_all_action", action("/account/signout-all", lang))
+        .var("signout_action", action("/signout", lang))
+        .var("end_session_action", action("/account/sessions/end", lang))
+}
+
+pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let Some((_, user)) = signed_in(&state, &ctx).await else {
+        return to_signin(&ctx, "/account");
+    };
+    let lang = ctx.lang(Some(&user));
+    account_page(&state, &ctx, lang, &user)
+        .await
+        .render(&ctx, lang)
+}
+
+fn parse(form: &Form) -> Result<ProfileEdit, Error> {
+    let current = form
+        .raw("currentPassword")
+        .filter(|p| !p.is_empty())
+        .ok_or_else(current_password_required)?;
+    let new =
+        Password::parse(form.raw("password").unwrap_or_default()).map_err(|e| e.at("password"))?;
+    Ok(ProfileEdit {
+        password: Some(new),
+        current_password: Some(current.to_owned()),
+        ..ProfileEdit::default()
+    })
+}
+
+/// A new password: every session (this one too) ends; sign in again.
+pub async fn password(
+    State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
+    ctx: Ctx,
+    form: Form,
+) -> Response {
+    let Some((_, user)) = signed_in(&state, &ctx).await else {
+        return to_signin(&ctx, "/account");
+    };
+    let lang = ctx.lang(Some(&user));
+    let checked = ctx.check_csrf(&form).and_then(|()| parse(&form));
+    let result = match checked {
+        Ok(edit) => update_profile(&state, &attempt, user.clone(), edit).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => {
+            let ui = crate::lang::code(lang);
+            see_other(
+                &format!("/signin?notice=password_changed&ui_locales={ui}"),
+                vec![session::clear_cookie()],
+            )
+        }
+        Err(e) => {
+            let e = if e.code == "invalid_credentials" {
+                e.on("currentPassword")
+            } else {
+                e
+            };
+            refuse(&state, &ctx, lang, &user, &e, PASSWORD_FIELDS).await
+        }
+    }
+}
+
+/// The account page again, with `error` on one of `fields`.
+pub async fn refuse(
+    state: &AppState,
+    ctx: &Ctx,
+    lang: Language,
+    user: &User,
+    error: &Error,
+    fields: &[&str],
+) -> Response {
+    account_page(state, ctx, lang, user)
+        .await
+        .with_error(lang, error, fields)
+        .render(ctx, lang)
+}
+
+/// `POST /account/sessions/end`: ends one of the user's other sessions
+/// (`identity::sessions`), then back to the account page.
+pub async fn end_session(State(state): State<AppState>, ctx: Ctx, form: Form) -> Response {
+    let id = form.text("id").unwrap_or_default();
+    let (signed, found) = tokio::join!(signed_in(&state, &ctx), sessions::find(&state, &id));
+    let Some((_, user)) = signed else {
+        return to_signin(&ctx, "/account");
+    };
+    let lang = ctx.lang(Some(&user));
+    let ended = match (ctx.check_csrf(&form), found) {
+        (Err(e), _) | (_, Err(e)) => Err(e),
+        (Ok(()), Ok(found)) => sessions::end(&state, &user, &id, found).await,
+    };
+    match ended {
+        Ok(()) => see_other(&action("/account", lang), Vec::new()),
+        Err(e) => refuse(&state, &ctx, lang, &user, &e, &[]).await,
+    }
+}

@@ -1,0 +1,85 @@
+//! `POST /signin/second-factor`: the second step of a sign-in whose account
+//! has 2FA on: the emailed code, the authenticator's code or a recovery
+//! code, answered through `identity::gate::answer_challenge` under the same
+//! rules as the APIs' (five wrong codes end the challenge).
+
+use super::action;
+use crate::context::Ctx;
+use crate::form::Form;
+use crate::render::{see_other, Page};
+use crate::return_to;
+use axum::extract::State;
+use axum::response::Response;
+use domain::codes::Challenge;
+use domain::{Error, Language, User, UserId};
+use identity::gate::{answer_challenge, Answer, Issue};
+use identity::AppState;
+use web::SignInAttempt;
+
+/// The code form of a challenge. The challenge and its user travel in
+/// hidden fields (the APIs hand the same `sessionHash` to their clients).
+pub fn challenge_page(lang: Language, user: &User, challenge: &str, return_to: &str) -> Page {
+    Page::new("second_factor.html")
+        .var("action", action("/signin/second-factor", lang))
+        .var("target", user.id.as_str())
+        .var("challenge", challenge)
+        .var("totp", user.totp_secret.is_some())
+        .var("return_to", return_to)
+}
+
+fn parse(form: &Form) -> Result<(UserId, Challenge, Answer), Error> {
+    let lost = || Error::invalid("challenge", "sign in again");
+    let target = form
+        .text("target")
+        .and_then(|t| UserId::parse(&t).ok())
+        .ok_or_else(lost)?;
+    let challenge = form
+        .text("challenge")
+        .and_then(|c| Challenge::parse(&c))
+        .ok_or_else(lost)?;
+    let answer = form
+        .text("code")
+        .and_then(|c| Answer::parse(&c))
+        .ok_or_else(|| Error::invalid("code", "must be 6 digits or a recovery code"))?;
+    Ok((target, challenge, answer))
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
+    ctx: Ctx,
+    form: Form,
+) -> Response {
+    let lang = ctx.lang(None);
+    let return_to = return_to::safe(form.raw("return_to"));
+    let again = |e: &Error| {
+        Page::new("second_factor.html")
+            .var("action", action("/signin/second-factor", lang))
+            .var("target", form.text("target"))
+            .var("challenge", form.text("challenge"))
+            .var("totp", form.raw("totp") == Some("1"))
+            .var("return_to", &return_to)
+            .with_error(lang, e, &["code"])
+            .render(&ctx, lang)
+    };
+    if let Err(e) = ctx.check_csrf(&form) {
+        return again(&e);
+    }
+    let (target, challenge, answer) = match parse(&form) {
+        Ok(parsed) => parsed,
+        Err(e) => return again(&e),
+    };
+    match answer_challenge(
+        &state,
+        &attempt,
+        &target,
+        &challenge,
+        &answer,
+        Issue::Session,
+    )
+    .await
+    {
+        Ok(done) => see_other(&return_to, done.cookies()),
+        Err(e) => again(&e),
+    }
+}

@@ -1,0 +1,63 @@
+//! Hosted pages, the browser front door: sign-in (and its second factor),
+//! sign-up with the emailed code, password reset, the account page (profile,
+//! password, TOTP enrolment, signing out everywhere) and sign-out. Server
+//! rendered from one template home (`templates/`), English and Spanish,
+//! no JavaScript, a strict CSP, a CSRF token on every form (docs/pages.md).
+//! Every sign-in goes through `identity::gate`.
+
+mod brand;
+mod context;
+mod csrf;
+mod error;
+mod form;
+mod handlers;
+mod lang;
+mod render;
+mod return_to;
+
+pub use error::PagesEnvelope;
+
+use axum::Router;
+use http::Method;
+use identity::AppState;
+use web::RouteTable;
+
+/// Every route of the function; template.yaml must declare exactly these.
+pub fn route_table() -> RouteTable<AppState> {
+    use handlers::*;
+    RouteTable::new()
+        .add(Method::GET, "/pages/style.css", style::stylesheet)
+        .add(Method::GET, "/signin", signin::show)
+        .add_sign_in(Method::POST, "/signin", signin::submit)
+        .add_sign_in(Method::POST, "/signin/second-factor", second_factor::submit)
+        .add(Method::POST, "/signout", signout::submit)
+        .add(Method::GET, "/signup", signup::show)
+        .add(Method::POST, "/signup", signup::submit)
+        .add(Method::GET, "/verify-email", verify::show)
+        .add(Method::POST, "/verify-email", verify::submit)
+        .add(Method::GET, "/reset-password", reset::show)
+        .add(Method::POST, "/reset-password", reset::send)
+        .add(Method::POST, "/reset-password/new", reset::submit)
+        .add(Method::GET, "/account", account::show)
+        .add(Method::POST, "/account/password", account::password)
+        .add(Method::POST, "/account/totp", totp::start)
+        .add(Method::POST, "/account/totp/confirm", totp::confirm)
+        .add(Method::POST, "/account/sessions/end", account::end_session)
+        .add(Method::POST, "/account/signout-all", signout::everywhere)
+}
+
+/// The routes (each request logged), for merging into the dev server.
+pub fn routes(state: AppState) -> Router {
+    route_table()
+        .into_router::<PagesEnvelope>()
+        .layer(axum::middleware::from_fn(error::html_refusals))
+        .with_state(state)
+}
+
+/// The function's whole app: routes plus an error page for unknown paths
+/// and methods.
+pub fn app(state: AppState) -> Router {
+    routes(state)
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+}
