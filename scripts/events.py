@@ -122,7 +122,7 @@ USERS_SCOPES = "delegated:profile:read delegated:profile:write admin:profile:wri
 def access_token(session, n, scopes=USERS_SCOPES):
     """A bearer token of `scopes` (the Users API's by default), through the OAuth flow."""
     client = json.loads(platform("oauth-client", "create", "--name", f"events-{n}",
-                                 "--type", "public", "--redirect-uri", REDIRECT,
+                                 "--type", "public", "--first-party", "--redirect-uri", REDIRECT,
                                  "--scopes", scopes))["client_id"]
     verifier = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()

@@ -157,7 +157,7 @@ def people():
     _, _, auth = ok(call("POST", "/api/v1/accounts/auth", {
         "username": names["acct"], "password": PASSWORD}), "accounts auth")
     sids = {k: session(names[k]) for k in ("users", "sites", "app")}
-    client = json.loads(platform("oauth-client", "create", "--name", "fuzz", "--type", "public",
+    client = json.loads(platform("oauth-client", "create", "--name", "fuzz", "--type", "public", "--first-party",
                                  "--redirect-uri", REDIRECT, "--scopes", " ".join(SCOPES)))
     tokens = {k: access_token(sids[k], client["client_id"]) for k in sids}
     return {"names": names, "ids": ids, "account_token": auth["result"]["token"], "sids": sids,

@@ -353,3 +353,19 @@ fn hex_string(bytes: usize) -> String {
 pub fn unique_name(prefix: &str) -> String {
     format!("{prefix}{}", &hex_string(4))
 }
+
+/// Registers an OAuth client as the operator's own app (`--first-party`:
+/// no consent step), for tests whose subject is not consent.
+pub async fn first_party_client(
+    store: &table::Store,
+    name: &str,
+    kind: table::ClientType,
+    redirect_uris: &[String],
+    scopes: &[String],
+) -> Result<oauth::registration::Registered, oauth::registration::RegisterError> {
+    let options = oauth::registration::Options {
+        first_party: true,
+        ..Default::default()
+    };
+    oauth::registration::register_with(store, name, kind, redirect_uris, scopes, options).await
+}

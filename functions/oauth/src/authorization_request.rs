@@ -26,20 +26,53 @@ pub struct AuthorizeRequest {
     pub max_age: Option<String>,
     pub login_hint: Option<String>,
     pub ui_locales: Option<String>,
+    /// `denied` when the consent page sends the user back having said no.
+    pub consent: Option<String>,
 }
 
 /// An error sent back through the redirect URI: its code and description.
 pub type Refusal = (&'static str, String);
 
-/// `prompt` (OpenID Connect Core §3.1.2.1), as far as it changes what
-/// happens here; `consent` and `select_account` need no sign-in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Prompt {
-    Default,
-    /// Never show a page: answer `login_required` instead.
-    None,
-    /// Sign in again even with a session.
-    Login,
+/// `prompt` (OpenID Connect Core §3.1.2.1): what the user must be asked
+/// even if nothing else would ask (`login`, `consent`), or that nothing may
+/// be asked (`none`, alone). `select_account` is accepted: one browser
+/// holds one session here.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Prompt {
+    pub none: bool,
+    pub login: bool,
+    pub consent: bool,
+}
+
+impl Prompt {
+    /// `None` for an unknown value, or `none` beside another.
+    pub fn parse(raw: Option<&str>) -> Option<Self> {
+        let mut p = Prompt::default();
+        let values: Vec<&str> = raw
+            .unwrap_or("")
+            .split(' ')
+            .filter(|v| !v.is_empty())
+            .collect();
+        for v in &values {
+            match *v {
+                "none" => p.none = true,
+                "login" => p.login = true,
+                "consent" => p.consent = true,
+                "select_account" => {}
+                _ => return None,
+            }
+        }
+        (!p.none || values.len() == 1).then_some(p)
+    }
+
+    /// The `prompt` value once `answered` has been asked ("login" or
+    /// "consent"): what the request returns with, so it does not ask again.
+    pub fn without(raw: &str, answered: &str) -> String {
+        raw.split(' ')
+            .filter(|v| !v.is_empty() && *v != answered)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 /// An authorization request that passed every check.
@@ -49,6 +82,8 @@ pub struct Checked {
     pub prompt: Prompt,
     /// `max_age` in seconds.
     pub max_age: Option<i64>,
+    /// The user turned the client down on the consent page.
+    pub denied: bool,
 }
 
 impl Checked {
@@ -106,7 +141,7 @@ pub fn check_request(req: &AuthorizeRequest, client: &OAuthClient) -> Result<Che
     if req.nonce.as_ref().is_some_and(|n| n.len() > MAX_NONCE) {
         return refuse("invalid_request", "nonce is too long");
     }
-    let prompt = match parse_prompt(req.prompt.as_deref()) {
+    let prompt = match Prompt::parse(req.prompt.as_deref()) {
         Some(p) => p,
         None => return refuse("invalid_request", "prompt is not a valid value"),
     };
@@ -125,26 +160,23 @@ pub fn check_request(req: &AuthorizeRequest, client: &OAuthClient) -> Result<Che
         challenge,
         prompt,
         max_age,
+        denied: req.consent.as_deref() == Some("denied"),
     })
 }
 
-/// `None` for an unknown value, or `none` beside another (§3.1.2.1).
-fn parse_prompt(raw: Option<&str>) -> Option<Prompt> {
-    let values: Vec<&str> = raw
-        .unwrap_or("")
-        .split(' ')
-        .filter(|v| !v.is_empty())
-        .collect();
-    if values
-        .iter()
-        .any(|v| !matches!(*v, "none" | "login" | "consent" | "select_account"))
-    {
-        return None;
-    }
-    match (values.contains(&"none"), values.contains(&"login")) {
-        (true, _) if values.len() > 1 => None,
-        (true, _) => Some(Prompt::None),
-        (false, true) => Some(Prompt::Login),
-        (false, false) => Some(Prompt::Default),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompt_values() {
+        let p = Prompt::parse(Some("login consent")).unwrap();
+        assert!(p.login && p.consent && !p.none);
+        assert!(Prompt::parse(Some("none")).unwrap().none);
+        assert!(Prompt::parse(Some("none login")).is_none());
+        assert!(Prompt::parse(Some("sometimes")).is_none());
+        assert_eq!(Prompt::parse(None), Some(Prompt::default()));
+        assert_eq!(Prompt::without("login consent", "login"), "consent");
+        assert_eq!(Prompt::without("consent", "consent"), "");
     }
 }

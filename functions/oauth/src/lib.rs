@@ -15,6 +15,7 @@ mod pkce;
 mod redirect;
 pub mod refresh_token;
 pub mod registration;
+mod to_pages;
 mod views;
 
 pub use error::{OAuthError, Rfc6749};

@@ -6,6 +6,7 @@
 pub mod api_key;
 pub mod bearer;
 mod config;
+pub mod consent;
 pub mod cookies;
 pub mod email_change;
 mod errors_out;

@@ -8,8 +8,10 @@ use domain::UserId;
 // A user's partition, `USER#<id>`, holds (by sort key): the user item
 // (`PROFILE`), one code slot per purpose (`CODE#<purpose>`), their follow
 // entries (`FOLLOWS#<target>`) and blocks (`BLOCKS#<blocked>`), their invite
-// code list (`INVITES`), their Sites counters (`SITES`) and their App
-// notifications (`NOTIF#<id>`).
+// code list (`INVITES`), their Sites counters (`SITES`), their App
+// notifications (`NOTIF#<id>`), the OAuth clients they consented to
+// (`CONSENT#<client>`) and the refresh families each client holds
+// (`APPGRANT#<client>#<family>`).
 pub const USER_SK: &str = "PROFILE";
 
 /// The follow entry of the partition's user following `target`.
@@ -31,6 +33,19 @@ pub fn notification(id: u64) -> String {
     format!("NOTIF#{id:016}")
 }
 pub const NOTIFICATION_PREFIX: &str = "NOTIF#";
+/// The user's consent to an OAuth client (the scopes allowed).
+pub fn consent(client_id: &str) -> String {
+    format!("{CONSENT_PREFIX}{client_id}")
+}
+pub const CONSENT_PREFIX: &str = "CONSENT#";
+/// A refresh family `client_id` holds for the user: what revoking the
+/// client's access ends.
+pub fn app_grant(client_id: &str, family_id: &str) -> String {
+    format!("{}{family_id}", app_grants_prefix(client_id))
+}
+pub fn app_grants_prefix(client_id: &str) -> String {
+    format!("APPGRANT#{client_id}#")
+}
 pub const SENTINEL_SK: &str = "UNIQUE";
 pub const TOKEN_SK: &str = "TOKEN";
 pub const COUNTER_SK: &str = "COUNTER";

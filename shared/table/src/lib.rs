@@ -8,6 +8,7 @@ mod api_keys;
 pub mod aws;
 mod code_redemption;
 mod codes;
+mod consents;
 pub mod contention;
 mod cursor;
 mod devices;
@@ -35,6 +36,7 @@ mod users;
 pub use api_keys::{ApiKeyRecord, RevokeApiKeyError};
 pub use code_redemption::{CodeEffect, RedeemError, Redemption};
 pub use codes::{CodePointer, CodeSlot};
+pub use consents::Consent;
 pub use cursor::{InvalidCursor, Listing, Position, MAX_CURSOR_CHARS};
 pub use devices::DeviceRecord;
 pub use error::StoreError;
@@ -103,18 +105,33 @@ impl Store {
         &self,
         pk: String,
     ) -> Result<Vec<T>, StoreError> {
+        self.prefix_records(pk, "").await
+    }
+
+    /// Every item of one partition whose sort key starts with `sk_prefix`
+    /// (all of them for ""), as [`partition_records`](Self::partition_records).
+    pub async fn prefix_records<T: serde::de::DeserializeOwned>(
+        &self,
+        pk: String,
+        sk_prefix: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        use aws_sdk_dynamodb::types::AttributeValue;
         let mut records = Vec::new();
         let mut start = None;
         loop {
-            let out = self
+            let mut query = self
                 .client
                 .query()
                 .table_name(self.table())
-                .key_condition_expression("pk = :p")
-                .expression_attribute_values(
-                    ":p",
-                    aws_sdk_dynamodb::types::AttributeValue::S(pk.clone()),
-                )
+                .expression_attribute_values(":p", AttributeValue::S(pk.clone()));
+            query = if sk_prefix.is_empty() {
+                query.key_condition_expression("pk = :p")
+            } else {
+                query
+                    .key_condition_expression("pk = :p AND begins_with(sk, :s)")
+                    .expression_attribute_values(":s", AttributeValue::S(sk_prefix.to_owned()))
+            };
+            let out = query
                 .consistent_read(true)
                 .set_exclusive_start_key(start)
                 .send()

@@ -212,6 +212,19 @@ impl Store {
                 user_guard(table, &code.user_id, code.issued_at)?,
             )
             .put_if(Grant::FamilyNew, put_new(table, item)?);
+        let app_grant = crate::consents::app_grant_item(
+            &family.user_id,
+            &family.client_id,
+            &family.family_id,
+            family.expires_at,
+        );
+        tx = tx.put(
+            Put::builder()
+                .table_name(table)
+                .set_item(Some(app_grant))
+                .build()
+                .map_err(StoreError::from)?,
+        );
         if let Some(session) = &family.session {
             // The session that granted the code must still be live: a code
             // issued just before a logout must not outlive it.

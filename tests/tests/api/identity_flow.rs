@@ -139,7 +139,7 @@ async fn signed_in(env: &TestEnv) -> (Person, String) {
 #[tokio::test]
 async fn sign_up_to_logout_all_voids_every_token_of_every_surface_at_once() {
     let env = TestEnv::new(dev_server::app).await;
-    let client = oauth::registration::register(
+    let client = platform_tests::first_party_client(
         &env.state.store,
         "identity flow",
         ClientType::Public,
@@ -203,7 +203,7 @@ async fn sign_up_to_logout_all_voids_every_token_of_every_surface_at_once() {
 #[tokio::test]
 async fn logout_ends_the_session_and_the_tokens_it_issued_but_no_other() {
     let env = TestEnv::new(dev_server::app).await;
-    let client = oauth::registration::register(
+    let client = platform_tests::first_party_client(
         &env.state.store,
         "logout flow",
         ClientType::Public,

@@ -33,6 +33,7 @@ mod log_redaction;
 mod no_server_errors;
 mod oauth;
 mod oidc;
+mod oidc_consent;
 mod oidc_logout;
 mod oidc_tokens;
 mod openapi;

@@ -95,7 +95,7 @@ pub(crate) struct Client {
 }
 
 pub(crate) async fn client(env: &TestEnv, kind: ClientType, allowed: &[&str]) -> Client {
-    let r = oauth::registration::register(
+    let r = platform_tests::first_party_client(
         &env.state.store,
         "test client",
         kind,

@@ -155,7 +155,7 @@ async fn a_password_reset_kills_a_pending_two_factor_login() {
 #[tokio::test]
 async fn logout_also_voids_the_sessions_unredeemed_authorization_codes() {
     let env = TestEnv::new(dev_server::app).await;
-    let client = oauth::registration::register(
+    let client = platform_tests::first_party_client(
         &env.state.store,
         "logout review",
         ClientType::Public,

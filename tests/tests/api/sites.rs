@@ -76,7 +76,7 @@ async fn resource_uri_comes_from_the_token_exchange_and_leads_to_the_sites() {
     let env = env().await;
     let ann = person(&env).await;
     let id = site(&env, &ann.user, SiteType::Shop, "Ann Shop").await;
-    let client = oauth::registration::register(
+    let client = platform_tests::first_party_client(
         &env.state.store,
         "sites client",
         table::ClientType::Public,

@@ -1,6 +1,7 @@
-use crate::authorization_request::{check_request, AuthorizeRequest, Checked, Prompt};
-use crate::redirect::{found, Redirect};
+use crate::authorization_request::{check_request, AuthorizeRequest, Checked};
+use crate::redirect::Redirect;
 use crate::refresh_token::new_family_id;
+use crate::to_pages::Pages;
 use crate::OAuthError;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
@@ -8,7 +9,7 @@ use axum::response::Response;
 use domain::opaque::{hash_secret, OpaqueToken};
 use domain::{time, Error};
 use identity::AppState;
-use identity::{session, AuthError};
+use identity::{consent, session, AuthError};
 use table::{AuthCode, GrantWriteError, SignInFacts, StoreError, TokenRecord};
 use web::{required, Input};
 
@@ -68,15 +69,24 @@ pub async fn authorize(
         Ok(checked) => checked,
         Err((error, description)) => return Ok(back.error(error, &description)),
     };
-    let session = match (session?, checked.prompt) {
-        (Some(s), prompt) if prompt != Prompt::Login && !checked.too_old(&s) => s,
-        (_, Prompt::None) => return Ok(back.error("login_required", "the user is not signed in")),
-        // Sign in, then come back here (without `prompt=login`, which the
-        // new sign-in has answered).
-        (_, prompt) => return Ok(to_sign_in(&state, &uri, &req, prompt)),
-    };
-    let code = OpaqueToken::generate();
+    let pages = Pages::new(&state, &uri, &req);
+    if checked.denied {
+        return Ok(back.error("access_denied", "the user did not allow the request"));
+    }
     let prompt = checked.prompt;
+    let session = match session? {
+        Some(s) if !prompt.login && !checked.too_old(&s) => s,
+        _ if prompt.none => return Ok(back.error("login_required", "the user is not signed in")),
+        _ => return Ok(pages.sign_in(prompt)),
+    };
+    let consent = &checked.scopes;
+    if !consent::is_granted(&state, &session.user_id, &client, consent, prompt.consent).await? {
+        if prompt.none {
+            return Ok(back.error("consent_required", "the user has not allowed this client"));
+        }
+        return Ok(pages.consent());
+    }
+    let code = OpaqueToken::generate();
     let granted_by = session.issued_at;
     let record = Grant {
         client_id,
@@ -90,7 +100,7 @@ pub async fn authorize(
         .await
     {
         Ok(()) => Ok(back.success(code.expose())),
-        Err(GrantWriteError::UserVoided) => Ok(to_sign_in(&state, &uri, &req, prompt)),
+        Err(GrantWriteError::UserVoided) => Ok(pages.sign_in(prompt)),
         Err(GrantWriteError::Replayed) => {
             Err(Error::internal("authorization code collision").into())
         }
@@ -129,39 +139,6 @@ impl Grant<'_> {
         }
     }
 }
-
-/// The hosted sign-in page, returning to this authorization request
-/// (same origin, a path) once the user is signed in.
-fn to_sign_in(state: &AppState, uri: &Uri, req: &AuthorizeRequest, prompt: Prompt) -> Response {
-    let mut back = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
-        if k != "prompt" || prompt != Prompt::Login {
-            back.append_pair(&k, &v);
-        }
-    }
-    let return_to = format!("{}?{}", uri.path(), back.finish());
-    let mut to = url::form_urlencoded::Serializer::new(String::new());
-    to.append_pair("return_to", &return_to);
-    if let Some(hint) = req.login_hint.as_deref().filter(|h| h.len() <= 256) {
-        to.append_pair("login_hint", hint);
-    }
-    if let Some(locales) = req.ui_locales.as_deref().filter(|l| l.len() <= 64) {
-        to.append_pair("ui_locales", locales);
-    }
-    if prompt == Prompt::Login {
-        to.append_pair("prompt", "login");
-    }
-    let location = format!(
-        "{}{}?{}",
-        state.config.oauth_issuer,
-        SIGN_IN_PATH,
-        to.finish()
-    );
-    found(&location)
-}
-
-/// Where the hosted pages sign a user in (functions/pages).
-pub const SIGN_IN_PATH: &str = "/signin";
 
 fn unknown_client() -> Error {
     Error::invalid("client_id", "unknown client")
