@@ -37,6 +37,8 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "totp_setup.html",
     "recovery_codes.html",
     "message.html",
+    "consent.html",
+    "signout.html",
 );
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {

@@ -38,6 +38,7 @@ mod oidc_logout;
 mod oidc_tokens;
 mod openapi;
 mod pages;
+mod pages_consent;
 #[allow(dead_code)]
 mod pages_support;
 mod sdk_timeouts;

@@ -24,6 +24,15 @@ fn signed_out(ctx: &Ctx) -> Response {
     )
 }
 
+/// `GET /signout`: asks before signing out (where RP-initiated logout
+/// sends a browser whose relying party could not prove it asked).
+pub async fn confirm(ctx: Ctx) -> Response {
+    let lang = ctx.lang(None);
+    crate::render::Page::new("signout.html")
+        .var("action", super::action("/signout", lang))
+        .render(&ctx, lang)
+}
+
 /// Ends this browser's session and the OAuth grants made through it.
 pub async fn submit(State(state): State<AppState>, ctx: Ctx, form: Form) -> Response {
     if let Err(e) = ctx.check_csrf(&form) {
