@@ -14,6 +14,8 @@ EMULATOR_PORT=${EMULATOR_PORT:-5000}
 export PORT=${PORT:-3000}
 # Access tokens name the server that issued them; follow the port.
 export OAUTH_ISSUER=${OAUTH_ISSUER:-http://127.0.0.1:$PORT}
+# Browser apps on any local port may call every surface (web::cors).
+export ALLOWED_ORIGINS=${ALLOWED_ORIGINS:-http://localhost:*,http://127.0.0.1:*}
 
 scripts/venv.sh
 # Build first, so the emulator is not idle through a long first compile.

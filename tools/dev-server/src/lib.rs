@@ -9,7 +9,8 @@ use axum::{Json, Router};
 use identity::AppState;
 
 /// The union of every function's routes. Each function keeps its own
-/// envelope for its routes; an unknown path gets a plain JSON 404.
+/// envelope for its routes; an unknown path gets a plain JSON 404. CORS
+/// wraps it all, as `web::surface_app` wraps each function's.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(accounts::routes(state.clone()))
@@ -26,4 +27,5 @@ pub fn app(state: AppState) -> Router {
             )
                 .into_response()
         })
+        .layer(axum::middleware::from_fn(web::cors))
 }
