@@ -37,7 +37,10 @@ fn parse(surface: &str, text: &str) -> Value {
     doc
 }
 
-/// Every (METHOD, path) the document describes.
+/// Every (METHOD, path) the document describes. A path item marked
+/// `x-trailing-slash: optional` is one operation served with and without
+/// its trailing slash (the document lists each route once): it stands for
+/// both forms.
 fn documented(surface: &str, doc: &Value) -> BTreeSet<(String, String)> {
     let paths = doc["paths"]
         .as_mapping()
@@ -45,6 +48,11 @@ fn documented(surface: &str, doc: &Value) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
     for (path, item) in paths {
         let path = path.as_str().unwrap().to_owned();
+        let both = item["x-trailing-slash"].as_str() == Some("optional");
+        assert!(
+            !both || path.ends_with('/'),
+            "{surface}: {path}: x-trailing-slash marks the slash form"
+        );
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
             assert!(
@@ -52,9 +60,41 @@ fn documented(surface: &str, doc: &Value) -> BTreeSet<(String, String)> {
                 "{surface}: {method} {path} documents no response"
             );
             out.insert((method.to_uppercase(), path.clone()));
+            if both {
+                out.insert((method.to_uppercase(), path.trim_end_matches('/').to_owned()));
+            }
         }
     }
     out
+}
+
+/// Every operation of every document has an `operationId`, unique in its
+/// document (generated clients name their functions by it), and every
+/// schema name is unique across the documents (a client generated from
+/// several documents, or one reader of all of them, would mix them up).
+#[test]
+fn operation_ids_everywhere_and_schema_names_unique_across_documents() {
+    let mut schema_owner: std::collections::BTreeMap<String, &str> = Default::default();
+    for (surface, text) in DOCUMENTS {
+        let doc = parse(surface, text);
+        let mut ids = BTreeSet::new();
+        for (path, item) in doc["paths"].as_mapping().unwrap() {
+            for method in METHODS {
+                let Some(op) = item.get(method) else { continue };
+                let id = op["operationId"].as_str().unwrap_or_else(|| {
+                    panic!("{surface}: {method} {path:?} has no operationId")
+                });
+                assert!(ids.insert(id.to_owned()), "{surface}: operationId {id} twice");
+            }
+        }
+        let schemas = doc["components"]["schemas"].as_mapping();
+        for name in schemas.into_iter().flat_map(|m| m.keys()) {
+            let name = name.as_str().unwrap().to_owned();
+            if let Some(other) = schema_owner.insert(name.clone(), surface) {
+                panic!("schema {name} is in openapi/{other}.yaml and openapi/{surface}.yaml");
+            }
+        }
+    }
 }
 
 /// Names the document's local references point at, each of which must exist.
