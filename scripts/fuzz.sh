@@ -22,6 +22,7 @@ EXAMPLES=${EXAMPLES:-10}
 SEED=${SEED:-1}
 CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
 
+scripts/venv.sh test   # schemathesis
 source scripts/stack.sh
 trap stack_stop EXIT
 trap 'exit 130' INT TERM
