@@ -1,6 +1,7 @@
 //! The local platform: every function's routes on one port, the same
 //! routers the Lambdas run, and the surfaces' OpenAPI documents.
 
+pub mod docs;
 pub mod openapi;
 
 use axum::http::StatusCode;
@@ -20,6 +21,7 @@ pub fn app(state: AppState) -> Router {
         .merge(app::routes(state.clone()))
         .merge(users::routes(state.clone()))
         .merge(openapi::routes())
+        .merge(docs::routes())
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,
