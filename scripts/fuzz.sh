@@ -47,7 +47,8 @@ fuzz() {
         --generation-database none "${headers[@]}" "$@") > "$log" 2>&1 || rc=$?
     # The summary: the counts of operations, test cases, failures.
     local counts
-    counts=$(sed -n '/SUMMARY/,$p' "$log" | grep -E 'Tested:|generated' | tr -s ' ' | paste -sd ';' -)
+    # (None when schemathesis stopped before testing: then its log says why.)
+    counts=$(sed -n '/SUMMARY/,$p' "$log" | grep -E 'Tested:|generated' | tr -s ' ' | paste -sd ';' -) || true
     summary+=("$name: ${counts:-no summary (see below)}")
     if ((rc != 0)); then
         failed+=("$name")

@@ -96,7 +96,9 @@ pub fn served(text: &str, host: Option<&str>) -> String {
             serde_yaml::to_value(scheme).unwrap_or_default(),
         );
     }
-    with_oauth2(&mut doc["security"]);
+    if let Some(security) = doc.get_mut("security") {
+        with_oauth2(security);
+    }
     if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_mapping_mut()) {
         for item in paths.values_mut().filter_map(|i| i.as_mapping_mut()) {
             for op in item.values_mut() {
