@@ -8,7 +8,7 @@ PORT ?= 3000
 EMULATOR_PORT ?= 5000
 export PORT EMULATOR_PORT
 
-.PHONY: help dev test emulator fmt lint venv walkthroughs events package invoke bench fuzz browser
+.PHONY: help dev test emulator fmt lint venv walkthroughs events package invoke bench fuzz browser clients
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -27,11 +27,11 @@ fmt: ## format the Rust code
 
 lint: ## clippy (warnings are errors) and sam validate --lint
 	cargo clippy --workspace --all-targets -- -D warnings
-	@bash scripts/venv.sh
+	@bash scripts/venv.sh test
 	. scripts/env.sh && sam validate --lint --template-file template.yaml
 
-venv: ## install the Python tooling (moto, SAM CLI) into .venv
-	@bash scripts/venv.sh
+venv: ## install the Python tooling make test uses (moto, SAM CLI, schemathesis, ...) into .venv
+	@bash scripts/venv.sh test
 
 walkthroughs: ## run the README's walk-throughs twice against a private dev stack (part of make test)
 	@bash scripts/walkthroughs.sh
@@ -41,6 +41,9 @@ fuzz: ## fuzz every surface against its OpenAPI document (openapi/) on a private
 
 browser: ## the hosted pages in headless Chromium with axe-core, on a private stack (part of make test; docs/pages.md)
 	@bash scripts/browser.sh
+
+clients: ## generate Python and TypeScript clients from every OpenAPI document, one call per surface (part of make test)
+	@bash scripts/clients.sh
 
 events: ## replay events/ against a running make dev (EVENT=users/get-me.json for one; events/README.md)
 	@bash scripts/events.sh $(EVENT)

@@ -68,7 +68,8 @@ name=bench_$RANDOM$RANDOM
 token=$(curl -fsS -X POST "$api/api/v1/accounts/" -H 'content-type: application/json' \
     -d "{\"username\":\"$name\",\"password\":\"bench-password-1\",\"firstName\":\"Bench\",\"lastName\":\"Mark\",\"email\":\"$name@example.com\"}" |
     .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["result"]["token"])')
-key=$("$STACK_BIN/platform" api-key create --name "$name" --permissions read | sed -n 2p | tr -d ' ')
+key=$("$STACK_BIN/platform" api-key create --name "$name" --permissions read 2> /dev/null |
+    .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 user_id=$(curl -fsS "$api/api/v1/accounts/$token" | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["result"]["id"])')
 region=${AWS_REGION:-us-east-1}
 get_item="{\"TableName\":\"$TABLE_NAME\",\"Key\":{\"pk\":{\"S\":\"USER#$user_id\"},\"sk\":{\"S\":\"PROFILE\"}},\"ConsistentRead\":true}"

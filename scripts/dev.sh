@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make dev`: the whole platform locally.
-#   1. the Python tooling (.venv), if missing
+#   1. the emulator (.venv) and Swagger UI (.local/npm), if missing
 #   2. the AWS emulator on 127.0.0.1:$EMULATOR_PORT (default 5000)
 #   3. `platform bootstrap`: table, SES sender identity, ... (idempotent)
 #   4. the dev server on 127.0.0.1:$PORT (default 3000), in the foreground
@@ -14,10 +14,21 @@ EMULATOR_PORT=${EMULATOR_PORT:-5000}
 export PORT=${PORT:-3000}
 # Access tokens name the server that issued them; follow the port.
 export OAUTH_ISSUER=${OAUTH_ISSUER:-http://127.0.0.1:$PORT}
+# Browser apps on any local port may call every surface (web::cors).
+export ALLOWED_ORIGINS=${ALLOWED_ORIGINS:-http://localhost:*,http://127.0.0.1:*}
 
-scripts/venv.sh
-# Build first, so the emulator is not idle through a long first compile.
-cargo build -q -p platform-cli -p dev-server
+scripts/venv.sh dev   # the emulator only; make test installs its own tools
+# Swagger UI for /docs (npm); without npm the rest still runs.
+if ui=$(scripts/npm.sh docs); then
+    export SWAGGER_UI_DIR=$ui/swagger-ui-dist
+else
+    echo "dev: no Swagger UI (install Node.js and npm): /docs will not load" >&2
+fi
+# Build first, so the emulator is not idle through a long first compile;
+# cargo shows its progress (several minutes the first time, seconds after).
+echo "dev: building the platform CLI and the dev server" >&2
+cargo build -p platform-cli -p dev-server
+bin=${CARGO_TARGET_DIR:-$PWD/target}/debug
 
 cleanup() { scripts/emulator.sh stop "$EMULATOR_PORT"; }
 trap cleanup EXIT
@@ -26,16 +37,24 @@ trap 'exit 130' INT TERM   # turn signals into a normal exit so the EXIT trap ru
 AWS_ENDPOINT_URL=$(scripts/emulator.sh start "$EMULATOR_PORT")
 export AWS_ENDPOINT_URL
 
-cargo run -q -p platform-cli --bin platform -- bootstrap
+# The binaries just built (cargo run would build again with other features).
+"$bin/platform" bootstrap > /dev/null
 
+api=http://127.0.0.1:$PORT
 cat >&2 <<EOF
 
-  AWS emulator (moto)  $AWS_ENDPOINT_URL   (state: $AWS_ENDPOINT_URL/moto-api/)
-  table                $TABLE_NAME
-  email sender         $EMAIL_FROM   (sent mail: $AWS_ENDPOINT_URL/moto-api/data.json, under ses.Message)
-  API (dev server)     http://127.0.0.1:$PORT/api/v1/...
+  Accounts API         $api/api/v1/accounts/
+  Users API            $api/user/...   (and $api/roles/list)
+  OAuth 2.0            $api/oauth/authorize, $api/oauth/token, $api/.well-known/jwks.json
+  Social Networks API  $api/api/social-networks
+  Sites API            $api/unet/
+  App Users API        $api/api/...
+  API reference        $api/docs   (one page per surface; the index of everything: $api/)
+  mailbox              $AWS_ENDPOINT_URL/_emulator/ses/messages   (?to=ADDRESS for one address)
+  browser origins      $ALLOWED_ORIGINS   (CORS with credentials)
+  AWS emulator (moto)  $AWS_ENDPOINT_URL   (table $TABLE_NAME, sender $EMAIL_FROM)
   Ctrl-C stops both.
 
 EOF
 # Not exec: the shell must survive to run the cleanup trap.
-cargo run -q -p dev-server
+"$bin/dev-server"

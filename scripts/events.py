@@ -147,8 +147,8 @@ def fill():
     log = lambda what: print(f"events: {what}", file=sys.stderr)
     values = {}
     log("an API key (platform api-key create)")
-    values["API_KEY"] = platform("api-key", "create", "--name", f"events-{n}",
-                                 "--permissions", "read,write").splitlines()[1].strip()
+    values["API_KEY"] = json.loads(platform("api-key", "create", "--name", f"events-{n}",
+                                            "--permissions", "read,write"))["key"]
     a, b, c, e = (f"ev{x}_{n}" for x in "abce")
     for name in (a, b, c, e):
         accounts_user(name)

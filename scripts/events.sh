@@ -23,12 +23,7 @@ if ! curl -s -o /dev/null --max-time 3 "$API/.well-known/jwks.json"; then
     exit 1
 fi
 scripts/venv.sh
-build_log=$(mktemp)
-if ! cargo build -q -p platform-cli 2> "$build_log"; then
-    cat "$build_log" >&2
-    rm -f "$build_log"
-    exit 1
-fi
-rm -f "$build_log"
+# cargo's progress on stderr (make dev has usually built it already).
+cargo build -p platform-cli
 export PLATFORM_BIN=${CARGO_TARGET_DIR:-$PWD/target}/debug/platform
 exec .venv/bin/python scripts/events.py "$@"

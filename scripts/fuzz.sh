@@ -22,6 +22,7 @@ EXAMPLES=${EXAMPLES:-10}
 SEED=${SEED:-1}
 CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
 
+scripts/venv.sh test   # schemathesis
 source scripts/stack.sh
 trap stack_stop EXIT
 trap 'exit 130' INT TERM
@@ -46,7 +47,8 @@ fuzz() {
         --generation-database none "${headers[@]}" "$@") > "$log" 2>&1 || rc=$?
     # The summary: the counts of operations, test cases, failures.
     local counts
-    counts=$(sed -n '/SUMMARY/,$p' "$log" | grep -E 'Tested:|generated' | tr -s ' ' | paste -sd ';' -)
+    # (None when schemathesis stopped before testing: then its log says why.)
+    counts=$(sed -n '/SUMMARY/,$p' "$log" | grep -E 'Tested:|generated' | tr -s ' ' | paste -sd ';' -) || true
     summary+=("$name: ${counts:-no summary (see below)}")
     if ((rc != 0)); then
         failed+=("$name")

@@ -169,7 +169,7 @@ def things(p):
     a network with a linked account, a notification."""
     ids, names = p["ids"], p["names"]
     request, entry = social(p["tokens"]["users"], p["tokens"]["sites"], p["tokens"]["app"], ids)
-    key = platform("api-key", "create", "--name", "fuzz", "--permissions", "read,write").splitlines()[1]
+    key = json.loads(platform("api-key", "create", "--name", "fuzz", "--permissions", "read,write"))["key"]
     site = json.loads(platform("site", "create", "--title", "Fuzz", "--type", "shop",
                                "--url", "https://fuzz.example.com", "--admin", names["sites"]))
     bearer = {"Authorization": f"Bearer {p['tokens']['sites']['access_token']}"}

@@ -28,13 +28,11 @@ if ! curl -s -o /dev/null --max-time 3 "$AWS_ENDPOINT_URL/moto-api/"; then
     exit 1
 fi
 
-build_log=$(mktemp)
 event=$(mktemp)
-trap 'rm -f "$build_log" "$event"' EXIT
-if ! cargo build -q -p "$FN" -p bench --bin "$FN" --bin invoke 2> "$build_log"; then
-    cat "$build_log" >&2
-    exit 1
-fi
+trap 'rm -f "$event"' EXIT
+# cargo's progress on stderr (minutes the first time); the answer alone on stdout.
+echo "invoke: building $FN and the local Lambda Runtime API" >&2
+cargo build -p "$FN" -p bench --bin "$FN" --bin invoke
 if grep -q '{{' "$EVENT"; then
     scripts/events.sh --print "${EVENT#events/}" > "$event"
 else

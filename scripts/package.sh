@@ -26,7 +26,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 started=$SECONDS
 
-scripts/venv.sh
+scripts/venv.sh package
 export PATH="$root/scripts/bin:$root/.venv/bin:$PATH"
 export SAM_CLI_TELEMETRY=0
 

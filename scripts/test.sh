@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-scripts/venv.sh
+scripts/venv.sh test
 
 port=
 cleanup() { [[ -z $port ]] || scripts/emulator.sh stop "$port"; }
@@ -63,6 +63,8 @@ step fuzz scripts/fuzz.sh
 step oidc-rp scripts/oidc-rp.sh
 # The hosted pages in a real headless Chromium, with axe-core (docs/pages.md).
 step browser scripts/browser.sh
+# Clients generated from every document: no warning, no dropped operation.
+step clients scripts/clients.sh
 # Tests last, so the test runner's summary is the last thing before ours.
 step tests run_tests
 

@@ -94,6 +94,8 @@ impl TestEnv {
             ("AWS_REGION", "us-east-1"),
             ("AWS_ACCESS_KEY_ID", "testing"),
             ("AWS_SECRET_ACCESS_KEY", "testing"),
+            // The browser origins `make dev` allows (web::cors).
+            ("ALLOWED_ORIGINS", "http://localhost:*,http://127.0.0.1:*"),
         ] {
             if std::env::var(k).is_err() {
                 // Tests run on threads of one process; the values are the same for all.

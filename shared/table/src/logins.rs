@@ -32,6 +32,31 @@ impl Store {
         Ok(())
     }
 
+    /// Lifts a lockout (the operator CLI's `user unlock`): the failure
+    /// count back to zero, no `locked_until`. `false`: no such user.
+    pub async fn clear_lockout(&self, user: &UserId) -> Result<bool, StoreError> {
+        let out = self
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(keys::user(user), keys::USER_SK)))
+            .condition_expression("attribute_exists(pk)")
+            .update_expression("SET failed_logins = :zero REMOVE locked_until")
+            .expression_attribute_values(":zero", n(0))
+            .send()
+            .await;
+        match out {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// A successful login: issues the token and, in the same transaction,
     /// clears the failure count, stamps `last_login`, stores a rehashed
     /// password when the parameters changed, spends the second factor it

@@ -3,7 +3,11 @@
 
 use super::item::{from_item, key, s, to_item};
 use super::{keys, Store, StoreError};
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use serde::{Deserialize, Serialize};
+
+type PutError = SdkError<PutItemError, aws_sdk_dynamodb::config::http::HttpResponse>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -46,6 +50,31 @@ pub struct OAuthClient {
 
 impl Store {
     pub async fn put_oauth_client(&self, client: &OAuthClient) -> Result<(), StoreError> {
+        self.write_oauth_client(client, "attribute_not_exists(pk)")
+            .await?
+            .map_err(StoreError::from)
+    }
+
+    /// Replaces a registered client's settings (the operator CLI's
+    /// `oauth-client update`); false when there is no such client.
+    pub async fn replace_oauth_client(&self, client: &OAuthClient) -> Result<bool, StoreError> {
+        match self
+            .write_oauth_client(client, "attribute_exists(pk)")
+            .await?
+        {
+            Ok(()) => Ok(true),
+            Err(e) if e.code() == Some("ConditionalCheckFailedException") => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The client's item, written under `condition`; the put's own error
+    /// left to the caller.
+    async fn write_oauth_client(
+        &self,
+        client: &OAuthClient,
+        condition: &str,
+    ) -> Result<Result<(), PutError>, StoreError> {
         let mut item = to_item(client)?;
         item.extend(key(
             keys::oauth_client(&client.client_id),
@@ -56,14 +85,15 @@ impl Store {
             "gsi1sk".into(),
             s(format!("{:015}#{}", client.created_at, client.client_id)),
         );
-        self.client
+        Ok(self
+            .client
             .put_item()
             .table_name(self.table())
             .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
+            .condition_expression(condition)
             .send()
-            .await?;
-        Ok(())
+            .await
+            .map(drop))
     }
 
     pub async fn get_oauth_client(

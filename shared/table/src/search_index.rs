@@ -12,8 +12,8 @@
 //! `#` separator and a term equal to the query comes before its longer
 //! matches.
 
-use super::item::{key, s, Item};
-use super::{keys, StoreError};
+use super::item::{from_item, key, s, Item};
+use super::{keys, Store, StoreError};
 use aws_sdk_dynamodb::types::{Delete, Put};
 use domain::{User, UserId};
 use serde::Deserialize;
@@ -121,6 +121,36 @@ pub fn terms_of(user: &User) -> Vec<(String, TermKind)> {
 pub fn query_keys(folded_query: &str) -> Option<(String, String)> {
     let first = folded_query.chars().next()?;
     Some((keys::search_partition(first), term_key(folded_query)))
+}
+
+impl Store {
+    /// The index entries whose term starts with a folded query, at most
+    /// `limit`, in term order: one `begins_with` Query. An empty query
+    /// finds nothing.
+    pub async fn search_hits(
+        &self,
+        folded_query: &str,
+        limit: i32,
+    ) -> Result<Vec<SearchHit>, StoreError> {
+        let Some((partition, prefix)) = query_keys(folded_query) else {
+            return Ok(Vec::new());
+        };
+        let out = self
+            .client
+            .query()
+            .table_name(self.table())
+            .key_condition_expression("pk = :p AND begins_with(sk, :q)")
+            .expression_attribute_values(":p", s(partition))
+            .expression_attribute_values(":q", s(prefix))
+            .limit(limit)
+            .send()
+            .await?;
+        out.items
+            .unwrap_or_default()
+            .into_iter()
+            .map(from_item::<SearchHit>)
+            .collect()
+    }
 }
 
 fn entry_key(term: &str, id: &UserId) -> Item {

@@ -3,7 +3,7 @@
 //! re-checks what it read; sentinel reads (strongly consistent) where the
 //! answer itself must be current.
 
-use super::item::{from_item, key, s};
+use super::item::{from_item, key, s, Item};
 use super::{keys, Store, StoreError};
 use domain::{User, UserId};
 
@@ -80,5 +80,48 @@ impl Store {
 
     pub async fn user_id_by_seq(&self, seq: u64) -> Result<Option<UserId>, StoreError> {
         self.sentinel_owner(keys::user_seq(seq)).await
+    }
+
+    /// The highest integer id handed out so far (0: none yet).
+    pub async fn last_user_seq(&self) -> Result<u64, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(key(keys::counter("user_seq"), keys::COUNTER_SK)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(out
+            .item
+            .and_then(|i| i.get("value")?.as_n().ok()?.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// The users holding the integer ids of `seqs`, in id order (the
+    /// operator's list: ids have gaps, so fewer users than ids): the ids'
+    /// sentinels, then the users, two batch reads.
+    pub async fn users_by_seq(
+        &self,
+        seqs: std::ops::RangeInclusive<u64>,
+    ) -> Result<Vec<User>, StoreError> {
+        let sentinels = seqs
+            .map(|seq| key(keys::user_seq(seq), keys::SENTINEL_SK))
+            .collect();
+        let wanted: Vec<Item> = self
+            .batch_get(sentinels)
+            .await?
+            .into_iter()
+            .filter_map(|i| i.get("user_id")?.as_s().ok().cloned())
+            .map(|id| key(keys::user(&UserId::from_stored(id)), keys::USER_SK))
+            .collect();
+        let mut users = self
+            .batch_get(wanted)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect::<Result<Vec<User>, _>>()?;
+        users.sort_by_key(|u| u.seq);
+        Ok(users)
     }
 }

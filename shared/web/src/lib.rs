@@ -4,6 +4,7 @@
 //! the platform's one error kind in a surface's own envelope.
 
 mod attempt;
+mod cors;
 mod input;
 pub mod logging;
 mod path;
@@ -13,6 +14,7 @@ mod routes;
 mod same_origin;
 
 pub use attempt::{client_ip, ClientIp, SignInAttempt};
+pub use cors::{cors, origin_allowed};
 pub use input::{required, Input, InputError};
 pub use path::path_id;
 pub use problem::{

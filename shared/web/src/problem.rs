@@ -143,11 +143,13 @@ pub async fn method_not_allowed<E: Envelope>() -> Problem<E> {
 }
 
 /// A surface's whole app: its routes, plus answers in its envelope for
-/// unknown paths and methods.
+/// unknown paths and methods, all behind CORS (`crate::cors`, which
+/// answers preflights for any path).
 pub fn surface_app<E: Envelope>(routes: axum::Router) -> axum::Router {
     routes
         .fallback(no_route::<E>)
         .method_not_allowed_fallback(method_not_allowed::<E>)
+        .layer(axum::middleware::from_fn(crate::cors::cors))
 }
 
 /// `snake_case` to `PascalCase`, for documents that spell codes that way.

@@ -14,21 +14,7 @@ use axum::response::{IntoResponse, Response};
 use domain::{Error, ErrorKind};
 use http::header::{HOST, ORIGIN};
 use http::{HeaderMap, Method};
-use std::sync::{Arc, OnceLock};
-
-/// The origins (besides the request's own) allowed to send cookie-bearing
-/// state changes: `ALLOWED_ORIGINS`, comma-separated, no trailing slash.
-fn allowed_origins() -> &'static [String] {
-    static ORIGINS: OnceLock<Vec<String>> = OnceLock::new();
-    ORIGINS.get_or_init(|| {
-        std::env::var("ALLOWED_ORIGINS")
-            .unwrap_or_default()
-            .split(',')
-            .map(|o| o.trim().trim_end_matches('/').to_owned())
-            .filter(|o| !o.is_empty())
-            .collect()
-    })
-}
+use std::sync::Arc;
 
 pub fn cross_site_refused() -> Error {
     Error::new(
@@ -59,7 +45,7 @@ pub fn same_origin(headers: &HeaderMap) -> Result<(), Error> {
     if origin_host.is_some() && origin_host == host {
         return Ok(());
     }
-    if allowed_origins().iter().any(|o| o == origin) {
+    if crate::cors::origin_allowed(origin) {
         return Ok(());
     }
     Err(cross_site_refused())

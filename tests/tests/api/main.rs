@@ -9,6 +9,7 @@ mod app_stats;
 #[allow(dead_code)]
 mod app_support;
 mod app_users;
+mod cors;
 mod e2e_http;
 mod email_delivery;
 mod email_sweep;

@@ -30,7 +30,11 @@ fn functions() -> BTreeMap<&'static str, Vec<Route>> {
     ])
 }
 
-fn declared_routes(function: &Value) -> BTreeSet<(String, String)> {
+/// The one route every CORS preflight takes (web::cors answers it in any
+/// function, for any path): not a handler's route.
+const PREFLIGHT: (&str, &str) = ("OPTIONS", "/{proxy+}");
+
+fn http_events(function: &Value) -> BTreeSet<(String, String)> {
     let events = function["Properties"]["Events"]
         .as_mapping()
         .cloned()
@@ -46,6 +50,37 @@ fn declared_routes(function: &Value) -> BTreeSet<(String, String)> {
             )
         })
         .collect()
+}
+
+fn declared_routes(function: &Value) -> BTreeSet<(String, String)> {
+    let mut routes = http_events(function);
+    routes.remove(&(PREFLIGHT.0.to_owned(), PREFLIGHT.1.to_owned()));
+    routes
+}
+
+/// Preflights reach the functions (API Gateway's own CORS would answer
+/// them without the functions' origin rules): exactly one route takes them.
+#[test]
+fn one_function_takes_every_preflight() {
+    let template = template();
+    let preflight = (PREFLIGHT.0.to_owned(), PREFLIGHT.1.to_owned());
+    let takers: Vec<_> = template["Resources"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| http_events(r).contains(&preflight))
+        .map(|(name, _)| name.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        takers.len(),
+        1,
+        "functions routing OPTIONS /{{proxy+}}: {takers:?}"
+    );
+    let api = &template["Resources"]["HttpApi"]["Properties"];
+    assert!(
+        api["CorsConfiguration"].is_null(),
+        "API Gateway's CORS would answer preflights instead of web::cors"
+    );
 }
 
 #[test]

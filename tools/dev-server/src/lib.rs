@@ -1,6 +1,7 @@
 //! The local platform: every function's routes on one port, the same
 //! routers the Lambdas run, and the surfaces' OpenAPI documents.
 
+pub mod docs;
 pub mod openapi;
 
 use axum::http::StatusCode;
@@ -9,7 +10,8 @@ use axum::{Json, Router};
 use identity::AppState;
 
 /// The union of every function's routes. Each function keeps its own
-/// envelope for its routes; an unknown path gets a plain JSON 404.
+/// envelope for its routes; an unknown path gets a plain JSON 404. CORS
+/// wraps it all, as `web::surface_app` wraps each function's.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(accounts::routes(state.clone()))
@@ -20,6 +22,7 @@ pub fn app(state: AppState) -> Router {
         .merge(users::routes(state.clone()))
         .merge(pages::routes(state.clone()))
         .merge(openapi::routes())
+        .merge(docs::routes())
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,
@@ -27,4 +30,5 @@ pub fn app(state: AppState) -> Router {
             )
                 .into_response()
         })
+        .layer(axum::middleware::from_fn(web::cors))
 }

@@ -13,6 +13,9 @@ async fn main() -> std::io::Result<()> {
     let keys = std::sync::Arc::new(kms::Kms::from_env(&sdk));
     let state = identity::AppState::new(&sdk, identity::Config::from_env()).with_key_service(keys);
     spawn_notifier(&state).await;
+    if let Err(e) = dev_server::docs::ensure_client(&state.store, port).await {
+        tracing::warn!(error = %e, "no OAuth client for /docs: its Authorize will not work");
+    }
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(

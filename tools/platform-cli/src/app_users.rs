@@ -2,8 +2,10 @@
 //! flag, and the country / city catalogue (`platform place …`), which
 //! `platform bootstrap` seeds with a small real set.
 
+use crate::output::{one, Outcome};
 use app::store::{AppStore, Place};
 use clap::Subcommand;
+use serde_json::json;
 use table::Store;
 
 #[derive(Subcommand)]
@@ -12,25 +14,34 @@ pub enum PlaceCommand {
     List,
     /// Add or rename a country.
     AddCountry {
+        /// The country's id (from 1).
         #[arg(long)]
         id: u64,
+        /// Its name, 1 to 100 characters.
         #[arg(long)]
         name: String,
     },
     /// Add or rename a city of a country.
     AddCity {
+        /// The city's id (from 1).
         #[arg(long)]
         id: u64,
+        /// The id of its country (which must exist).
         #[arg(long)]
         country: u64,
+        /// Its name, 1 to 100 characters.
         #[arg(long)]
         name: String,
     },
+    /// Remove a country (users keep the id; it no longer validates).
     RemoveCountry {
+        /// The country's id.
         #[arg(long)]
         id: u64,
     },
+    /// Remove a city (users keep the id; it no longer validates).
     RemoveCity {
+        /// The city's id.
         #[arg(long)]
         id: u64,
     },
@@ -44,20 +55,13 @@ fn name(raw: &str) -> Result<String, String> {
     Ok(name.to_owned())
 }
 
-pub async fn place(store: &Store, command: PlaceCommand) -> Result<String, String> {
+pub async fn place(store: &Store, command: PlaceCommand) -> Outcome {
     let places = AppStore::new(store);
     let err = |e: table::StoreError| e.to_string();
     match command {
         PlaceCommand::List => {
             let all = places.list_places().await.map_err(err)?;
-            Ok(all
-                .iter()
-                .map(|p| match p.country_id {
-                    Some(c) => format!("city {}\t{}\t(country {c})", p.id, p.name),
-                    None => format!("country {}\t{}", p.id, p.name),
-                })
-                .collect::<Vec<_>>()
-                .join("\n"))
+            Ok(all.iter().map(view).collect())
         }
         PlaceCommand::AddCountry { id, name: n } => {
             let place = Place {
@@ -66,7 +70,7 @@ pub async fn place(store: &Store, command: PlaceCommand) -> Result<String, Strin
                 country_id: None,
             };
             places.put_place(&place).await.map_err(err)?;
-            Ok(format!("country {id} is {}", place.name))
+            one(view(&place))
         }
         PlaceCommand::AddCity {
             id,
@@ -81,7 +85,7 @@ pub async fn place(store: &Store, command: PlaceCommand) -> Result<String, Strin
                 country_id: Some(country),
             };
             places.put_place(&place).await.map_err(err)?;
-            Ok(format!("city {id} is {} (country {country})", place.name))
+            one(view(&place))
         }
         PlaceCommand::RemoveCountry { id } | PlaceCommand::RemoveCity { id } if id == 0 => {
             Err("ids start at 1".into())
@@ -93,11 +97,18 @@ pub async fn place(store: &Store, command: PlaceCommand) -> Result<String, Strin
     }
 }
 
-fn removed(result: Result<bool, table::StoreError>, what: &str, id: u64) -> Result<String, String> {
+fn view(place: &Place) -> serde_json::Value {
+    match place.country_id {
+        Some(country) => {
+            json!({"kind": "city", "id": place.id, "name": place.name, "country": country})
+        }
+        None => json!({"kind": "country", "id": place.id, "name": place.name}),
+    }
+}
+
+fn removed(result: Result<bool, table::StoreError>, what: &str, id: u64) -> Outcome {
     match result.map_err(|e| e.to_string())? {
-        true => Ok(format!(
-            "{what} {id} removed (users keep the id; it no longer validates)"
-        )),
+        true => one(json!({"kind": what, "id": id, "removed": true})),
         false => Err(format!("no {what} {id}")),
     }
 }
@@ -108,20 +119,19 @@ pub async fn superuser(
     username: Option<String>,
     id: Option<String>,
     off: bool,
-) -> Result<String, String> {
+) -> Outcome {
     let target = crate::roles::target(store, username, id).await?;
     match AppStore::new(store).set_superuser(&target, !off).await {
-        Ok(true) => Ok(format!("account {target}: is_superuser = {}", !off)),
+        Ok(true) => one(json!({"_id": target.as_str(), "is_superuser": !off})),
         Ok(false) => Err(format!("no account with id {target}")),
         Err(e) => Err(e.to_string()),
     }
 }
 
-/// What `platform bootstrap` adds: the seed catalogue.
-pub async fn seed(store: &Store) -> Result<String, String> {
-    let n = AppStore::new(store)
+/// What `platform bootstrap` adds: the seed catalogue; how many places.
+pub async fn seed(store: &Store) -> Result<usize, String> {
+    AppStore::new(store)
         .seed_catalogue()
         .await
-        .map_err(|e| e.to_string())?;
-    Ok(format!("{n} catalogue places added"))
+        .map_err(|e| e.to_string())
 }

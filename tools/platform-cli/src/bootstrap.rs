@@ -2,6 +2,8 @@
 //! (with its stream), the sender identity, the profile-picture bucket, an
 //! active signing key and the App Users API's countries and cities.
 
+use crate::output::{one, Outcome};
+use serde_json::json;
 use table::schema;
 
 pub async fn bootstrap(
@@ -9,7 +11,7 @@ pub async fn bootstrap(
     ses: &aws_sdk_sesv2::Client,
     keys: &kms::Kms,
     config: &identity::Config,
-) -> Result<String, String> {
+) -> Outcome {
     let created = schema::ensure_table(dynamo, &config.table_name)
         .await
         .map_err(|e| e.to_string())?;
@@ -34,12 +36,12 @@ pub async fn bootstrap(
         config.table_name.as_str(),
     ))
     .await?;
-    Ok(format!(
-        "table {} {}; sender identity {} ready; bucket {} ready; signing key {}; {places}",
-        config.table_name,
-        if created { "created" } else { "already there" },
-        config.email_from,
-        config.profile_picture_bucket,
-        key.map_or("already there".to_owned(), |kid| format!("{kid} created")),
-    ))
+    one(json!({
+        "table": config.table_name,
+        "table_created": created,
+        "sender_identity": config.email_from,
+        "picture_bucket": config.profile_picture_bucket,
+        "signing_key_created": key,
+        "places_added": places,
+    }))
 }

@@ -1,6 +1,7 @@
 //! `platform`: the operator CLI. It talks to the same table through the
 //! shared crate, with the same environment as the functions
-//! (TABLE_NAME, EMAIL_FROM, AWS_* / AWS_ENDPOINT_URL).
+//! (TABLE_NAME, EMAIL_FROM, AWS_* / AWS_ENDPOINT_URL). Every command prints
+//! JSON lines (`--table` for people: output.rs).
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -12,6 +13,7 @@ mod aws;
 mod bootstrap;
 mod local_guard;
 mod oauth_clients;
+mod output;
 mod roles;
 mod signing_keys;
 mod sites;
@@ -20,9 +22,16 @@ mod user;
 #[derive(Parser)]
 #[command(
     name = "platform",
-    about = "Operator commands for the identity platform"
+    version,
+    about = "Operator commands for the identity platform",
+    long_about = "Operator commands for the identity platform. Every command prints its \
+                  records as JSON lines on stdout (one object a line, for jq and scripts); \
+                  --table prints them as columns for people. Notes go to stderr."
 )]
 struct Cli {
+    /// Print records as aligned columns instead of JSON lines.
+    #[arg(long, global = true)]
+    table: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -55,17 +64,22 @@ enum Command {
     Place(app_users::PlaceCommand),
     /// Set (or with --off clear) the operator-only `is_superuser` flag.
     Superuser {
+        /// The account's username.
         #[arg(long, conflicts_with = "id", required_unless_present = "id")]
         username: Option<String>,
+        /// The account's 24-hex id.
         #[arg(long)]
         id: Option<String>,
+        /// Clear the flag instead of setting it.
         #[arg(long)]
         off: bool,
     },
     /// Set an account's role (the only way to make a moderator).
     SetRole {
+        /// The account's username.
         #[arg(long, conflicts_with = "id", required_unless_present = "id")]
         username: Option<String>,
+        /// The account's 24-hex id.
         #[arg(long)]
         id: Option<String>,
         /// ghost, student or moderator
@@ -131,13 +145,57 @@ async fn main() -> ExitCode {
         }
     };
     match result {
-        Ok(message) => {
-            println!("{message}");
-            ExitCode::SUCCESS
-        }
+        Ok(records) => match output::write(&mut std::io::stdout().lock(), &records, cli.table) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: writing the output: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// `platform <any> --help` explains itself: every subcommand, at every
+    /// depth, and every argument has a help text.
+    #[test]
+    fn every_subcommand_and_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for sub in cmd.get_subcommands() {
+                let here = format!("{path} {}", sub.get_name());
+                if sub.get_about().is_none() && sub.get_long_about().is_none() {
+                    missing.push(here.clone());
+                }
+                for arg in sub.get_arguments() {
+                    let id = arg.get_id().as_str();
+                    if arg.get_help().is_none() && !matches!(id, "help" | "version" | "table") {
+                        missing.push(format!("{here} <{id}>"));
+                    }
+                }
+                walk(sub, &here, missing);
+            }
+        }
+        let cli = Cli::command();
+        cli.clone().debug_assert();
+        let mut missing = Vec::new();
+        walk(&cli, "platform", &mut missing);
+        assert!(missing.is_empty(), "no help text: {missing:#?}");
+    }
+
+    #[test]
+    fn it_knows_its_version() {
+        let err = Cli::command()
+            .try_get_matches_from(["platform", "--version"])
+            .unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::DisplayVersion);
+        assert!(err.to_string().contains(env!("CARGO_PKG_VERSION")));
     }
 }

@@ -1,9 +1,13 @@
-//! `platform oauth-client create|list|delete`: the OAuth clients allowed to
-//! ask users for access (redirect URIs matched exactly, allowed scopes).
+//! `platform oauth-client create|list|update|delete`: the OAuth clients
+//! allowed to ask users for access (redirect URIs matched exactly, allowed
+//! scopes).
 
+use crate::output::{one, Outcome};
 use clap::{Subcommand, ValueEnum};
+use domain::scopes::ScopeSet;
 use oauth::registration;
-use table::{ClientType, Store};
+use serde_json::json;
+use table::{ClientType, OAuthClient, Store};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Kind {
@@ -17,8 +21,10 @@ pub enum Kind {
 pub enum OAuthClientCommand {
     /// Register a client; prints its client_id (and, once, its secret).
     Create {
+        /// What the client is (shown on consent and by `list`), 1 to 100 characters.
         #[arg(long)]
         name: String,
+        /// public (PKCE, no secret) or confidential (a secret for the token endpoint).
         #[arg(long = "type", value_enum)]
         kind: Kind,
         /// Exact redirect URI (repeatable).
@@ -37,9 +43,13 @@ pub enum OAuthClientCommand {
     },
     /// Every client (never a secret).
     List,
+    /// Change a client's name, redirect URIs or scopes; what is not given
+    /// stays. Redirect URIs and scopes given replace the old lists whole.
+    Update(UpdateArgs),
     /// Remove a client: its codes and refresh tokens stop working at once.
     /// `platform oauth-client delete <client_id>` (or `--client-id <client_id>`).
     Delete {
+        /// The client to delete.
         #[arg(value_name = "CLIENT_ID", required_unless_present = "client_id_flag")]
         client_id: Option<String>,
         /// The same, as an option (the older form).
@@ -52,7 +62,84 @@ pub enum OAuthClientCommand {
     },
 }
 
-pub async fn run(store: &Store, command: OAuthClientCommand) -> Result<String, String> {
+/// `oauth-client update`: each option replaces one setting.
+#[derive(clap::Args)]
+pub struct UpdateArgs {
+    /// The client to change.
+    #[arg(value_name = "CLIENT_ID")]
+    client_id: String,
+    /// A new name, 1 to 100 characters.
+    #[arg(long)]
+    name: Option<String>,
+    /// The exact redirect URIs, replacing the old ones (repeatable).
+    #[arg(long = "redirect-uri")]
+    redirect_uris: Vec<String>,
+    /// The allowed scopes, replacing the old ones; space- or comma-separated (repeatable).
+    #[arg(long)]
+    scopes: Vec<String>,
+}
+
+/// Scope arguments as one list: each may hold several, space- or comma-separated.
+fn scope_list(scopes: &[String]) -> Vec<String> {
+    scopes
+        .iter()
+        .flat_map(|s| s.split([' ', ',']))
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A client as every command shows it (never its secret's hash).
+fn view(c: &OAuthClient) -> serde_json::Value {
+    json!({
+        "client_id": c.client_id, "name": c.name, "type": c.client_type.as_str(),
+        "redirect_uris": c.redirect_uris, "scopes": c.scopes, "created_at_ms": c.created_at,
+        "first_party": c.first_party, "post_logout_redirect_uris": c.post_logout_redirect_uris,
+    })
+}
+
+/// Applies the changes to the stored client, checked by the rules
+/// registration checks them by.
+async fn update(store: &Store, args: UpdateArgs) -> Outcome {
+    let err = |e: table::StoreError| e.to_string();
+    let mut client = store
+        .get_oauth_client(&args.client_id)
+        .await
+        .map_err(err)?
+        .ok_or_else(|| format!("no client {}", args.client_id))?;
+    if args.name.is_none() && args.redirect_uris.is_empty() && args.scopes.is_empty() {
+        return Err("nothing to change: give --name, --redirect-uri or --scopes".into());
+    }
+    if let Some(name) = args.name {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err("--name must be 1 to 100 characters".into());
+        }
+        client.name = name.to_owned();
+    }
+    if !args.redirect_uris.is_empty() {
+        client.redirect_uris = args
+            .redirect_uris
+            .iter()
+            .map(|u| registration::check_redirect_uri(u))
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?;
+    }
+    if !args.scopes.is_empty() {
+        let scopes =
+            ScopeSet::parse(&scope_list(&args.scopes).join(" ")).map_err(|e| e.to_string())?;
+        if scopes.is_empty() {
+            return Err("at least one scope is required".into());
+        }
+        client.scopes = scopes.to_string();
+    }
+    match store.replace_oauth_client(&client).await.map_err(err)? {
+        true => one(view(&client)),
+        false => Err(format!("no client {}", args.client_id)),
+    }
+}
+
+pub async fn run(store: &Store, command: OAuthClientCommand) -> Outcome {
     match command {
         OAuthClientCommand::Create {
             name,
@@ -62,12 +149,7 @@ pub async fn run(store: &Store, command: OAuthClientCommand) -> Result<String, S
             first_party,
             post_logout_redirect_uris,
         } => {
-            let scopes: Vec<String> = scopes
-                .iter()
-                .flat_map(|s| s.split([' ', ',']))
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect();
+            let scopes = scope_list(&scopes);
             let client_type = match kind {
                 Kind::Public => ClientType::Public,
                 Kind::Confidential => ClientType::Confidential,
@@ -86,45 +168,28 @@ pub async fn run(store: &Store, command: OAuthClientCommand) -> Result<String, S
             )
             .await
             .map_err(|e| e.to_string())?;
-            let mut out = serde_json::json!({
-                "client_id": r.client.client_id,
-                "type": r.client.client_type.as_str(),
-                "redirect_uris": r.client.redirect_uris,
-                "scopes": r.client.scopes,
-                "first_party": r.client.first_party,
-                "post_logout_redirect_uris": r.client.post_logout_redirect_uris,
-            });
+            let mut out = view(&r.client);
             if let Some(secret) = r.secret {
                 out["client_secret"] = secret.into();
-                out["note"] = "the secret is shown only now; only its hash is stored".into();
+                eprintln!("note: the secret is shown only now; only its hash is stored");
             }
-            Ok(serde_json::to_string_pretty(&out).expect("json"))
+            one(out)
         }
         OAuthClientCommand::List => {
             let clients = store
                 .list_oauth_clients()
                 .await
                 .map_err(|e| e.to_string())?;
-            Ok(clients
-                .iter()
-                .map(|c| {
-                    serde_json::json!({
-                        "client_id": c.client_id, "name": c.name,
-                        "type": c.client_type.as_str(), "redirect_uris": c.redirect_uris,
-                        "scopes": c.scopes, "created_at_ms": c.created_at,
-                    })
-                    .to_string()
-                })
-                .collect::<Vec<_>>()
-                .join("\n"))
+            Ok(clients.iter().map(view).collect())
         }
+        OAuthClientCommand::Update(args) => update(store, args).await,
         OAuthClientCommand::Delete {
             client_id,
             client_id_flag,
         } => {
             let client_id = client_id.or(client_id_flag).unwrap_or_default();
             match store.delete_oauth_client(&client_id).await {
-                Ok(true) => Ok(format!("deleted client {client_id}")),
+                Ok(true) => one(json!({ "client_id": client_id, "deleted": true })),
                 Ok(false) => Err(format!("no client {client_id}")),
                 Err(e) => Err(e.to_string()),
             }

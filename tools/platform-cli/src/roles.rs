@@ -1,5 +1,6 @@
 //! `platform set-role`: the only way to make a moderator.
 
+use crate::output::{one, Outcome};
 use domain::{Role, UserId, Username, UsernameRule};
 use table::{GuardedWriteError, Store};
 
@@ -8,11 +9,11 @@ pub async fn set_role(
     username: Option<String>,
     id: Option<String>,
     role: &str,
-) -> Result<String, String> {
+) -> Outcome {
     let role = Role::parse(role).map_err(|e| format!("role {e}"))?;
     let target = target(store, username, id).await?;
     match store.set_role(&target, role, None).await {
-        Ok(()) => Ok(format!("account {target} is now {}", role.as_str())),
+        Ok(()) => one(serde_json::json!({"_id": target.as_str(), "role": role.as_str()})),
         Err(GuardedWriteError::Target) => Err(format!("no account with id {target}")),
         Err(e) => Err(e.to_string()),
     }

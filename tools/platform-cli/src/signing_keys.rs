@@ -3,8 +3,10 @@
 //! pick a change up within a minute (their key cache), sooner when a token
 //! names a kid they do not know yet.
 
+use crate::output::{one, Outcome};
 use clap::Subcommand;
 use identity::keyring;
+use serde_json::json;
 use table::{KeyStatus, Store};
 
 #[derive(Subcommand)]
@@ -19,38 +21,28 @@ pub enum SigningKeyCommand {
     /// Stop accepting tokens signed by a key and drop it from the JWKS.
     /// Wait until its last access tokens have expired (ACCESS_TOKEN_TTL_SECS).
     Retire {
+        /// The key's id (from `list`).
         #[arg(long)]
         kid: String,
     },
 }
 
-pub async fn run(
-    store: &Store,
-    keys: &kms::Kms,
-    command: SigningKeyCommand,
-) -> Result<String, String> {
+pub async fn run(store: &Store, keys: &kms::Kms, command: SigningKeyCommand) -> Outcome {
     let err = |e: table::StoreError| e.to_string();
     let key_err = |e: keyring::KeyError| e.to_string();
     match command {
-        SigningKeyCommand::Create => Ok(
-            match keyring::ensure_active_key(store, keys)
+        SigningKeyCommand::Create => {
+            let created = keyring::ensure_active_key(store, keys)
                 .await
-                .map_err(key_err)?
-            {
-                Some(kid) => format!("created active signing key {kid}"),
-                None => "an active signing key exists already".to_owned(),
-            },
-        ),
+                .map_err(key_err)?;
+            if created.is_none() {
+                eprintln!("note: an active signing key exists already");
+            }
+            one(json!({ "created": created }))
+        }
         SigningKeyCommand::Rotate => {
             let (kid, demoted) = keyring::rotate(store, keys).await.map_err(key_err)?;
-            Ok(format!(
-                "new active key {kid}; still verifying: {}",
-                if demoted.is_empty() {
-                    "none".to_owned()
-                } else {
-                    demoted.join(", ")
-                }
-            ))
+            one(json!({ "active": kid, "still_verifying": demoted }))
         }
         SigningKeyCommand::List => {
             let mut keys = store.list_signing_keys().await.map_err(err)?;
@@ -58,14 +50,12 @@ pub async fn run(
             Ok(keys
                 .iter()
                 .map(|k| {
-                    serde_json::json!({
+                    json!({
                         "kid": k.kid, "alg": k.alg, "status": k.status.as_str(),
                         "created_at_ms": k.created_at,
                     })
-                    .to_string()
                 })
-                .collect::<Vec<_>>()
-                .join("\n"))
+                .collect())
         }
         SigningKeyCommand::Retire { kid } => {
             let keys = store.list_signing_keys().await.map_err(err)?;
@@ -83,7 +73,7 @@ pub async fn run(
                 .set_signing_key_status(&kid, KeyStatus::Retired)
                 .await
                 .map_err(err)?;
-            Ok(format!("retired signing key {kid}"))
+            one(json!({ "kid": kid, "status": KeyStatus::Retired.as_str() }))
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `platform site …`: the Sites API has no "create site"; operators create
 //! sites with their first admin and manage members and admins here.
 
+use crate::output::{one, Outcome};
 use clap::Subcommand;
 use domain::{User, Username, UsernameRule};
 use identity::Config;
@@ -11,43 +12,63 @@ use table::Store;
 
 #[derive(Subcommand)]
 pub enum SiteCommand {
-    /// Create a site with its first admin; prints the site as JSON.
+    /// Create a site with its first admin; prints the site.
     Create {
+        /// The site's title, 1 to 255 characters.
         #[arg(long)]
         title: String,
         /// lander, community or shop
         #[arg(long = "type")]
         site_type: String,
+        /// The site's own address (http or https).
         #[arg(long)]
         url: String,
+        /// An http(s) URL of its logo.
         #[arg(long)]
         logo_url: Option<String>,
         /// Username of the site's first admin.
         #[arg(long)]
         admin: String,
     },
+    /// Every site, by id, with its member and invitation counts.
+    List,
+    /// Delete a site: its members leave (their counts move), its
+    /// invitations and links stop working. Rerun it if it stops half-way.
+    Delete {
+        /// The site's id.
+        #[arg(value_name = "SITE_ID")]
+        site: u64,
+    },
     /// Add a user to a site, as a member (or an admin with --admin).
     AddMember {
+        /// The site's id.
         #[arg(long)]
         site: u64,
+        /// The user to add.
         #[arg(long)]
         username: String,
+        /// As an admin of the site.
         #[arg(long)]
         admin: bool,
     },
     /// Remove a user from a site.
     RemoveMember {
+        /// The site's id.
         #[arg(long)]
         site: u64,
+        /// The member to remove.
         #[arg(long)]
         username: String,
     },
     /// Make a member an admin (with --revoke, a plain member again).
     SetAdmin {
+        /// The site's id.
         #[arg(long)]
         site: u64,
+        /// The member whose role changes.
         #[arg(long)]
         username: String,
+        /// Make the admin a plain member again.
         #[arg(long)]
         revoke: bool,
     },
@@ -103,7 +124,7 @@ async fn create(
     url: &str,
     logo_url: Option<String>,
     admin: &str,
-) -> Result<String, String> {
+) -> Outcome {
     let sites = SitesStore::new(store);
     let kind = SiteType::parse(site_type).ok_or("type must be lander, community or shop")?;
     let title = text(title, "title")?;
@@ -122,22 +143,37 @@ async fn create(
         invitations_count: 0,
     };
     sites.create_site(&record, &admin).await.map_err(failed)?;
-    let shown = json!({
+    let mut shown = view(config, &record);
+    shown["admin"] = admin.username.into();
+    one(shown)
+}
+
+/// A site as every command shows it.
+fn view(config: &Config, record: &SiteRecord) -> serde_json::Value {
+    json!({
         "id": record.id,
         "title": record.title,
-        "type": kind.as_str(),
+        "type": record.site_type.as_str(),
         "url": record.url,
         "logo_url": record.logo_url.clone().unwrap_or_default(),
         "target_resource_uri": sites::target_resource_uri(config, record.id),
         "create_time": record.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "members_count": 1,
-        "owner_uid": admin.seq,
-        "admin": admin.username,
-    });
-    Ok(serde_json::to_string_pretty(&shown).unwrap_or_default())
+        "members_count": record.members_count,
+        "invitations_count": record.invitations_count,
+        "owner_uid": record.owner_uid,
+    })
 }
 
-pub async fn run(store: &Store, config: &Config, command: SiteCommand) -> Result<String, String> {
+/// A membership change as the member commands show it.
+fn member_view(site: u64, user: &User, role: Option<SiteRole>) -> Outcome {
+    one(json!({
+        "site": site,
+        "username": user.username,
+        "role": role.map(SiteRole::as_str),
+    }))
+}
+
+pub async fn run(store: &Store, config: &Config, command: SiteCommand) -> Outcome {
     let sites = SitesStore::new(store);
     match command {
         SiteCommand::Create {
@@ -147,6 +183,14 @@ pub async fn run(store: &Store, config: &Config, command: SiteCommand) -> Result
             logo_url,
             admin,
         } => create(store, config, &title, &site_type, &url, logo_url, &admin).await,
+        SiteCommand::List => {
+            let all = sites.all_sites().await.map_err(|e| e.to_string())?;
+            Ok(all.iter().map(|s| view(config, s)).collect())
+        }
+        SiteCommand::Delete { site: id } => match sites.delete_site(id).await.map_err(failed)? {
+            Some(members) => one(json!({ "id": id, "deleted": true, "members_removed": members })),
+            None => Err(format!("no site {id}")),
+        },
         SiteCommand::AddMember {
             site: id,
             username,
@@ -162,11 +206,7 @@ pub async fn run(store: &Store, config: &Config, command: SiteCommand) -> Result
                 .add_member(&record, &user, role)
                 .await
                 .map_err(failed)?;
-            Ok(format!(
-                "{} is now {} of site {id}",
-                user.username,
-                role.as_str()
-            ))
+            member_view(id, &user, Some(role))
         }
         SiteCommand::RemoveMember { site: id, username } => {
             let user = user(store, &username).await?;
@@ -176,7 +216,7 @@ pub async fn run(store: &Store, config: &Config, command: SiteCommand) -> Result
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("{} is not a member of site {id}", user.username))?;
             sites.remove_member(&member).await.map_err(failed)?;
-            Ok(format!("{} left site {id}", user.username))
+            member_view(id, &user, None)
         }
         SiteCommand::SetAdmin {
             site: id,
@@ -195,11 +235,7 @@ pub async fn run(store: &Store, config: &Config, command: SiteCommand) -> Result
                 SiteRole::Admin
             };
             sites.set_role(&member, role).await.map_err(failed)?;
-            Ok(format!(
-                "{} is now {} of site {id}",
-                user.username,
-                role.as_str()
-            ))
+            member_view(id, &user, Some(role))
         }
     }
 }

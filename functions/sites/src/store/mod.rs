@@ -9,6 +9,7 @@ mod errors;
 mod invitations;
 pub mod keys;
 mod members;
+mod operator;
 mod records;
 
 pub use counts::count_attribute;

@@ -7,9 +7,8 @@
 use super::{keys, text, FollowPointer, SocialStore};
 use domain::{Error, User, UserId};
 use std::collections::{HashMap, HashSet};
-use table::item::{from_item, s, Item};
-use table::search_index::{fold, query_keys, terms_of, SearchHit, TermKind};
-use table::StoreError;
+use table::item::{from_item, Item};
+use table::search_index::{fold, terms_of, SearchHit, TermKind};
 
 /// At most this many results.
 pub const MAX_RESULTS: usize = 20;
@@ -51,27 +50,7 @@ fn rank(hit: &SearchHit, query: &str) -> u8 {
 impl<'a> SocialStore<'a> {
     /// The candidates of the index, best first, one per user.
     pub async fn search_candidates(&self, query: &SearchQuery) -> Result<Vec<UserId>, Error> {
-        let Some((partition, prefix)) = query_keys(&query.0) else {
-            return Ok(Vec::new());
-        };
-        let out = self
-            .table
-            .client()
-            .query()
-            .table_name(self.name())
-            .key_condition_expression("pk = :p AND begins_with(sk, :q)")
-            .expression_attribute_values(":p", s(partition))
-            .expression_attribute_values(":q", s(prefix))
-            .limit(SCAN_AHEAD)
-            .send()
-            .await
-            .map_err(StoreError::from)?;
-        let mut hits = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(from_item::<SearchHit>)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut hits = self.table.search_hits(&query.0, SCAN_AHEAD).await?;
         hits.sort_by(|a, b| (rank(a, &query.0), &a.term).cmp(&(rank(b, &query.0), &b.term)));
         let mut seen = HashSet::new();
         Ok(hits
