@@ -47,6 +47,7 @@ pub fn route_table() -> RouteTable<AppState> {
         .add(Method::POST, "/account/totp/confirm", totp::confirm)
         .add(Method::POST, "/account/sessions/end", account::end_session)
         .add(Method::POST, "/account/signout-all", signout::everywhere)
+        .add(Method::POST, "/account/apps/revoke", apps::revoke)
 }
 
 /// The routes (each request logged), for merging into the dev server.

@@ -199,3 +199,68 @@ async fn the_sign_out_confirmation_posts_with_its_token() {
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
+
+#[tokio::test]
+async fn connected_apps_are_listed_and_removing_one_ends_its_tokens() {
+    let env = env().await;
+    let person = signed_up(&env).await;
+    let client_id = third_party(&env, "Photo Printer").await;
+    let mut b = super::pages_support::signed_in(&env, &person).await;
+    let page = b.get(&env, "/account").await;
+    assert!(html(&page).contains("No app has access"));
+    // Allow the app, and let it get a refresh token.
+    let r = b.get(&env, &authorize_path(&client_id)).await;
+    let back = return_to(&r);
+    let r = b
+        .post(
+            &env,
+            "/consent",
+            &[("return_to", &back), ("decision", "allow")],
+        )
+        .await;
+    let r = b.get(&env, &path_of(&r)).await;
+    let code = url::Url::parse(location(&r))
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let t = super::oauth::token(
+        &env,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", REDIRECT),
+            ("client_id", &client_id),
+            ("code_verifier", VERIFIER),
+        ],
+        None,
+    )
+    .await;
+    let refresh_token = t.body["refresh_token"].as_str().unwrap().to_owned();
+
+    let page = b.get(&env, "/account").await;
+    assert!(html(&page).contains("Photo Printer"), "{}", html(&page));
+    // Without the CSRF token nothing is removed.
+    let r = b
+        .post_raw(&env, "/account/apps/revoke", &[("client_id", &client_id)])
+        .await;
+    assert_ne!(r.status, StatusCode::SEE_OTHER);
+    let r = b
+        .post(&env, "/account/apps/revoke", &[("client_id", &client_id)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", html(&r));
+    let page = b.get(&env, &path_of(&r)).await;
+    assert!(html(&page).contains("No app has access"));
+    let refused = super::oauth::refresh(
+        &env,
+        &super::oauth::Client {
+            id: client_id.clone(),
+            secret: None,
+        },
+        &refresh_token,
+    )
+    .await;
+    assert_eq!(refused.body["error"], "invalid_grant");
+}

@@ -1,6 +1,7 @@
 //! `GET /account`: the signed-in user's profile, password change (with the
 //! current password, `identity::profile_update`: every session ends and the
-//! owner is told), two-factor enrolment and signing out everywhere.
+//! owner is told), two-factor enrolment, sessions, connected apps and
+//! signing out everywhere.
 //! Without a live session: to the sign-in page, coming back here.
 
 use super::{action, signed_in, to_signin};
@@ -22,11 +23,20 @@ const PASSWORD_FIELDS: &[&str] = &["currentPassword", "password"];
 /// read shows none rather than no page).
 pub async fn account_page(state: &AppState, ctx: &Ctx, lang: Language, user: &User) -> Page {
     let own = super::signout::cookie_session(ctx);
-    let listed = sessions::list(state, user, own.as_ref(), None).await;
+    let (listed, apps) = tokio::join!(
+        sessions::list(state, user, own.as_ref(), None),
+        identity::consent::connected_apps(state, &user.id)
+    );
     let sessions: Vec<_> = listed
         .map(|page| page.items.iter().map(session_view).collect())
         .unwrap_or_default();
-    profile_page(lang, user).var("sessions", sessions)
+    let apps = apps
+        .map(|a| super::apps::views(lang, &a))
+        .unwrap_or_default();
+    profile_page(lang, user)
+        .var("sessions", sessions)
+        .var("apps", apps)
+        .var("revoke_app_action", action("/account/apps/revoke", lang))
 }
 
 fn session_view(s: &sessions::Session) -> serde_json::Value {
@@ -65,8 +75,12 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Response {
         return to_signin(&ctx, "/account");
     };
     let lang = ctx.lang(Some(&user));
+    let notice = ctx
+        .query("notice")
+        .and_then(|n| crate::render::strings(lang)["notices"][n].as_str());
     account_page(&state, &ctx, lang, &user)
         .await
+        .var("notice", notice)
         .render(&ctx, lang)
 }
 

@@ -1,6 +1,7 @@
 //! One module per page; what several share is here.
 
 pub mod account;
+pub mod apps;
 pub mod consent;
 pub mod reset;
 pub mod second_factor;
