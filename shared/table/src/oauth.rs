@@ -298,14 +298,17 @@ impl Store {
         Ok(())
     }
 
-    /// Whether the family's user still stands for it (exists, not banned,
-    /// has not voided tokens since the grant): what a rotation's
+    /// The family's user, if they still stand for it (exist, not banned,
+    /// have not voided tokens since the grant): what a rotation's
     /// condition checks, for an answer that writes nothing.
-    pub async fn refresh_family_stands(&self, family: &RefreshFamily) -> Result<bool, StoreError> {
+    pub async fn refresh_family_holder(
+        &self,
+        family: &RefreshFamily,
+    ) -> Result<Option<domain::User>, StoreError> {
         Ok(self
             .get_user(&family.user_id)
             .await?
-            .is_some_and(|u| !u.banned && family.issued_at >= u.tokens_valid_after))
+            .filter(|u| !u.banned && family.issued_at >= u.tokens_valid_after))
     }
 
     /// The refresh families a cookie session granted (logout ends the

@@ -6,8 +6,8 @@
 //! (tests/rp/, `make test`'s `oidc-rp` step).
 
 use super::oauth::{
-    authorize, borrow, client, env, location, param, refresh, signed_in, standard, token, Client,
-    REDIRECT, VERIFIER,
+    authorize, borrow, client, env, exchange, location, param, refresh, signed_in, standard,
+    Client, REDIRECT,
 };
 use axum::body::Body;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -41,21 +41,6 @@ fn code_of(r: &Reply) -> String {
     let (base, pairs) = location(r);
     assert_eq!(base, REDIRECT);
     param(&pairs, "code").expect("a code").to_owned()
-}
-
-async fn exchange_code(env: &TestEnv, c: &Client, code: &str) -> Reply {
-    token(
-        env,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", REDIRECT),
-            ("client_id", &c.id),
-            ("code_verifier", VERIFIER),
-        ],
-        None,
-    )
-    .await
 }
 
 /// The `id_token`'s claims, its signature checked against the JWKS.
@@ -143,7 +128,7 @@ async fn code_grant_returns_a_verifiable_id_token() {
     let c = client(&env, ClientType::Public, &["openid", "profile", "email"]).await;
     let (user, cookie) = signed_in(&env).await;
     let r = code_with(&env, &cookie, &c, OPENID, &[("nonce", "n-0S6_WzA2Mj")]).await;
-    let t = exchange_code(&env, &c, &code_of(&r)).await;
+    let t = exchange(&env, &c, &code_of(&r)).await;
     assert_eq!(t.status, StatusCode::OK, "{:?}", t.body);
     let access = t.body["access_token"].as_str().unwrap();
     let claims = verified(&env, t.body["id_token"].as_str().unwrap(), &c.id).await;
@@ -185,7 +170,7 @@ async fn no_openid_scope_no_id_token() {
     .await;
     let (_, cookie) = signed_in(&env).await;
     let r = code_with(&env, &cookie, &c, "delegated:profile:read", &[]).await;
-    let t = exchange_code(&env, &c, &code_of(&r)).await;
+    let t = exchange(&env, &c, &code_of(&r)).await;
     assert_eq!(t.status, StatusCode::OK);
     assert!(t.body.get("id_token").is_none());
 }
@@ -201,7 +186,7 @@ async fn a_second_factor_shows_in_amr_and_acr() {
     })
     .await;
     let r = code_with(&env, &cookie, &c, "openid", &[]).await;
-    let t = exchange_code(&env, &c, &code_of(&r)).await;
+    let t = exchange(&env, &c, &code_of(&r)).await;
     let claims = verified(&env, t.body["id_token"].as_str().unwrap(), &c.id).await;
     assert_eq!(claims["amr"], json!(["pwd", "otp", "mfa"]));
     assert_eq!(claims["acr"], "urn:platform:acr:mfa");
@@ -216,7 +201,7 @@ async fn userinfo_answers_what_the_scopes_reach() {
         let (env, c, cookie) = (&env, &c, &cookie);
         async move {
             let r = code_with(env, cookie, c, scope, &[]).await;
-            let t = exchange_code(env, c, &code_of(&r)).await;
+            let t = exchange(env, c, &code_of(&r)).await;
             t.body["access_token"].as_str().unwrap().to_owned()
         }
     };
@@ -312,7 +297,7 @@ async fn max_age_asks_an_old_sign_in_again() {
     assert!(param(&pairs, "return_to").unwrap().contains("max_age=60"));
     // Within max_age: a code, and auth_time says when.
     let r = code_with(&env, &cookie, &c, "openid", &[("max_age", "3600")]).await;
-    let t = exchange_code(&env, &c, &code_of(&r)).await;
+    let t = exchange(&env, &c, &code_of(&r)).await;
     let claims = verified(&env, t.body["id_token"].as_str().unwrap(), &c.id).await;
     assert_eq!(claims["auth_time"], json!(record.issued_at / 1000));
 }

@@ -5,7 +5,7 @@
 //! every token the client holds. First-party clients skip it.
 
 use super::oauth::{authorize, borrow, env, location, param, refresh, signed_in, standard};
-use super::oauth::{Client, REDIRECT, VERIFIER};
+use super::oauth::{Client, REDIRECT};
 use domain::scopes::ScopeSet;
 use http::StatusCode;
 use platform_tests::{Reply, TestEnv};
@@ -118,18 +118,7 @@ async fn revoking_a_client_ends_its_tokens_and_asks_again() {
         .await
         .unwrap();
     let code = code_of(&ask(&env, &cookie, &c, "openid", &[]).await);
-    let t = super::oauth::token(
-        &env,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT),
-            ("client_id", &c.id),
-            ("code_verifier", VERIFIER),
-        ],
-        None,
-    )
-    .await;
+    let t = super::oauth::exchange(&env, &c, &code).await;
     let refresh_token = t.body["refresh_token"].as_str().unwrap().to_owned();
 
     identity::consent::revoke(&env.state, &user.id, &c.id)

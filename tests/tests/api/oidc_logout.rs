@@ -4,7 +4,7 @@
 //! the client's registered post-logout URIs, nothing else.
 
 use super::oauth::{authorize, borrow, env, location, param, refresh, signed_in, standard};
-use super::oauth::{Client, REDIRECT, VERIFIER};
+use super::oauth::{Client, REDIRECT};
 use axum::body::Body;
 use http::{Method, Request, StatusCode};
 use platform_tests::{Reply, TestEnv};
@@ -39,18 +39,7 @@ async fn sign_in_rp(env: &TestEnv, c: &Client, cookie: &str) -> (String, String)
     let r = authorize(env, Some(cookie), &borrow(&params)).await;
     let (_, pairs) = location(&r);
     let code = param(&pairs, "code").unwrap().to_owned();
-    let t = super::oauth::token(
-        env,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT),
-            ("client_id", &c.id),
-            ("code_verifier", VERIFIER),
-        ],
-        None,
-    )
-    .await;
+    let t = super::oauth::exchange(env, c, &code).await;
     (
         t.body["id_token"].as_str().unwrap().to_owned(),
         t.body["refresh_token"].as_str().unwrap().to_owned(),

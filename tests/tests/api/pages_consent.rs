@@ -4,7 +4,7 @@
 //! requests it cannot answer and forms without their CSRF token, writing
 //! nothing. And the sign-out confirmation RP-initiated logout falls back to.
 
-use super::oauth::{REDIRECT, VERIFIER};
+use super::oauth::REDIRECT;
 use super::pages_support::{env, html, location, signed_up, Browser, PASSWORD};
 use http::StatusCode;
 use platform_tests::{Reply, TestEnv};
@@ -98,16 +98,13 @@ async fn sign_in_then_consent_then_a_code_the_client_can_redeem() {
         .unwrap()
         .1
         .into_owned();
-    let t = super::oauth::token(
+    let t = super::oauth::exchange(
         &env,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT),
-            ("client_id", &client_id),
-            ("code_verifier", VERIFIER),
-        ],
-        None,
+        &super::oauth::Client {
+            id: client_id.clone(),
+            secret: None,
+        },
+        &code,
     )
     .await;
     assert_eq!(t.status, StatusCode::OK, "{:?}", t.body);
@@ -226,16 +223,13 @@ async fn connected_apps_are_listed_and_removing_one_ends_its_tokens() {
         .unwrap()
         .1
         .into_owned();
-    let t = super::oauth::token(
+    let t = super::oauth::exchange(
         &env,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT),
-            ("client_id", &client_id),
-            ("code_verifier", VERIFIER),
-        ],
-        None,
+        &super::oauth::Client {
+            id: client_id.clone(),
+            secret: None,
+        },
+        &code,
     )
     .await;
     let refresh_token = t.body["refresh_token"].as_str().unwrap().to_owned();

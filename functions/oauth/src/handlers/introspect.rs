@@ -139,12 +139,9 @@ async fn refresh_token(
     if time::now_secs() >= family.expires_at {
         return Ok(None);
     }
-    let Some(user) = state.store.get_user(&family.user_id).await? else {
+    let Some(user) = state.store.refresh_family_holder(&family).await? else {
         return Ok(None);
     };
-    if user.banned || family.issued_at < user.tokens_valid_after {
-        return Ok(None);
-    }
     Ok(Some(of_refresh(
         family,
         user.username,

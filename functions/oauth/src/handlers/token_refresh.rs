@@ -96,7 +96,7 @@ async fn replayed(
 ) -> Result<Response, Error> {
     if let Some(successor) = within_grace(family, presented) {
         // The user may have voided the family since: check as a rotation would.
-        if state.store.refresh_family_stands(family).await? {
+        if state.store.refresh_family_holder(family).await?.is_some() {
             let scopes = narrowed(family, requested)?;
             return issue(state, family, scopes, successor).await;
         }
