@@ -1,8 +1,8 @@
 //! Hosted pages, the browser front door: sign-in (and its second factor),
 //! sign-up with the emailed code, password reset, the account page (profile,
-//! password, TOTP enrolment, signing out everywhere) and sign-out. Server
-//! rendered from one template home (`templates/`), English and Spanish,
-//! no JavaScript, a strict CSP, a CSRF token on every form (docs/pages.md).
+//! password, TOTP enrolment, signing out everywhere), sign-out and the
+//! site invitation page. Server rendered from one template home
+//! (`templates/`), English and Spanish, no JavaScript, a strict CSP, a CSRF token on every form (docs/pages.md).
 //! Every sign-in goes through `identity::gate`.
 
 mod brand;
@@ -41,7 +41,10 @@ pub fn route_table() -> RouteTable<AppState> {
         .add(Method::GET, "/reset-password", reset::show)
         .add(Method::POST, "/reset-password", reset::send)
         .add(Method::POST, "/reset-password/new", reset::submit)
+        .add(Method::GET, "/join/{link}", join::show)
+        .add(Method::POST, "/join/{link}", join::accept)
         .add(Method::GET, "/account", account::show)
+        .add(Method::POST, "/account/profile", profile::save)
         .add(Method::POST, "/account/password", account::password)
         .add(Method::POST, "/account/totp", totp::start)
         .add(Method::POST, "/account/totp/confirm", totp::confirm)

@@ -39,6 +39,8 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "message.html",
     "consent.html",
     "signout.html",
+    "join.html",
+    "joined.html",
 );
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
@@ -236,6 +238,20 @@ mod tests {
                 "{stem}"
             );
         }
+    }
+
+    #[test]
+    fn every_template_file_is_listed() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".html"))
+            .collect();
+        let mut listed: Vec<String> = TEMPLATES.iter().map(|(n, _)| n.to_string()).collect();
+        files.sort();
+        listed.sort();
+        assert_eq!(files, listed);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! `sites/`; every route takes a bearer access token.
 
 pub mod identifier;
+pub mod join;
 pub mod model;
 pub mod store;
 

@@ -40,6 +40,7 @@ mod oidc_tokens;
 mod openapi;
 mod pages;
 mod pages_consent;
+mod pages_join;
 #[allow(dead_code)]
 mod pages_support;
 mod sdk_timeouts;

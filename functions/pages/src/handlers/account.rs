@@ -57,12 +57,15 @@ fn profile_page(lang: Language, user: &User) -> Page {
             json!({
                 "username": user.username,
                 "name": name,
+                "first_name": user.first_name,
+                "last_name": user.last_name,
                 "email": user.email,
                 "email_verified": user.email_verified,
                 "two_factor": user.two_factor_enabled,
                 "totp": user.totp_secret.is_some(),
             }),
         )
+        .var("profile_action", action("/account/profile", lang))
         .var("password_action", action("/account/password", lang))
         .var("totp_action", action("/account/totp", lang))
         .var("signout_all_action", action("/account/signout-all", lang))
@@ -98,6 +101,37 @@ fn parse(form: &Form) -> Result<ProfileEdit, Error> {
     })
 }
 
+/// What became of a form that edits the signed-in user's own profile.
+pub enum Edit {
+    Done(Language),
+    /// No live session: to the sign-in page.
+    SignIn(Response),
+    Refused(Box<User>, Language, Error),
+}
+
+/// Applies the edit `parse` reads from `form` to the signed-in user
+/// (`identity::profile_update`, the rules of `PUT /user/me`).
+pub async fn edit_own(
+    state: &AppState,
+    attempt: &identity::gate::Attempt,
+    ctx: &Ctx,
+    form: &Form,
+    parse: fn(&Form) -> Result<ProfileEdit, Error>,
+) -> Edit {
+    let Some((_, user)) = signed_in(state, ctx).await else {
+        return Edit::SignIn(to_signin(ctx, "/account"));
+    };
+    let lang = ctx.lang(Some(&user));
+    let result = match ctx.check_csrf(form).and_then(|()| parse(form)) {
+        Ok(edit) => update_profile(state, attempt, user.clone(), edit).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Edit::Done(lang),
+        Err(e) => Edit::Refused(Box::new(user), lang, e),
+    }
+}
+
 /// A new password: every session (this one too) ends; sign in again.
 pub async fn password(
     State(state): State<AppState>,
@@ -105,24 +139,16 @@ pub async fn password(
     ctx: Ctx,
     form: Form,
 ) -> Response {
-    let Some((_, user)) = signed_in(&state, &ctx).await else {
-        return to_signin(&ctx, "/account");
-    };
-    let lang = ctx.lang(Some(&user));
-    let checked = ctx.check_csrf(&form).and_then(|()| parse(&form));
-    let result = match checked {
-        Ok(edit) => update_profile(&state, &attempt, user.clone(), edit).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => {
+    match edit_own(&state, &attempt, &ctx, &form, parse).await {
+        Edit::Done(lang) => {
             let ui = crate::lang::code(lang);
             see_other(
                 &format!("/signin?notice=password_changed&ui_locales={ui}"),
                 vec![session::clear_cookie()],
             )
         }
-        Err(e) => {
+        Edit::SignIn(to) => to,
+        Edit::Refused(user, lang, e) => {
             let e = if e.code == "invalid_credentials" {
                 e.on("currentPassword")
             } else {

@@ -3,6 +3,8 @@
 pub mod account;
 pub mod apps;
 pub mod consent;
+pub mod join;
+pub mod profile;
 pub mod reset;
 pub mod second_factor;
 pub mod signin;
