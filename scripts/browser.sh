@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The hosted pages in a real headless Chromium (make browser; a step of
 # make test): sign-up with the code read from the emulator's mailbox, sign
-# in with the TOTP step, password reset, 2FA setup, signing out everywhere;
+# in with the TOTP step, password reset, 2FA setup, signing out everywhere,
+# a third-party client's authorization with consent (authlib checks the
+# id_token), a site invitation accepted, RP-initiated logout;
 # every page checked with axe-core (no serious or critical violation) and
 # for CSP refusals; screenshots in test-output/browser/.
 #
@@ -54,6 +56,7 @@ rm -rf test-output/browser && mkdir -p test-output/browser
 rc=0
 BASE=http://127.0.0.1:$PORT MAILBOX=$AWS_ENDPOINT_URL/_emulator/ses/messages \
     AXE=$AXE_DIR/node_modules/axe-core/axe.min.js CHROMIUM=$CHROMIUM SHOTS=test-output/browser \
+    PLATFORM=$STACK_BIN/platform \
     "$VENV/bin/python" tests/browser/pages.py || rc=$?
 if stack_server_errors browser; then
     rc=1

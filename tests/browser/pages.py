@@ -4,102 +4,23 @@ Scenarios, each in a fresh browser context: sign-up with the code read
 from the emulator's mailbox; signing in, setting up TOTP on the account
 page and signing in again through the TOTP step; a password reset;
 signing another browser out from the account page's sessions list, and
-signing out everywhere. Every
+signing out everywhere; a third-party client's authorization (sign-in,
+TOTP, consent, code, tokens, the id_token checked by authlib) and its
+RP-initiated logout; accepting a site invitation. Every
 page visited is checked with axe-core (no serious or critical violation)
 and screenshotted; a pass without CSP bypass checks that no page makes
 the browser refuse anything.
 """
 
-import base64
-import hashlib
-import hmac
-import json
-import os
 import random
-import re
-import struct
 import sys
 import time
-import urllib.parse
-import urllib.request
 
 from playwright.sync_api import sync_playwright
 
-BASE = os.environ["BASE"]
-MAILBOX = os.environ["MAILBOX"]
-AXE = os.environ["AXE"]
-SHOTS = os.environ["SHOTS"]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-PASSWORD = "Browser-passw0rd-1"
-checked = []
-
-
-def mail_codes(to, pattern, n=1):
-    """The codes (matching `pattern`) in the emails to `to`, once `n` arrived."""
-    url = MAILBOX + "?" + urllib.parse.urlencode({"to": to})
-    for _ in range(100):
-        with urllib.request.urlopen(url) as r:
-            mails = json.load(r)
-        if len(mails) >= n:
-            return [m for mail in mails for m in re.findall(pattern, mail["body"])]
-        time.sleep(0.1)
-    sys.exit(f"no email #{n} to {to} after 10 s")
-
-
-def totp(secret_b32, at):
-    """RFC 6238: what an authenticator app shows (SHA-1, 6 digits, 30 s)."""
-    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
-    mac = hmac.new(key, struct.pack(">Q", int(at) // 30), hashlib.sha1).digest()
-    o = mac[-1] & 0x0F
-    return "%06d" % ((struct.unpack(">I", mac[o:o + 4])[0] & 0x7FFFFFFF) % 1000000)
-
-
-def check(page, name):
-    """axe-core on the page: no serious or critical violation; a screenshot."""
-    size = page.evaluate("document.documentElement.outerHTML.length")
-    assert size < 50 * 1024, f"{name}: under 50 KB ({size})"
-    page.add_script_tag(path=AXE)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    page.screenshot(path=f"{SHOTS}/{len(checked) + 1:02d}-{name}.png", full_page=True)
-    if bad:
-        for v in bad:
-            print(f"  {name}: {v['impact']} {v['id']}: {v['help']}", file=sys.stderr)
-            for node in v["nodes"][:3]:
-                print(f"    {node['target']}", file=sys.stderr)
-        sys.exit(f"axe: {len(bad)} serious or critical violation(s) on {name} ({page.url})")
-    assert page.evaluate("document.documentElement.lang") in ("en", "es"), name
-    assert page.locator("h1").count() == 1, f"{name}: one h1"
-    checked.append(name)
-
-
-def sign_up(page, name, email):
-    page.goto(f"{BASE}/signup")
-    check(page, "signup")
-    page.get_by_label("Username").fill(name)
-    page.get_by_label("First name").fill("Ada")
-    page.get_by_label("Last name").fill("Lovelace")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/verify-email?**")
-    check(page, "verify-email")
-    code = mail_codes(email, r"code is ([a-z0-9]{3}(?:-[a-z0-9]{3}){5})")[-1]
-    page.get_by_label("Code").fill(code)
-    page.get_by_role("button", name="Verify").click()
-    page.wait_for_url("**/signin?notice=verified**")
-    check(page, "signin-verified")
-
-
-def sign_in(page, login, password):
-    page.goto(f"{BASE}/signin")
-    page.get_by_label("Username or email").fill(login)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+from common import BASE, CHROMIUM, ARGS, PASSWORD, SHOTS, check, checked, mail_codes
+from common import set_up_totp, sign_in, sign_out, sign_up, totp
+from third_party import scenario_invitation, scenario_rp_logout, scenario_third_party
 
 
 def scenario_sign_up_totp(browser, n):
@@ -115,19 +36,8 @@ def scenario_sign_up_totp(browser, n):
     sign_in(page, name, PASSWORD)
     page.wait_for_url("**/account")
     check(page, "account")
-    page.locator("#f-totpPassword").fill(PASSWORD)
-    page.get_by_role("button", name="Set up an authenticator app").click()
-    page.wait_for_selector("img.qr")
-    check(page, "totp-setup")
-    secret = page.locator("code.secret").inner_text().strip()
-    page.get_by_label("Code").fill(totp(secret, time.time()))
-    page.get_by_role("button", name="Turn on").click()
-    page.wait_for_selector("ul.codes")
-    check(page, "recovery-codes")
-
-    page.goto(f"{BASE}/account")
-    page.get_by_role("button", name="Sign out", exact=True).click()
-    page.wait_for_url("**/signin?notice=signed_out**")
+    secret = set_up_totp(page)
+    sign_out(page)
     sign_in(page, email, PASSWORD)
     page.wait_for_selector("input[name=challenge]", state="attached")
     check(page, "second-factor")
@@ -219,6 +129,9 @@ def main():
             scenario_sign_up_totp(browser, n)
             scenario_reset(browser, n)
             scenario_sessions(browser, n)
+            page, meta, admin, token = scenario_third_party(browser, n)
+            scenario_invitation(browser, n, admin, token["access_token"])
+            scenario_rp_logout(page, meta, token)
             scenario_spanish_and_errors(browser)
             scenario_csp_holds(browser)
         except Exception:

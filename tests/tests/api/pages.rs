@@ -3,8 +3,7 @@
 //! of `return_to`, the headers and the languages.
 
 use crate::pages_support::*;
-use domain::totp::{totp_at, TotpSecret};
-use domain::UserId;
+use domain::totp::totp_at;
 use http::StatusCode;
 
 #[tokio::test]
@@ -297,15 +296,7 @@ async fn totp_enrolment_password_change_and_signing_out_everywhere() {
     assert_eq!(r.status, StatusCode::OK, "{}", html(&r));
     // The QR code is an image from a data: URL (minijinja escapes its slash).
     assert!(html(&r).contains("class=\"qr\" src=\"data:image"));
-    let id: UserId = env
-        .state
-        .store
-        .username_owner(&p.username.to_lowercase())
-        .await
-        .unwrap()
-        .unwrap();
-    let user = env.state.store.get_user(&id).await.unwrap().unwrap();
-    let secret = TotpSecret::parse(user.totp_pending.as_deref().unwrap()).unwrap();
+    let (id, secret) = pending_totp(&env, &p.username).await;
     assert!(html(&r).contains(&secret.base32()));
     let code = totp_at(secret.bytes(), domain::time::now_secs());
     let r = b
@@ -366,4 +357,49 @@ async fn signing_out_everywhere_ends_other_sessions() {
         two.get(&env, "/account").await.status,
         StatusCode::SEE_OTHER
     );
+}
+
+/// The value of the hidden field `name` on a page.
+fn hidden<'a>(page: &'a str, name: &str) -> &'a str {
+    let marker = format!("name=\"{name}\" value=\"");
+    page.split(&marker)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_sign_in_through_the_totp_step_says_so_in_its_session() {
+    let env = env().await;
+    let p = signed_up(&env).await;
+    let mut b = signed_in(&env, &p).await;
+    b.post(&env, "/account/totp", &[("totpPassword", PASSWORD)])
+        .await;
+    let (_, secret) = pending_totp(&env, &p.username).await;
+    let code = totp_at(secret.bytes(), domain::time::now_secs());
+    let r = b
+        .post(&env, "/account/totp/confirm", &[("code", &code)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+
+    let mut c = Browser::default();
+    let r = c.sign_in(&env, &p.email, PASSWORD, "/account").await;
+    assert!(!c.cookies.contains_key("sid"));
+    let page = html(&r).to_owned();
+    let code = totp_at(secret.bytes(), domain::time::now_secs() + 30);
+    let fields = [
+        ("target", hidden(&page, "target")),
+        ("challenge", hidden(&page, "challenge")),
+        ("code", code.as_str()),
+        ("return_to", "/account"),
+    ];
+    let r = c.post(&env, "/signin/second-factor", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", html(&r));
+    // What an id_token's amr and acr are made from.
+    let (session, _) = identity::session::resolve_value(&env.state.store, &c.cookies["sid"])
+        .await
+        .unwrap();
+    assert_eq!(session.amr, ["pwd", "otp", "mfa"]);
 }

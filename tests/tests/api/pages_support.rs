@@ -144,3 +144,20 @@ pub async fn signed_in(env: &TestEnv, p: &Person) -> Browser {
     assert!(b.cookies.contains_key("sid"));
     b
 }
+
+/// The user `username` names and the TOTP secret they are enrolling
+/// (after `POST /account/totp`, before the confirming code).
+pub async fn pending_totp(
+    env: &TestEnv,
+    username: &str,
+) -> (domain::UserId, domain::totp::TotpSecret) {
+    let store = &env.state.store;
+    let id = store
+        .username_owner(&username.to_lowercase())
+        .await
+        .unwrap()
+        .unwrap();
+    let user = store.get_user(&id).await.unwrap().unwrap();
+    let pending = user.totp_pending.as_deref().unwrap();
+    (id, domain::totp::TotpSecret::parse(pending).unwrap())
+}

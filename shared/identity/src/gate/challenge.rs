@@ -239,7 +239,7 @@ async fn redeem(
     issue: Issue,
     device: domain::OpaqueToken,
 ) -> Result<Completed, Error> {
-    let issued = crate::issue(issue.kind(), &user.id, issue.ttl_secs(state));
+    let issued = super::complete::issue_for(state, &user, issue);
     let record = DeviceRecord::signed_in(&user.id, time::now_ms(), DEVICE_TTL_SECS);
     let device_hash = device.hash();
     let redeemed = state

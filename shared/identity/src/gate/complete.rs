@@ -95,6 +95,15 @@ fn amr(user: &User) -> Vec<String> {
     methods.iter().map(|m| (*m).to_owned()).collect()
 }
 
+/// The token a completed sign-in of `user` issues, stating how it was
+/// proven: the one way every completion (with or without a challenge step)
+/// makes its token.
+pub(super) fn issue_for(state: &AppState, user: &User, issue: Issue) -> crate::IssuedToken {
+    let mut issued = crate::issue(issue.kind(), &user.id, issue.ttl_secs(state));
+    issued.record.amr = amr(user);
+    issued
+}
+
 /// Writes the completed sign-in; a user voided, banned or deleted since
 /// the password was checked answers as bad credentials, never a 500.
 pub(super) async fn complete(
@@ -104,8 +113,7 @@ pub(super) async fn complete(
     device: OpaqueToken,
     proof: Proof<'_>,
 ) -> Result<Completed, Error> {
-    let mut issued = crate::issue(issue.kind(), &user.id, issue.ttl_secs(state));
-    issued.record.amr = amr(&user);
+    let issued = issue_for(state, &user, issue);
     let record = DeviceRecord::signed_in(&user.id, time::now_ms(), DEVICE_TTL_SECS);
     let device_hash = device.hash();
     let written = state
