@@ -30,14 +30,7 @@ AXE_DIR=.local/axe
 
 [[ -x $CHROMIUM ]] || scripts/apt-install.sh browser chromium
 
-want=$(cat scripts/browser-constraints.txt; python3 -c 'import sys; print(sys.version)')
-if [[ ! -f $VENV/.stamp || $(cat "$VENV/.stamp") != "$want" ]]; then
-    echo "browser: installing Playwright into $VENV" >&2
-    rm -rf "$VENV"
-    python3 -m venv "$VENV"
-    "$VENV/bin/python" -m pip --disable-pip-version-check --no-input -q install -r scripts/browser-constraints.txt
-    printf '%s' "$want" > "$VENV/.stamp"
-fi
+scripts/own-venv.sh "$VENV" scripts/browser-constraints.txt
 
 if [[ ! -f $AXE_DIR/node_modules/axe-core/axe.min.js || $(cat "$AXE_DIR/.version" 2> /dev/null) != "$AXE_VERSION" ]]; then
     command -v npm > /dev/null || { echo "browser: npm is required for axe-core (apt-get install npm)" >&2; exit 1; }

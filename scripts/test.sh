@@ -12,13 +12,21 @@ source scripts/env.sh
 scripts/venv.sh test
 
 port=
-cleanup() { [[ -z $port ]] || scripts/emulator.sh stop "$port"; }
+idp_port=
+cleanup() {
+    [[ -z $port ]] || scripts/emulator.sh stop "$port"
+    [[ -z $idp_port ]] || scripts/idp.sh stop "$idp_port"
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 AWS_ENDPOINT_URL=$(scripts/emulator.sh start free)
 export AWS_ENDPOINT_URL
 port=${AWS_ENDPOINT_URL##*:}
+# The OpenID provider the federation tests sign in with (a real one, from PyPI).
+FEDERATION_ISSUER=$(scripts/idp.sh start free)
+export FEDERATION_ISSUER
+idp_port=${FEDERATION_ISSUER##*:}
 
 failed=()
 step() {

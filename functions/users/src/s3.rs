@@ -19,7 +19,6 @@ use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 pub struct S3 {
@@ -207,23 +206,12 @@ fn settings() -> SigningSettings {
     settings
 }
 
-/// HTTPS (and plain HTTP for the local emulator) over rustls on aws-lc,
-/// trusting the compiled-in roots the SDK clients trust (`table::aws`).
+/// HTTPS (and plain HTTP for the local emulator), trusting the
+/// compiled-in roots the SDK clients trust (`table::aws`).
 fn connector() -> HttpsConnector<HttpConnector> {
     use rustls::pki_types::{pem::PemObject, CertificateDer};
-    let mut roots = rustls::RootCertStore::empty();
+    let mut roots = table::https::RootCertStore::empty();
     let pem = table::aws::trusted_roots_pem();
     roots.add_parsable_certificates(CertificateDer::pem_slice_iter(&pem).flatten());
-    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::aws_lc_rs::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .expect("aws-lc supports the default TLS versions")
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    hyper_rustls::HttpsConnectorBuilder::new()
-        .with_tls_config(tls)
-        .https_or_http()
-        .enable_http1()
-        .build()
+    table::https::connector(roots)
 }

@@ -15,6 +15,7 @@ mod devices;
 mod error;
 mod errors_out;
 pub mod guard;
+pub mod https;
 pub mod item;
 pub mod keys;
 mod logins;

@@ -14,6 +14,7 @@ mod e2e_http;
 mod email_delivery;
 mod email_sweep;
 mod events;
+mod federation;
 mod fuzz_regressions;
 mod gate_addresses;
 mod gate_csrf;
