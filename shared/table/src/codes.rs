@@ -29,6 +29,10 @@ pub struct CodeSlot {
     /// 2FA: hash of the login challenge (`sessionHash`) the code belongs to.
     #[serde(default)]
     pub challenge_hash: Option<String>,
+    /// 2FA: what proved the first factor when it was not the password
+    /// (`fed`: a social network), for the sign-in's `amr`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_factor: Option<String>,
 }
 
 impl CodeSlot {
@@ -43,6 +47,7 @@ impl CodeSlot {
             attempts: 0,
             payload: None,
             challenge_hash: None,
+            first_factor: None,
         }
     }
 

@@ -20,6 +20,7 @@ mod gate_addresses;
 mod gate_csrf;
 mod gate_cursors;
 mod gate_lockout;
+mod gate_network;
 mod gate_password_change;
 mod gate_pictures;
 mod gate_rate_limits;

@@ -6,7 +6,7 @@
 //! code, TOTP step or recovery code is spent by the same transaction that
 //! completes the sign-in, so of two racing callers exactly one wins.
 
-use super::complete::{complete, device_for, Completed, Issue, Proof};
+use super::complete::{complete, device_for, Completed, FirstFactor, Issue, Proof};
 use super::password::{banned, Trust};
 use super::{account_rules, Attempt, SignedIn};
 use crate::AppState;
@@ -51,6 +51,7 @@ pub(super) async fn open(
     store: &Store,
     user: User,
     rehash: Option<String>,
+    first: FirstFactor,
 ) -> Result<SignedIn, Error> {
     if !store
         .hit_rate_limit(&TWO_FACTOR_SEND_LIMIT, user.id.as_str())
@@ -67,6 +68,7 @@ pub(super) async fn open(
     let mut slot = CodeSlot::new(&user.id, Purpose::TwoFactor, code_hash);
     slot.challenge_hash = Some(challenge.hash());
     slot.payload = rehash;
+    slot.first_factor = first.stored();
     let message = emailed_code.as_ref().map(|code| {
         Message::new(&user.email, MessageKind::TwoFactorCode)
             .with("code", code.expose())
@@ -215,6 +217,7 @@ pub(super) async fn inline(
         (Some(slot), None) => redeem(state, user, slot, None, issue, device).await,
         (_, second) => {
             let proof = Proof {
+                first: FirstFactor::Password,
                 checked_hash: &user.password_hash.clone(),
                 rehash: verified.rehash.as_deref(),
                 second: second.as_ref(),
@@ -239,7 +242,8 @@ async fn redeem(
     issue: Issue,
     device: domain::OpaqueToken,
 ) -> Result<Completed, Error> {
-    let issued = super::complete::issue_for(state, &user, issue);
+    let first = FirstFactor::from_stored(slot.first_factor.as_deref());
+    let issued = super::complete::issue_for(state, &user, issue, first);
     let record = DeviceRecord::signed_in(&user.id, time::now_ms(), DEVICE_TTL_SECS);
     let device_hash = device.hash();
     let redeemed = state

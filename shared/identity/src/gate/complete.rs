@@ -66,8 +66,38 @@ impl Completed {
     }
 }
 
+/// What proved the first factor (an `amr` value: RFC 8176's `pwd`, or
+/// `fed` for a social network, as Microsoft's identity platform names it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstFactor {
+    Password,
+    Network,
+}
+
+impl FirstFactor {
+    pub fn amr(self) -> &'static str {
+        match self {
+            FirstFactor::Password => "pwd",
+            FirstFactor::Network => "fed",
+        }
+    }
+
+    /// As a challenge's slot keeps it (`None`: the password).
+    pub(super) fn stored(self) -> Option<String> {
+        (self != FirstFactor::Password).then(|| self.amr().to_owned())
+    }
+
+    pub(super) fn from_stored(stored: Option<&str>) -> Self {
+        match stored {
+            Some("fed") => FirstFactor::Network,
+            _ => FirstFactor::Password,
+        }
+    }
+}
+
 /// How the account proved itself for this completion.
 pub(super) struct Proof<'a> {
+    pub first: FirstFactor,
     /// The password hash the password was verified against.
     pub checked_hash: &'a str,
     pub rehash: Option<&'a str>,
@@ -86,21 +116,29 @@ pub(super) fn device_for(attempt: &Attempt, trusted: bool) -> OpaqueToken {
 /// How the sign-in was proven (RFC 8176): the gate completes no sign-in
 /// of an account with 2FA on without its second factor, so the account's
 /// state at completion says which.
-fn amr(user: &User) -> Vec<String> {
-    let methods: &[&str] = if user.two_factor_enabled {
-        &["pwd", "otp", "mfa"]
+fn amr(user: &User, first: FirstFactor) -> Vec<String> {
+    let second: &[&str] = if user.two_factor_enabled {
+        &["otp", "mfa"]
     } else {
-        &["pwd"]
+        &[]
     };
-    methods.iter().map(|m| (*m).to_owned()).collect()
+    std::iter::once(first.amr())
+        .chain(second.iter().copied())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The token a completed sign-in of `user` issues, stating how it was
 /// proven: the one way every completion (with or without a challenge step)
 /// makes its token.
-pub(super) fn issue_for(state: &AppState, user: &User, issue: Issue) -> crate::IssuedToken {
+pub(super) fn issue_for(
+    state: &AppState,
+    user: &User,
+    issue: Issue,
+    first: FirstFactor,
+) -> crate::IssuedToken {
     let mut issued = crate::issue(issue.kind(), &user.id, issue.ttl_secs(state));
-    issued.record.amr = amr(user);
+    issued.record.amr = amr(user, first);
     issued
 }
 
@@ -113,7 +151,7 @@ pub(super) async fn complete(
     device: OpaqueToken,
     proof: Proof<'_>,
 ) -> Result<Completed, Error> {
-    let issued = issue_for(state, &user, issue);
+    let issued = issue_for(state, &user, issue, proof.first);
     let record = DeviceRecord::signed_in(&user.id, time::now_ms(), DEVICE_TTL_SECS);
     let device_hash = device.hash();
     let written = state

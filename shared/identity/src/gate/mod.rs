@@ -21,11 +21,13 @@
 mod attempt;
 mod challenge;
 mod complete;
+mod network;
 mod password;
 
 pub use attempt::{Attempt, DEVICE_COOKIE};
 pub use challenge::{answer_challenge, Answer};
-pub use complete::{Completed, Issue, ACCOUNTS_TOKEN_KIND};
+pub use complete::{Completed, FirstFactor, Issue, ACCOUNTS_TOKEN_KIND};
+pub use network::sign_in_by_network;
 
 use crate::AppState;
 use domain::codes::{Challenge, Purpose};
@@ -159,6 +161,7 @@ async fn sign_in_once(
     let device = complete::device_for(attempt, matches!(trust, Trust::Device { .. }));
     if !verified.user.two_factor_enabled {
         let proof = complete::Proof {
+            first: complete::FirstFactor::Password,
             checked_hash: &verified.user.password_hash.clone(),
             rehash: verified.rehash.as_deref(),
             second: None,
@@ -170,7 +173,10 @@ async fn sign_in_once(
         Some(given) => Ok(SignedIn::Completed(
             challenge::inline(state, verified, &given, slot?, issue, device).await?,
         )),
-        None => challenge::open(store, verified.user, verified.rehash).await,
+        None => {
+            let first = complete::FirstFactor::Password;
+            challenge::open(store, verified.user, verified.rehash, first).await
+        }
     }
 }
 

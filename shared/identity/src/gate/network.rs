@@ -1,0 +1,59 @@
+//! A sign-in a social network proved (`federation`): the caller found the
+//! account the network's account is linked to. Every rule of the account
+//! but the password still holds here: a ban, an address waiting for its
+//! verification, and the second factor (the challenge remembers that a
+//! network, not a password, proved the first one: `amr` says `fed`).
+
+use super::challenge;
+use super::complete::{complete, device_for, FirstFactor, Issue, Proof};
+use super::password::{banned, device, invalid_credentials, Trust};
+use super::{account_rules, Attempt, SignedIn};
+use crate::AppState;
+use domain::metrics::{self, Metric};
+use domain::{time, Error, UserId};
+
+#[tracing::instrument(skip_all, fields(issue = issue.kind()))]
+pub async fn sign_in_by_network(
+    state: &AppState,
+    attempt: &Attempt,
+    user: &UserId,
+    issue: Issue,
+) -> Result<SignedIn, Error> {
+    let result = sign_in_once(state, attempt, user, issue).await;
+    let outcome = match &result {
+        Ok(SignedIn::Completed(_)) => "completed",
+        Ok(SignedIn::Challenge { .. }) => "challenged",
+        Err(e) => super::refusal(e),
+    };
+    metrics::count(Metric::SignIn, outcome);
+    result
+}
+
+async fn sign_in_once(
+    state: &AppState,
+    attempt: &Attempt,
+    user: &UserId,
+    issue: Issue,
+) -> Result<SignedIn, Error> {
+    let (user, known) = tokio::join!(state.store.get_user(user), device(&state.store, attempt));
+    let user = user?.ok_or_else(invalid_credentials)?;
+    if user.banned {
+        return Err(banned());
+    }
+    account_rules(&user)?;
+    if user.two_factor_enabled {
+        return challenge::open(&state.store, user, None, FirstFactor::Network).await;
+    }
+    let trust = Trust::of(attempt, known?, Some(&user), time::now_ms());
+    let device = device_for(attempt, matches!(trust, Trust::Device { .. }));
+    let checked = user.password_hash.clone();
+    let proof = Proof {
+        first: FirstFactor::Network,
+        checked_hash: &checked,
+        rehash: None,
+        second: None,
+    };
+    Ok(SignedIn::Completed(
+        complete(state, user, issue, device, proof).await?,
+    ))
+}
