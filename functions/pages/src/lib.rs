@@ -30,6 +30,8 @@ pub fn route_table() -> RouteTable<AppState> {
         .add(Method::GET, "/signin", signin::show)
         .add_sign_in(Method::POST, "/signin", signin::submit)
         .add_sign_in(Method::POST, "/signin/second-factor", second_factor::submit)
+        .add(Method::GET, "/signin/network/callback", network::callback)
+        .add(Method::GET, "/signin/network/{id}", network::start)
         .add(Method::GET, "/signout", signout::confirm)
         .add(Method::POST, "/signout", signout::submit)
         .add(Method::GET, "/consent", consent::show)

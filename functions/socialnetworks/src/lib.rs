@@ -9,6 +9,7 @@ mod lookup;
 mod network_key;
 mod paging;
 pub mod settings;
+pub mod signin;
 pub mod store;
 mod views;
 

@@ -1,9 +1,10 @@
 //! A network's `key`: one of the networks the platform knows how to talk to
-//! (an unknown key is refused: there would be no provider behind it).
+//! (an unknown key is refused: there would be no provider behind it), or
+//! `oidc` / `oauth2`, a generic provider its settings describe.
 
 use domain::Invalid;
 
-pub const KNOWN: [&str; 22] = [
+pub const KNOWN: [&str; 24] = [
     "apple",
     "battlenet",
     "bitbucket",
@@ -17,7 +18,9 @@ pub const KNOWN: [&str; 22] = [
     "linkedin",
     "mailru",
     "microsoft",
+    "oauth2",
     "odnoklassniki",
+    "oidc",
     "reddit",
     "spotify",
     "steam",

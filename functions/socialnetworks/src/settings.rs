@@ -5,8 +5,9 @@
 //! keeps the stored one, so an edit never overwrites a secret with its mask.
 //!
 //! Stored, each value is sealed (domain::sealed, purpose `social-network`)
-//! beside its mask: reads and edits need only the masks, so this function
-//! seals but never opens; a table read or backup yields no secret.
+//! beside its mask: reads and edits need only the masks, so this API seals
+//! but never opens; the hosted pages open them to sign in through the
+//! network ([`open`]). A table read or backup yields no secret.
 
 use domain::sealed::{self, KeyWrap, SealError, Sealed};
 use domain::Invalid;
@@ -116,6 +117,23 @@ pub async fn seal(
             sealed: sealed::seal_with(&key, PURPOSE, value.as_bytes())?,
         };
         out.insert(name, value);
+    }
+    Ok(out)
+}
+
+/// The credentials in the clear (each distinct data key unwrapped once):
+/// only the sign-in through the network needs them.
+pub async fn open(wrap: &dyn KeyWrap, stored: &StoredSettings) -> Result<Credentials, SealError> {
+    let mut keys: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut out = Credentials::new();
+    for (name, value) in stored {
+        let wrapped = &value.sealed.key;
+        if !keys.contains_key(wrapped) {
+            let raw = sealed::unwrap_data_key(wrap, PURPOSE, &value.sealed).await?;
+            keys.insert(wrapped.clone(), raw);
+        }
+        let plain = sealed::open_with(&keys[wrapped], PURPOSE, &value.sealed)?;
+        out.insert(name.clone(), String::from_utf8(plain).map_err(|_| SealError::Corrupt)?);
     }
     Ok(out)
 }

@@ -102,11 +102,21 @@ pub async fn open(
     purpose: &str,
     sealed: &Sealed,
 ) -> Result<Vec<u8>, SealError> {
+    let key = unwrap_data_key(wrap, purpose, sealed).await?;
+    open_with(&key, purpose, sealed)
+}
+
+/// The plaintext of the data key `sealed` was sealed under (values sealed
+/// together share it: open them with [`open_with`] after one unwrap).
+pub async fn unwrap_data_key(
+    wrap: &dyn KeyWrap,
+    purpose: &str,
+    sealed: &Sealed,
+) -> Result<Vec<u8>, SealError> {
     let wrapped = STANDARD
         .decode(&sealed.key)
         .map_err(|_| SealError::Corrupt)?;
-    let key = wrap.unwrap_key(purpose, &wrapped).await?;
-    open_with(&key, purpose, sealed)
+    wrap.unwrap_key(purpose, &wrapped).await
 }
 
 /// Opens with the data key's plaintext.

@@ -37,7 +37,8 @@ impl AppState {
     /// A state with a key service (`domain::sealed`): it can seal and open
     /// secrets, within what its role may unwrap (the OAuth server: signing
     /// keys, so it mints access tokens; the Social Networks API: networks'
-    /// secrets). Every other function has none: it verifies tokens only.
+    /// secrets; the hosted pages: opening them to sign in through a
+    /// network). Every other function has none: it verifies tokens only.
     pub fn with_key_service(mut self, wrap: Arc<dyn domain::sealed::KeyWrap>) -> Self {
         self.access_tokens = self.access_tokens.with_signing(wrap.clone());
         self.secrets = Some(wrap);

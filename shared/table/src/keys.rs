@@ -90,6 +90,12 @@ pub fn device(hash: &str) -> String {
 }
 pub const DEVICE_SK: &str = "DEVICE";
 
+/// A sign-in through a social network waiting for its callback.
+pub fn network_signin(state_hash: &str) -> String {
+    format!("NETSIGNIN#{state_hash}")
+}
+pub const NETWORK_SIGNIN_SK: &str = "PENDING";
+
 pub fn counter(name: &str) -> String {
     format!("COUNTER#{name}")
 }

@@ -16,6 +16,7 @@ mod error;
 mod errors_out;
 pub mod guard;
 pub mod https;
+pub mod network_signins;
 pub mod item;
 pub mod keys;
 mod logins;

@@ -98,6 +98,7 @@ fn the_template_gives_each_function_only_its_own_kms_purpose() {
         let expected: &[&str] = match name {
             "OAuthFunction" => &["kms:Decrypt", "signing-key"],
             "SocialNetworksFunction" => &["kms:GenerateDataKey", "social-network"],
+            "PagesFunction" => &["kms:Decrypt", "social-network"],
             _ => &[],
         };
         for part in expected {

@@ -43,6 +43,7 @@ mod openapi;
 mod pages;
 mod pages_consent;
 mod pages_join;
+mod pages_network;
 #[allow(dead_code)]
 mod pages_support;
 mod sdk_timeouts;

@@ -27,7 +27,7 @@ fn form_page(lang: Language, login: &str, return_to: &str) -> Page {
         .var("return_to", return_to)
 }
 
-pub async fn show(ctx: Ctx) -> Response {
+pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Response {
     let lang = ctx.lang(None);
     let return_to = return_to::safe(ctx.query("return_to"));
     let hint = ctx.query("login_hint").unwrap_or_default();
@@ -35,6 +35,10 @@ pub async fn show(ctx: Ctx) -> Response {
         .query("notice")
         .and_then(|n| crate::render::strings(lang)["notices"][n].as_str());
     form_page(lang, hint, &return_to)
+        .var(
+            "networks",
+            super::networks::offered(&state, &return_to).await,
+        )
         .var("notice", notice)
         .render(&ctx, lang)
 }

@@ -1,0 +1,169 @@
+//! Signing in through a social network (docs/pages.md):
+//! `GET /signin/network/{id}` starts it (the provider's authorization
+//! request, its `state` in a cookie of this browser and its verifier and
+//! nonce in the table), `GET /signin/network/callback` finishes it: the
+//! state must be this browser's and unused, the provider must prove who
+//! signed in (`federation::flow::finish`), and then
+//! [`super::network_outcome`] signs them in, or registers them.
+
+use super::network_outcome::settle;
+use crate::context::Ctx;
+use crate::error;
+use crate::render::see_other;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use domain::opaque::hash_secret;
+use domain::{Error, ErrorKind};
+use federation::flow::{self, Callback, Pending};
+use federation::FederationError;
+use identity::AppState;
+use socialnetworks::store::{NetworkRecord, NetworksStore};
+use table::network_signins::{expiry, NetworkSignIn};
+use web::SignInAttempt;
+
+/// The browser's half of a started sign-in: its `state`.
+const COOKIE: &str = "nstate";
+const CALLBACK: &str = "/signin/network/callback";
+
+fn callback_uri(state: &AppState) -> String {
+    format!(
+        "{}{CALLBACK}",
+        state.config.oauth_issuer.trim_end_matches('/')
+    )
+}
+
+fn not_this_browsers() -> Error {
+    Error::new(
+        ErrorKind::Forbidden,
+        "network_state",
+        "this sign-in was not started in this browser, or was finished already",
+    )
+}
+
+pub fn disabled() -> Error {
+    Error::new(
+        ErrorKind::Forbidden,
+        "network_disabled",
+        "the network is turned off",
+    )
+}
+
+/// A provider's refusal, in the words a person reads (never a 500).
+fn refused(e: FederationError) -> Error {
+    tracing::info!(reason = %e, "sign-in through a network refused");
+    match e {
+        FederationError::StateMismatch => not_this_browsers(),
+        FederationError::Denied(_) => {
+            Error::new(ErrorKind::Forbidden, "network_denied", e.to_string())
+        }
+        FederationError::Unreachable(_) | FederationError::NotConfigured(_) => {
+            Error::new(ErrorKind::Unavailable, "network_unreachable", e.to_string())
+        }
+        _ => Error::new(
+            ErrorKind::Unauthenticated,
+            "network_unproven",
+            e.to_string(),
+        ),
+    }
+}
+
+async fn enabled_network(state: &AppState, id: u64) -> Result<NetworkRecord, Error> {
+    let network = NetworksStore::of(state)
+        .get_network(id)
+        .await?
+        .ok_or_else(|| Error::not_found("no such network"))?
+        .record;
+    match network.enabled {
+        true => Ok(network),
+        false => Err(disabled()),
+    }
+}
+
+async fn begin(state: &AppState, raw_id: &str, return_to: String) -> Result<Response, Error> {
+    let id = raw_id
+        .parse()
+        .map_err(|_| Error::not_found("no such network"))?;
+    let network = enabled_network(state, id).await?;
+    let provider = socialnetworks::signin::provider(state, &network).await?;
+    let (url, pending) = flow::start(&provider, &callback_uri(state))
+        .await
+        .map_err(refused)?;
+    let record = NetworkSignIn {
+        network_id: id,
+        verifier: pending.verifier,
+        nonce: pending.nonce,
+        redirect_uri: pending.redirect_uri,
+        return_to,
+        link_to: None,
+        expires_at: expiry(),
+    };
+    state
+        .store
+        .put_network_signin(&hash_secret(&pending.state), &record)
+        .await?;
+    let cookie = identity::cookies::set(COOKIE, &pending.state, table::network_signins::TTL_SECS);
+    Ok(see_other(url.as_str(), vec![cookie]))
+}
+
+pub async fn start(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let return_to = crate::return_to::safe(ctx.query("return_to"));
+    match begin(&state, &id, return_to).await {
+        Ok(response) => response,
+        Err(e) => error::page(&ctx, &e),
+    }
+}
+
+fn callback_of(ctx: &Ctx) -> Callback {
+    let get = |name: &str| ctx.query(name).map(str::to_owned);
+    Callback {
+        code: get("code"),
+        state: get("state"),
+        iss: get("iss"),
+        error: get("error"),
+    }
+}
+
+async fn arrive(
+    state: &AppState,
+    attempt: &identity::gate::Attempt,
+    ctx: &Ctx,
+) -> Result<Response, Error> {
+    let callback = callback_of(ctx);
+    let given = callback.state.clone().unwrap_or_default();
+    let held = identity::cookies::get(&ctx.headers, COOKIE).unwrap_or_default();
+    if given.is_empty() || held != given {
+        return Err(not_this_browsers());
+    }
+    let started = state
+        .store
+        .take_network_signin(&hash_secret(&given))
+        .await?
+        .ok_or_else(not_this_browsers)?;
+    let network = enabled_network(state, started.network_id).await?;
+    let provider = socialnetworks::signin::provider(state, &network).await?;
+    let pending = Pending {
+        state: given,
+        verifier: started.verifier,
+        nonce: started.nonce,
+        redirect_uri: started.redirect_uri,
+    };
+    let who = flow::finish(&provider, &pending, &callback)
+        .await
+        .map_err(refused)?;
+    settle(state, attempt, ctx, &network, &who, &started.return_to).await
+}
+
+pub async fn callback(
+    State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
+    ctx: Ctx,
+) -> Response {
+    let mut response = match arrive(&state, &attempt, &ctx).await {
+        Ok(response) => response,
+        Err(e) => error::page(&ctx, &e),
+    };
+    // The state is spent either way.
+    let (name, value) = identity::cookies::set(COOKIE, "", 0);
+    response.headers_mut().append(name, value);
+    response.into_response()
+}
