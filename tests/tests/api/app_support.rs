@@ -197,5 +197,9 @@ pub async fn seed_events(env: &TestEnv) -> Vec<(&'static str, String)> {
         ("APP_SESSION", sessions[0].clone()),
         ("APP_SESSION_LOGOUT", sessions[1].clone()),
         ("APP_NOTIFICATION_ID", "456".into()),
+        ("APP_USERNAME", users[0].username.clone()),
+        ("APP_EMAIL", users[0].email.clone()),
+        ("APP_USER_ID", users[0].seq.to_string()),
+        ("APP_OTHER_ID", users[1].seq.to_string()),
     ]
 }

@@ -192,6 +192,13 @@ pub async fn seed_events(env: &TestEnv) -> Vec<(&'static str, String)> {
         sites.add_invitation(&people[0].id, &new).await.unwrap();
     }
     vec![
+        ("SITE_ID", id.to_string()),
+        ("SITES_INVITATION", "101".into()),
+        ("SITES_INVITATION_DELETE", "102".into()),
+        (
+            "SITES_LINK",
+            format!("{id}.103.SiteLinkEvent0000000000000000103"),
+        ),
         (
             "SITES_ADMIN_TOKEN",
             token_with(env, &people[0], &[scopes::USER_SITES]).await,

@@ -681,5 +681,6 @@ pub async fn seed_events(env: &TestEnv) -> Vec<(&'static str, String)> {
         ("USERS_SOCIAL_TOKEN", a.token.clone()),
         ("USERS_FOLLOW_REQUEST", entry_of(c)),
         ("USERS_FOLLOW_ENTRY", entry_of(d)),
+        ("USERS_BLOCK_ID", c.id().to_owned()),
     ]
 }
