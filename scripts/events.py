@@ -68,7 +68,8 @@ def main(args):
     expected = json.load(open(os.path.join(EVENTS, "expected.json")))
     if args[:1] == ["--fill"]:
         for name, value in sorted(fill(names_in(expected)).items()):
-            print(f"{name}={value}")
+            if name.isupper():  # the placeholders, not what they were made with
+                print(f"{name}={value}")
         return 0
     if args[:1] == ["--print"]:
         if len(args) != 2:

@@ -245,12 +245,12 @@ def accounts(values):
 
 
 @makes("USERS_USERNAME", "USERS_EMAIL", "USERS_SESSION", "USERS_SESSION_LOGOUT",
-       "USERS_ACCESS_TOKEN", "USERS_SOCIAL_TOKEN", "USERS_ID")
+       "USERS_ACCESS_TOKEN", "USERS_SOCIAL_TOKEN", "users_a_id")
 def users_a(values):
     log("user A of the Users API: two sessions, a token of its scopes and one of the social scopes")
     a = account(values, "a")
     user = a["username"]
-    values.update(USERS_USERNAME=user, USERS_EMAIL=f"{user}@example.com", USERS_ID=a["id"],
+    values.update(USERS_USERNAME=user, USERS_EMAIL=f"{user}@example.com", users_a_id=a["id"],
                   USERS_SESSION=login(user), USERS_SESSION_LOGOUT=login(user),
                   USERS_ACCESS_TOKEN=access_token(values, user, USERS_SCOPES),
                   USERS_SOCIAL_TOKEN=access_token(values, user, SOCIAL_SCOPES))
@@ -266,7 +266,7 @@ def users_b(values):
 @makes("USERS_FOLLOW_REQUEST", "USERS_FOLLOW_ENTRY", "USERS_BLOCK_ID")
 def follow_requests(values):
     log("A private, and two follow requests to A (one accepted, one deleted; its sender blocked)")
-    token, a_id = need(values, "USERS_SOCIAL_TOKEN"), need(values, "USERS_ID")
+    token, a_id = need(values, "USERS_SOCIAL_TOKEN"), need(values, "users_a_id")
     must("POST /user/private", http("POST", "/user/private", {"state": True}, bearer(token)))
     followers = [account(values, role) for role in ("fa", "fb")]
     for f in followers:

@@ -345,7 +345,6 @@ async fn seed_users(env: &TestEnv) -> Vec<(&'static str, String)> {
     vec![
         ("USERS_USERNAME", users[0].username.clone()),
         ("USERS_EMAIL", users[0].email.clone()),
-        ("USERS_ID", users[0].id.as_str().to_owned()),
         ("USERS_2FA_USER", users[0].id.as_str().to_owned()),
         ("USERS_OTHER_ID", users[1].id.as_str().to_owned()),
         ("USERS_ACCESS_TOKEN", token),
