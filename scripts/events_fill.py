@@ -44,10 +44,9 @@ NETWORK_KEYS = ["steam", "discord", "vk", "twitch", "github", "gitlab", "reddit"
                 "telegram", "twitter", "yandex", "mailru", "apple", "battlenet", "bitbucket",
                 "epicgames", "facebook", "google", "instagram", "linkedin", "microsoft",
                 "odnoklassniki"]
-# The steam account ids socialnetworks/authorize.json and link.json send
-# (scoped by the network each run makes).
+# The account id socialnetworks/authorize.json sends (scoped by the
+# network each run makes, so it can stay fixed).
 LINKED_ACCOUNT = "76561198000000001"
-LINK_ACCOUNT = "76561198000000002"
 
 MAKERS = {}
 
@@ -187,6 +186,7 @@ def login(username, password=PASSWORD):
 
 
 def oauth_client(label, scopes, redirect=REDIRECT):
+    """A first-party public client (its codes need no consent)."""
     return platform("oauth-client", "create", "--name", f"events-{label}", "--type", "public",
                     "--first-party", "--redirect-uri", redirect, "--scopes", scopes)["client_id"]
 
@@ -219,7 +219,7 @@ def tokens(client, code, verifier, redirect=REDIRECT):
 
 def access_token(values, username, scopes):
     """A bearer token of `username` with `scopes`, through the OAuth flow."""
-    client = oauth_client(f"{username}-{len(values)}", scopes)
+    client = oauth_client(username, scopes)
     return tokens(client, *auth_code(login(username), client, scopes))["access_token"]
 
 
