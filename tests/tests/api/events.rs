@@ -33,7 +33,8 @@ async fn seed(env: &TestEnv) -> Vec<(&'static str, String)> {
 
 /// The Social Networks events: an API key with read and write (`{{API_KEY}}`),
 /// networks 1 (steam) and 2 (discord, no users), users 1001 and 1002, and
-/// user 1001 linked to steam account 76561198000000001.
+/// user 1001 linked to steam account 76561198000000001; `vk` is free for
+/// the create.
 async fn seed_social_networks(env: &TestEnv) -> Vec<(&'static str, String)> {
     use identity::api_key::{self, Permission};
     use socialnetworks::store::{NetworkAccount, NetworkFields, NetworksStore};
@@ -291,8 +292,9 @@ async fn seed_oauth(env: &TestEnv) -> Vec<(&'static str, String)> {
 
 /// The Users API events: verified users A (`events_user_a`, password
 /// `events-pass`, a bearer token with every Users API scope, two cookie
-/// sessions, a pending 2FA challenge) and B (a session for logout-all), C
-/// with a reset code, and D, unverified, with a verification code.
+/// sessions, a pending 2FA challenge) and B (looked up and followed, a
+/// session for logout-all), C with a reset code, and D, unverified, with a
+/// verification code.
 async fn seed_users(env: &TestEnv) -> Vec<(&'static str, String)> {
     use domain::codes::{Challenge, LinkCode, Purpose, ShortCode};
     use domain::scopes;
