@@ -131,4 +131,4 @@ if ((${#failed[@]})); then
     printf 'walkthroughs: FAILED: %s\n' "${failed[@]}" >&2
     exit 1
 fi
-echo "walkthroughs: every walk-through passed $ROUNDS times" >&2
+echo "walkthroughs: every walk-through and make events passed $ROUNDS times" >&2
