@@ -33,7 +33,7 @@ lint: ## clippy (warnings are errors) and sam validate --lint
 venv: ## install the Python tooling make test uses (moto, SAM CLI, schemathesis, ...) into .venv
 	@bash scripts/venv.sh test
 
-walkthroughs: ## run the README's walk-throughs twice against a private dev stack (part of make test)
+walkthroughs: ## the README's walk-throughs, then make events, twice against a private dev stack (part of make test)
 	@bash scripts/walkthroughs.sh
 
 fuzz: ## fuzz every surface against its OpenAPI document (openapi/) on a private stack (part of make test)
@@ -45,7 +45,7 @@ browser: ## the hosted pages in headless Chromium with axe-core, on a private st
 clients: ## generate Python and TypeScript clients from every OpenAPI document, one call per surface (part of make test)
 	@bash scripts/clients.sh
 
-events: ## replay events/ against a running make dev (EVENT=users/get-me.json for one; events/README.md)
+events: ## replay events/ against a running make dev, N/N as expected.json says (EVENT=users/get-me.json for one; events/README.md)
 	@bash scripts/events.sh $(EVENT)
 
 package: ## sam build of every function (release, arm64, no Docker) + zipped sizes (long: 10-30 min cold)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make events`: replays events/ against a running `make dev`, placeholders
-# filled with values made for the purpose (an API key and an OAuth client
-# through the CLI; users, sessions, tokens and codes through the API).
+# filled with what scripts/events_fill.py makes in the stack for the events
+# chosen (users, sessions, tokens, codes, clients, sites, networks, through
+# the APIs and the CLI). Prints N/N and exits non-zero unless every event
+# answered the status events/expected.json names.
 #
 #   scripts/events.sh                        every event
 #   scripts/events.sh users/get-me.json ...  some (paths under events/)
@@ -9,8 +11,8 @@
 #   scripts/events.sh --print GROUP/X.json   print one filled event (e.g. for `sam local invoke -e`)
 #
 # API (default http://127.0.0.1:3000) and AWS_ENDPOINT_URL (default
-# http://127.0.0.1:5000) say where the stack is. events/README.md explains
-# the placeholders and which answers differ from the tests' seeded table.
+# http://127.0.0.1:5000) say where the stack is. events/README.md lists the
+# placeholders.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

@@ -64,7 +64,7 @@ step clippy cargo clippy --workspace --all-targets -- -D warnings
 # The emulator's transactions stay atomic under scripts/emulator.py's patches.
 step emulator .venv/bin/python tools/bench/scripts/emulator-check.py
 step bootstrap bootstrap_twice
-# The README's walk-throughs as written, twice, against a dev stack of their own.
+# The README's walk-throughs as written, and `make events`, twice, against a dev stack of their own.
 step walkthroughs scripts/walkthroughs.sh
 step fuzz scripts/fuzz.sh
 # OpenID Connect through relying-party libraries nobody here wrote.

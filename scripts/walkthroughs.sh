@@ -4,6 +4,7 @@
 #   scripts/walkthroughs.sh [FILE...]     default: README.md and the API pages listed below
 #   ROUNDS=1 scripts/walkthroughs.sh      default: 2 (a walk-through must work twice)
 #   ONLY='Social' scripts/walkthroughs.sh run only the sections whose "FILE: heading" matches
+#                                         (ONLY='events': only `make events`)
 #
 # Every section whose heading starts with "Walk-through" is one script: its
 # ```sh blocks, after those of the "Before the walk-throughs" section (the
@@ -12,8 +13,10 @@
 # free ports (never 3000/5000), so the only change to the text is the port
 # numbers (127.0.0.1:3000 and :5000 become the private ones). All sections
 # run ROUNDS times in a row against the same stack, so each must also work
-# when its earlier runs left data behind. The stack is stopped on every
-# exit path.
+# when its earlier runs left data behind. Each round ends with `make events`
+# (scripts/events.sh: every file of events/ answers as events/expected.json
+# says) on the same stack, so it too runs on a used stack; ONLY='events'
+# runs only it. The stack is stopped on every exit path.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -84,9 +87,21 @@ for path in files:
             f.write(f"# {path}: {heading}\n")
             f.write(ports("\n".join(prelude + blocks)) + "\n")
         print(f"{path}: {heading}\t{script}")
-if n == 0:
+if n == 0 and not (only and re.search(only, "make events")):
     sys.exit("walkthroughs: no 'Walk-through' section with a ```sh block in " + " ".join(files))
 PY
+
+# `make events` against the stack: its N/N line, or the events that missed.
+replay_events() {
+    local round=$1 log=$work/events.round$1.log started=$SECONDS
+    if scripts/events.sh > "$log" 2>&1 < /dev/null; then
+        echo "walkthroughs: round $round: ok     make events: $(tail -n 1 "$log" | sed "s/^events: //") ($((SECONDS - started)) s)" >&2
+    else
+        echo "walkthroughs: round $round: FAILED make events (exit $?):" >&2
+        grep -E '^(~|!|-) |^events:' "$log" | tail -n 40 | sed 's/^/    /' >&2
+        failed+=("round $round: make events")
+    fi
+}
 
 failed=()
 for round in $(seq "$ROUNDS"); do
@@ -103,6 +118,9 @@ for round in $(seq "$ROUNDS"); do
             failed+=("round $round: $name")
         fi
     done < "$work/sections"
+    if [[ -z $ONLY || "make events" =~ $ONLY ]]; then
+        replay_events "$round"
+    fi
 done
 
 if stack_server_errors walkthroughs; then
@@ -113,4 +131,4 @@ if ((${#failed[@]})); then
     printf 'walkthroughs: FAILED: %s\n' "${failed[@]}" >&2
     exit 1
 fi
-echo "walkthroughs: every walk-through passed $ROUNDS times" >&2
+echo "walkthroughs: every walk-through and make events passed $ROUNDS times" >&2

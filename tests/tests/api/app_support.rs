@@ -153,10 +153,11 @@ pub async fn full_key(env: &TestEnv) -> String {
 }
 
 /// The App Users API events (events/app/): the catalogue; user A
-/// (`events_app_a`, password `events-pass`, integer id 9201) with two
+/// (`events_app_a`, password `events-pass`, integer id 9201:
+/// `{{APP_USERNAME}}`, `{{APP_EMAIL}}`, `{{APP_USER_ID}}`) with two
 /// sessions (`{{APP_SESSION}}`, `{{APP_SESSION_LOGOUT}}`) and notification
-/// `{{APP_NOTIFICATION_ID}}`; user B (9202) to ban and force out. The API
-/// key is the Social Networks seed's `{{API_KEY}}`.
+/// `{{APP_NOTIFICATION_ID}}`; user B (9202, `{{APP_OTHER_ID}}`) to ban and
+/// force out. The API key is the Social Networks seed's `{{API_KEY}}`.
 pub async fn seed_events(env: &TestEnv) -> Vec<(&'static str, String)> {
     use app::store::{AppStore, NotificationRecord};
     use identity::session;
@@ -197,5 +198,9 @@ pub async fn seed_events(env: &TestEnv) -> Vec<(&'static str, String)> {
         ("APP_SESSION", sessions[0].clone()),
         ("APP_SESSION_LOGOUT", sessions[1].clone()),
         ("APP_NOTIFICATION_ID", "456".into()),
+        ("APP_USERNAME", users[0].username.clone()),
+        ("APP_EMAIL", users[0].email.clone()),
+        ("APP_USER_ID", users[0].seq.to_string()),
+        ("APP_OTHER_ID", users[1].seq.to_string()),
     ]
 }

@@ -20,9 +20,9 @@ fn events_dir() -> PathBuf {
 
 /// The data the events refer to, in a fresh table. Returns placeholder values.
 async fn seed(env: &TestEnv) -> Vec<(&'static str, String)> {
-    seed_accounts(env).await;
-    seed_oauth(env).await;
-    let mut placeholders = Vec::new();
+    let mut placeholders = vec![("RUN", "seed".to_owned())];
+    placeholders.extend(seed_accounts(env).await);
+    placeholders.extend(seed_oauth(env).await);
     placeholders.extend(seed_social_networks(env).await);
     placeholders.extend(seed_users(env).await);
     placeholders.extend(crate::users_social::seed_events(env).await);
@@ -33,7 +33,8 @@ async fn seed(env: &TestEnv) -> Vec<(&'static str, String)> {
 
 /// The Social Networks events: an API key with read and write (`{{API_KEY}}`),
 /// networks 1 (steam) and 2 (discord, no users), users 1001 and 1002, and
-/// user 1001 linked to steam account 76561198000000001.
+/// user 1001 linked to steam account 76561198000000001; `vk` is free for
+/// the create.
 async fn seed_social_networks(env: &TestEnv) -> Vec<(&'static str, String)> {
     use identity::api_key::{self, Permission};
     use socialnetworks::store::{NetworkAccount, NetworkFields, NetworksStore};
@@ -80,12 +81,21 @@ async fn seed_social_networks(env: &TestEnv) -> Vec<(&'static str, String)> {
         .link_account(1, 1001, &account, false, snapshot)
         .await
         .unwrap();
-    vec![("API_KEY", key.expose().to_owned())]
+    vec![
+        ("API_KEY", key.expose().to_owned()),
+        ("NETWORK_ID", "1".into()),
+        ("NETWORK_KEY", "steam".into()),
+        ("NETWORK_DELETE_ID", "2".into()),
+        ("NETWORK_NEW_KEY", "vk".into()),
+        ("NETWORK_LINKED_USER", "1001".into()),
+        ("NETWORK_USER", "1002".into()),
+    ]
 }
 
-/// The Accounts API events use the document's example token for a moderator
-/// `max`, and a ghost `andr` with the document's example id.
-async fn seed_accounts(env: &TestEnv) {
+/// The Accounts API events: the document's example token for a moderator
+/// `max` (password `moderator-pass`), and a ghost `andr` with the
+/// document's example id.
+async fn seed_accounts(env: &TestEnv) -> Vec<(&'static str, String)> {
     let store = &env.state.store;
     let hash = domain::password_hash::hash("moderator-pass").await;
     let mut max = User::new(1, "max".into(), "max@innopolis.ru".into(), hash.clone());
@@ -108,6 +118,12 @@ async fn seed_accounts(env: &TestEnv) {
     andr.id = UserId::parse("575b53fbaa87dd30d6963e5d").unwrap();
     andr.first_name = Some("Andrew".into());
     store.create_user(&andr, None).await.unwrap();
+    vec![
+        ("ACCOUNTS_TOKEN", token.expose().to_owned()),
+        ("ACCOUNTS_MODERATOR", max.username),
+        ("ACCOUNTS_OTHER", andr.username),
+        ("ACCOUNTS_OTHER_ID", andr.id.as_str().to_owned()),
+    ]
 }
 
 /// The API Gateway events (the notifier's stream events are replayed by
@@ -156,6 +172,10 @@ async fn every_event_replays_to_its_expected_status() {
         for (name, value) in &placeholders {
             text = text.replace(&format!("{{{{{name}}}}}"), value);
         }
+        assert!(
+            !text.contains("{{"),
+            "{file}: a placeholder the seed does not fill"
+        );
         let request = lambda_http::request::from_str(&text)
             .unwrap_or_else(|e| panic!("{file} is not an API Gateway event: {e}"))
             .map(|body| axum::body::Body::from(body.to_vec()));
@@ -173,9 +193,9 @@ async fn every_event_replays_to_its_expected_status() {
 }
 
 /// The OAuth events: a public client, a cookie session of `max`, a code
-/// (PKCE verifier of RFC 7636 appendix B) and a refresh family, each with
-/// the fixed values the event files carry.
-async fn seed_oauth(env: &TestEnv) {
+/// (PKCE verifier of RFC 7636 appendix B) and two refresh families (one
+/// refreshed, one revoked).
+async fn seed_oauth(env: &TestEnv) -> Vec<(&'static str, String)> {
     use domain::opaque::hash_secret;
     use table::{AuthCode, ClientType, OAuthClient, RefreshFamily};
     let store = &env.state.store;
@@ -226,35 +246,55 @@ async fn seed_oauth(env: &TestEnv) {
         .put_auth_code(&event_code, &code("ffffffffffffffffffffffffffffffff"), now)
         .await
         .unwrap();
-    // The refresh family comes from redeeming a second code.
-    let family_id = "0123456789abcdef0123456789abcdef";
-    let seed_code = hash_secret("CodeSeed000000000000000000000000");
-    let seeded = code(family_id);
-    store.put_auth_code(&seed_code, &seeded, now).await.unwrap();
-    let family = RefreshFamily {
-        family_id: family_id.into(),
-        user_id: max,
-        client_id: "cl_events000000000000".into(),
-        scope: "delegated:profile:read".into(),
-        issued_at: now,
-        expires_at: now / 1000 + 3600,
-        current_hash: hash_secret(&format!("{family_id}.RefreshEvent00000000000000000000")),
-        rotations: 0,
-        revoked: false,
-        session: None,
-        sign_in: Default::default(),
-        last_rotation: None,
-    };
-    store
-        .redeem_auth_code(&seed_code, &seeded, &family)
-        .await
-        .unwrap();
+    // The refresh families come from redeeming two more codes.
+    let mut refresh_tokens = Vec::new();
+    for (family_id, secret) in [
+        (
+            "0123456789abcdef0123456789abcdef",
+            "RefreshEvent00000000000000000000",
+        ),
+        (
+            "fedcba9876543210fedcba9876543210",
+            "RevokeEvent000000000000000000000",
+        ),
+    ] {
+        let seed_code = hash_secret(&format!("CodeSeed{family_id}"));
+        let seeded = code(family_id);
+        store.put_auth_code(&seed_code, &seeded, now).await.unwrap();
+        let family = RefreshFamily {
+            family_id: family_id.into(),
+            user_id: max.clone(),
+            client_id: "cl_events000000000000".into(),
+            scope: "delegated:profile:read".into(),
+            issued_at: now,
+            expires_at: now / 1000 + 3600,
+            current_hash: hash_secret(&format!("{family_id}.{secret}")),
+            rotations: 0,
+            revoked: false,
+            session: None,
+            sign_in: Default::default(),
+            last_rotation: None,
+        };
+        store
+            .redeem_auth_code(&seed_code, &seeded, &family)
+            .await
+            .unwrap();
+        refresh_tokens.push(format!("{family_id}.{secret}"));
+    }
+    vec![
+        ("OAUTH_CLIENT_ID", "cl_events000000000000".into()),
+        ("OAUTH_SESSION", "SessionEvent0000000000000000000A".into()),
+        ("OAUTH_CODE", "CodeEvent00000000000000000000000".into()),
+        ("OAUTH_REFRESH_TOKEN", refresh_tokens[0].clone()),
+        ("OAUTH_REVOKE_TOKEN", refresh_tokens[1].clone()),
+    ]
 }
 
 /// The Users API events: verified users A (`events_user_a`, password
 /// `events-pass`, a bearer token with every Users API scope, two cookie
-/// sessions, a pending 2FA challenge) and B (a session for logout-all), C
-/// with a reset code, and D, unverified, with a verification code.
+/// sessions, a pending 2FA challenge) and B (looked up and followed, a
+/// session for logout-all), C with a reset code, and D, unverified, with a
+/// verification code.
 async fn seed_users(env: &TestEnv) -> Vec<(&'static str, String)> {
     use domain::codes::{Challenge, LinkCode, Purpose, ShortCode};
     use domain::scopes;
@@ -305,6 +345,10 @@ async fn seed_users(env: &TestEnv) -> Vec<(&'static str, String)> {
     slot.payload = Some(users[3].email.clone());
     store.put_code(&slot, true).await.unwrap();
     vec![
+        ("USERS_USERNAME", users[0].username.clone()),
+        ("USERS_EMAIL", users[0].email.clone()),
+        ("USERS_2FA_USER", users[0].id.as_str().to_owned()),
+        ("USERS_OTHER_ID", users[1].id.as_str().to_owned()),
         ("USERS_ACCESS_TOKEN", token),
         ("USERS_SESSION", sessions[0].clone()),
         ("USERS_SESSION_LOGOUT", sessions[1].clone()),

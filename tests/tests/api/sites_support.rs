@@ -148,11 +148,13 @@ pub async fn invite(env: &TestEnv, admin: &Person, site: u64, identifier: &str) 
     r.body
 }
 
-/// The Sites API events (events/sites/): site 1 (a shop) with its admin
-/// (`{{SITES_ADMIN_TOKEN}}`) and a guest who is no member yet
-/// (`{{SITES_GUEST_TOKEN}}`); invitations 101 (`+14155550100`, status and
-/// update), 102 (delete) and 103 (the link `1.103.SiteLinkEvent…103`,
-/// shown and accepted by the guest).
+/// The Sites API events (events/sites/): site 1 (a shop, `{{SITE_ID}}`)
+/// with its admin (`{{SITES_ADMIN_TOKEN}}`) and a guest who is no member
+/// yet (`{{SITES_GUEST_TOKEN}}`); invitations 101 (`+14155550100`, status
+/// and update: `{{SITES_INVITATION}}`), 102 (delete:
+/// `{{SITES_INVITATION_DELETE}}`) and 103 (the link
+/// `1.103.SiteLinkEvent…103`, `{{SITES_LINK}}`, shown and accepted by the
+/// guest).
 pub async fn seed_events(env: &TestEnv) -> Vec<(&'static str, String)> {
     use sites::model::{InvitationStatus, InvitationType};
     use sites::store::{InvitationRecord, NewInvitation};
@@ -192,6 +194,13 @@ pub async fn seed_events(env: &TestEnv) -> Vec<(&'static str, String)> {
         sites.add_invitation(&people[0].id, &new).await.unwrap();
     }
     vec![
+        ("SITE_ID", id.to_string()),
+        ("SITES_INVITATION", "101".into()),
+        ("SITES_INVITATION_DELETE", "102".into()),
+        (
+            "SITES_LINK",
+            format!("{id}.103.SiteLinkEvent0000000000000000103"),
+        ),
         (
             "SITES_ADMIN_TOKEN",
             token_with(env, &people[0], &[scopes::USER_SITES]).await,

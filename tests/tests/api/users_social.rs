@@ -646,7 +646,8 @@ async fn every_social_route_needs_a_token_with_its_scope() {
 /// The social events (`events/users/`): user a (`65f…001`) private with a
 /// token of every social scope (`{{USERS_SOCIAL_TOKEN}}`), and the follow
 /// requests of users c and d to a (`{{USERS_FOLLOW_REQUEST}}` to accept,
-/// `{{USERS_FOLLOW_ENTRY}}` to delete). Needs the Users events' users.
+/// `{{USERS_FOLLOW_ENTRY}}` to delete; c is `{{USERS_BLOCK_ID}}`). Needs
+/// the Users events' users.
 pub async fn seed_events(env: &TestEnv) -> Vec<(&'static str, String)> {
     let mut members = Vec::new();
     for i in [1, 3, 4] {
@@ -681,5 +682,6 @@ pub async fn seed_events(env: &TestEnv) -> Vec<(&'static str, String)> {
         ("USERS_SOCIAL_TOKEN", a.token.clone()),
         ("USERS_FOLLOW_REQUEST", entry_of(c)),
         ("USERS_FOLLOW_ENTRY", entry_of(d)),
+        ("USERS_BLOCK_ID", c.id().to_owned()),
     ]
 }
