@@ -53,6 +53,26 @@ pub fn route_table() -> RouteTable<AppState> {
         .add(Method::POST, "/account/sessions/end", account::end_session)
         .add(Method::POST, "/account/signout-all", signout::everywhere)
         .add(Method::POST, "/account/apps/revoke", apps::revoke)
+        .add(
+            Method::POST,
+            "/account/networks/link",
+            account_networks::start_link,
+        )
+        .add(
+            Method::POST,
+            "/account/networks/unlink",
+            account_networks::unlink,
+        )
+        .add(
+            Method::GET,
+            "/account/networks/confirm",
+            network_confirm::show,
+        )
+        .add(
+            Method::POST,
+            "/account/networks/confirm",
+            network_confirm::confirm,
+        )
 }
 
 /// The routes (each request logged), for merging into the dev server.

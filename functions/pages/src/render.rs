@@ -41,6 +41,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "signout.html",
     "join.html",
     "joined.html",
+    "network_confirm.html",
 );
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {

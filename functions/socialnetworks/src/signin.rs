@@ -3,7 +3,7 @@
 //! a `federation` provider, its settings opened with the key service.
 
 use crate::settings;
-use crate::store::{NetworkRecord, NetworksStore};
+use crate::store::{MemberRecord, NetworkRecord, NetworksStore};
 use domain::Error;
 use federation::{names, Provider};
 use identity::AppState;
@@ -65,4 +65,16 @@ pub async fn provider(state: &AppState, record: &NetworkRecord) -> Result<Provid
         tracing::warn!(network = record.id, error = %e, "network settings are incomplete");
         not_configured()
     })
+}
+
+/// The offered networks, each with the user's link to it (if any).
+pub async fn links_of(
+    state: &AppState,
+    user_seq: u64,
+) -> Result<Vec<(Offered, Option<MemberRecord>)>, Error> {
+    let store = NetworksStore::of(state);
+    let offered = offered(state).await?;
+    let members =
+        futures::future::try_join_all(offered.iter().map(|n| store.member(n.id, user_seq))).await?;
+    Ok(offered.into_iter().zip(members).collect())
 }

@@ -96,6 +96,11 @@ pub fn network_signin(state_hash: &str) -> String {
 }
 pub const NETWORK_SIGNIN_SK: &str = "PENDING";
 
+/// A proven network account waiting for its owner's confirmation.
+pub fn network_link_offer(ticket_hash: &str) -> String {
+    format!("NETLINK#{ticket_hash}")
+}
+
 pub fn counter(name: &str) -> String {
     format!("COUNTER#{name}")
 }

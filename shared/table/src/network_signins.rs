@@ -40,8 +40,24 @@ impl Store {
         state_hash: &str,
         pending: &NetworkSignIn,
     ) -> Result<(), StoreError> {
-        let mut item = to_item(pending)?;
-        item.extend(NetworkSignIn::key(state_hash));
+        self.put_keyed(NetworkSignIn::key(state_hash), pending)
+            .await
+    }
+
+    /// The started sign-in, deleted as it is read: `None` when it is
+    /// unknown, taken already or expired.
+    pub async fn take_network_signin(
+        &self,
+        state_hash: &str,
+    ) -> Result<Option<NetworkSignIn>, StoreError> {
+        let pending: Option<NetworkSignIn> =
+            self.take_keyed(NetworkSignIn::key(state_hash)).await?;
+        Ok(pending.filter(|p| p.expires_at > time::now_secs()))
+    }
+
+    async fn put_keyed<T: Serialize>(&self, key: Item, record: &T) -> Result<(), StoreError> {
+        let mut item = to_item(record)?;
+        item.extend(key);
         self.client
             .put_item()
             .table_name(self.table())
@@ -51,26 +67,72 @@ impl Store {
         Ok(())
     }
 
-    /// The started sign-in, deleted as it is read: `None` when it is
-    /// unknown, taken already or expired.
-    pub async fn take_network_signin(
+    /// The item at `key`, deleted as it is read.
+    async fn take_keyed<T: serde::de::DeserializeOwned>(
         &self,
-        state_hash: &str,
-    ) -> Result<Option<NetworkSignIn>, StoreError> {
+        key: Item,
+    ) -> Result<Option<T>, StoreError> {
         let out = self
             .client
             .delete_item()
             .table_name(self.table())
-            .set_key(Some(NetworkSignIn::key(state_hash)))
+            .set_key(Some(key))
             .return_values(ReturnValue::AllOld)
             .send()
             .await?;
-        let pending: Option<NetworkSignIn> = out.attributes.map(from_item).transpose()?;
-        Ok(pending.filter(|p| p.expires_at > time::now_secs()))
+        out.attributes.map(from_item).transpose()
     }
 }
 
 /// When a sign-in started now expires.
 pub fn expiry() -> i64 {
     time::now_secs() + TTL_SECS
+}
+
+/// A network account proven in a browser whose address a verified
+/// account owns: linked only once that account's owner signs in there and
+/// confirms (the browser holds the ticket in a cookie). Ten minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkLinkOffer {
+    pub network_id: u64,
+    pub subject: String,
+    pub login: String,
+    pub name: String,
+    pub url: String,
+    pub expires_at: i64,
+}
+
+impl NetworkLinkOffer {
+    fn key(ticket_hash: &str) -> Item {
+        key(
+            keys::network_link_offer(ticket_hash),
+            keys::NETWORK_SIGNIN_SK,
+        )
+    }
+}
+
+impl Store {
+    pub async fn put_network_link_offer(
+        &self,
+        ticket_hash: &str,
+        offer: &NetworkLinkOffer,
+    ) -> Result<(), StoreError> {
+        self.put_keyed(NetworkLinkOffer::key(ticket_hash), offer)
+            .await
+    }
+
+    /// The offer, if live; `take` deletes it as it reads (the confirming
+    /// POST), else it stays (the page that asks).
+    pub async fn network_link_offer(
+        &self,
+        ticket_hash: &str,
+        take: bool,
+    ) -> Result<Option<NetworkLinkOffer>, StoreError> {
+        let key = NetworkLinkOffer::key(ticket_hash);
+        let offer: Option<NetworkLinkOffer> = match take {
+            true => self.take_keyed(key).await?,
+            false => self.get_record(key).await?,
+        };
+        Ok(offer.filter(|o| o.expires_at > time::now_secs()))
+    }
 }

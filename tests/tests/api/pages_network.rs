@@ -3,7 +3,7 @@
 //! starts it): registration, a linked account signing in again, and every
 //! refusal with nothing written.
 
-use crate::pages_support::{env, html, location, signed_up, Browser};
+use crate::pages_support::{env, html, location, signed_in, signed_up, Browser, PASSWORD};
 use crate::sites_support::rel;
 use http::StatusCode;
 use identity::api_key::{self, Permission};
@@ -131,30 +131,9 @@ impl NetworksView {
 }
 
 #[tokio::test]
-async fn refusals_explain_and_write_nothing() {
+async fn foreign_and_tampered_callbacks_sign_nobody_in() {
     let env = env().await;
     let open = network(&env, true, true).await;
-    let taken = signed_up(&env).await;
-    let before = env.snapshot().await;
-
-    // A verified account owns the address: no link by email alone.
-    let claims = json!({"email": taken.email, "email_verified": true});
-    let r = through(
-        &env,
-        &mut Browser::default(),
-        open,
-        &unique_name("idp_"),
-        claims,
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(
-        html(&r).contains("Sign in with its password"),
-        "{}",
-        html(&r)
-    );
-    assert_eq!(env.snapshot().await, before);
-
     // Another browser's callback, and a tampered state.
     let mut b = Browser::default();
     let start = b.get(&env, &format!("/signin/network/{open}")).await;
@@ -305,4 +284,103 @@ async fn a_plain_oauth2_network_signs_in_through_userinfo() {
     assert!(b.cookies.contains_key("sid"));
     assert!(env.state.store.email_owner(&email).await.unwrap().is_some());
     assert_eq!(NetworksView::of(&env, id).await, 1);
+}
+
+#[tokio::test]
+async fn an_address_owner_links_only_after_signing_in() {
+    let env = env().await;
+    let id = network(&env, true, true).await;
+    let p = signed_up(&env).await;
+    let sub = unique_name("idp_");
+    let claims = json!({"email": p.email, "email_verified": true, "preferred_username": "pat"});
+    let mut b = Browser::default();
+    let r = through(&env, &mut b, id, &sub, claims.clone()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", html(&r));
+    assert!(location(&r).starts_with("/signin?return_to=%2Faccount%2Fnetworks%2Fconfirm"));
+    assert!(
+        !b.cookies.contains_key("sid"),
+        "no sign-in by the address alone"
+    );
+    assert_eq!(NetworksView::of(&env, id).await, 0);
+
+    let r = b
+        .sign_in(&env, &p.username, PASSWORD, "/account/networks/confirm")
+        .await;
+    assert_eq!(location(&r), "/account/networks/confirm");
+    let ask = b.get(&env, "/account/networks/confirm").await;
+    assert!(html(&ask).contains("Link the"), "{}", html(&ask));
+    assert!(html(&ask).contains("pat"));
+    let r = b.post(&env, "/account/networks/confirm", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", html(&r));
+    assert!(location(&r).contains("notice=network_linked"));
+    assert_eq!(NetworksView::of(&env, id).await, 1);
+    // The offer is spent; the network now signs the owner in.
+    let again = b.post(&env, "/account/networks/confirm", &[]).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    let mut c = Browser::default();
+    let r = through(&env, &mut c, id, &sub, claims).await;
+    assert_eq!(location(&r), "/account");
+    let account = c.get(&env, "/account").await;
+    assert!(html(&account).contains(&p.username));
+}
+
+/// Posts the account page's form `action` for network `id`.
+async fn account_form(env: &TestEnv, b: &mut Browser, action: &str, id: u64) -> Reply {
+    let path = format!("/account/networks/{action}");
+    b.post(env, &path, &[("network", &id.to_string())]).await
+}
+
+#[tokio::test]
+async fn the_account_page_links_and_unlinks_a_network() {
+    let env = env().await;
+    let id = network(&env, true, true).await;
+    let p = signed_up(&env).await;
+    let mut b = signed_in(&env, &p).await;
+    let page = b.get(&env, "/account").await;
+    assert!(html(&page).contains("Sign-in networks") && html(&page).contains("not linked"));
+
+    let start = account_form(&env, &mut b, "link", id).await;
+    let sub = unique_name("idp_");
+    let back = at_provider(&start, &sub, json!({"email": "other@example.com"})).await;
+    // Finished in another browser: refused, nothing linked.
+    let mut stranger = Browser::default();
+    stranger
+        .cookies
+        .insert("nstate".into(), b.cookies["nstate"].clone());
+    assert_eq!(
+        stranger.get(&env, &back).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(NetworksView::of(&env, id).await, 0);
+
+    let start = account_form(&env, &mut b, "link", id).await;
+    let back = at_provider(&start, &sub, json!({"email": "other@example.com"})).await;
+    let r = b.get(&env, &back).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", html(&r));
+    assert!(location(&r).contains("notice=network_linked"));
+    assert_eq!(NetworksView::of(&env, id).await, 1);
+    let page = b.get(&env, "/account").await;
+    assert!(html(&page).contains("Unlink"));
+
+    // Bad forms change nothing.
+    let before = env.snapshot().await;
+    let r = b
+        .post(&env, "/account/networks/unlink", &[("network", "x")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = b
+        .post_raw(
+            &env,
+            "/account/networks/unlink",
+            &[("network", &id.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(env.snapshot().await, before);
+
+    let r = account_form(&env, &mut b, "unlink", id).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", html(&r));
+    assert_eq!(NetworksView::of(&env, id).await, 0);
+    let r = account_form(&env, &mut b, "unlink", id).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
 }

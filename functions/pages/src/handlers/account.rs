@@ -23,9 +23,10 @@ const PASSWORD_FIELDS: &[&str] = &["currentPassword", "password"];
 /// read shows none rather than no page).
 pub async fn account_page(state: &AppState, ctx: &Ctx, lang: Language, user: &User) -> Page {
     let own = super::signout::cookie_session(ctx);
-    let (listed, apps) = tokio::join!(
+    let (listed, apps, networks) = tokio::join!(
         sessions::list(state, user, own.as_ref(), None),
-        identity::consent::connected_apps(state, &user.id)
+        identity::consent::connected_apps(state, &user.id),
+        super::account_networks::views(state, user)
     );
     let sessions: Vec<_> = listed
         .map(|page| page.items.iter().map(session_view).collect())
@@ -37,6 +38,15 @@ pub async fn account_page(state: &AppState, ctx: &Ctx, lang: Language, user: &Us
         .var("sessions", sessions)
         .var("apps", apps)
         .var("revoke_app_action", action("/account/apps/revoke", lang))
+        .var("networks", networks)
+        .var(
+            "link_network_action",
+            action("/account/networks/link", lang),
+        )
+        .var(
+            "unlink_network_action",
+            action("/account/networks/unlink", lang),
+        )
 }
 
 fn session_view(s: &sessions::Session) -> serde_json::Value {

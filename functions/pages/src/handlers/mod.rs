@@ -1,10 +1,12 @@
 //! One module per page; what several share is here.
 
 pub mod account;
+pub mod account_networks;
 pub mod apps;
 pub mod consent;
 pub mod join;
 pub mod network;
+pub mod network_confirm;
 pub mod network_outcome;
 pub mod networks;
 pub mod profile;

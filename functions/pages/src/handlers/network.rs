@@ -32,7 +32,7 @@ fn callback_uri(state: &AppState) -> String {
     )
 }
 
-fn not_this_browsers() -> Error {
+pub fn not_this_browsers() -> Error {
     Error::new(
         ErrorKind::Forbidden,
         "network_state",
@@ -67,7 +67,7 @@ fn refused(e: FederationError) -> Error {
     }
 }
 
-async fn enabled_network(state: &AppState, id: u64) -> Result<NetworkRecord, Error> {
+pub async fn enabled_network(state: &AppState, id: u64) -> Result<NetworkRecord, Error> {
     let network = NetworksStore::of(state)
         .get_network(id)
         .await?
@@ -79,7 +79,14 @@ async fn enabled_network(state: &AppState, id: u64) -> Result<NetworkRecord, Err
     }
 }
 
-async fn begin(state: &AppState, raw_id: &str, return_to: String) -> Result<Response, Error> {
+/// Starts a sign-in through network `raw_id` (or, with `link_to`, the
+/// linking of a network account to that signed-in user).
+pub async fn begin(
+    state: &AppState,
+    raw_id: &str,
+    return_to: String,
+    link_to: Option<domain::UserId>,
+) -> Result<Response, Error> {
     let id = raw_id
         .parse()
         .map_err(|_| Error::not_found("no such network"))?;
@@ -94,7 +101,7 @@ async fn begin(state: &AppState, raw_id: &str, return_to: String) -> Result<Resp
         nonce: pending.nonce,
         redirect_uri: pending.redirect_uri,
         return_to,
-        link_to: None,
+        link_to,
         expires_at: expiry(),
     };
     state
@@ -107,7 +114,7 @@ async fn begin(state: &AppState, raw_id: &str, return_to: String) -> Result<Resp
 
 pub async fn start(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
     let return_to = crate::return_to::safe(ctx.query("return_to"));
-    match begin(&state, &id, return_to).await {
+    match begin(&state, &id, return_to, None).await {
         Ok(response) => response,
         Err(e) => error::page(&ctx, &e),
     }
@@ -150,7 +157,10 @@ async fn arrive(
     let who = flow::finish(&provider, &pending, &callback)
         .await
         .map_err(refused)?;
-    settle(state, attempt, ctx, &network, &who, &started.return_to).await
+    match started.link_to {
+        Some(user) => super::account_networks::linked(state, ctx, &network, &who, &user).await,
+        None => settle(state, attempt, ctx, &network, &who, &started.return_to).await,
+    }
 }
 
 pub async fn callback(

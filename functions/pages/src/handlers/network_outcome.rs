@@ -7,7 +7,8 @@
 //!   linked and counted as a registration; its address verified only when
 //!   the network asserts it (else a code is emailed first);
 //! - not linked, and a verified account owns the address: nothing is
-//!   linked by email alone; the owner signs in with the password first;
+//!   linked by email alone; the browser is offered the link
+//!   ([`super::network_confirm`]) once someone signs in there;
 //! - registration closed, or no address shared: a page, nothing written.
 
 use super::second_factor::challenge_page;
@@ -20,7 +21,7 @@ use identity::gate::{sign_in_by_network, Attempt, Issue, SignedIn};
 use identity::sign_up::{sign_up, FirstStep, NewUser, SignedUp};
 use identity::AppState;
 use rand::Rng;
-use socialnetworks::store::{LinkError, NetworkAccount, NetworkRecord, NetworksStore};
+use socialnetworks::store::{LinkError, NetworkRecord, NetworksStore};
 
 fn refusal(code: &'static str, message: &'static str) -> Error {
     Error::new(ErrorKind::Forbidden, code, message)
@@ -51,6 +52,9 @@ pub async fn settle(
     };
     let user = match &linked {
         Some(user) => user.clone(),
+        None if address_owned(state, who).await? => {
+            return super::network_confirm::offer(state, network, who).await;
+        }
         None => register(state, network, who).await?,
     };
     let signed = sign_in_by_network(state, attempt, &user, Issue::Session).await?;
@@ -80,6 +84,14 @@ async fn count(
     }
 }
 
+/// Whether a verified account owns the address the network gave.
+async fn address_owned(state: &AppState, who: &ExternalIdentity) -> Result<bool, Error> {
+    let Some(email) = who.email.as_deref().and_then(|e| Email::parse(e).ok()) else {
+        return Ok(false);
+    };
+    Ok(state.store.email_owner(&email.key()).await?.is_some())
+}
+
 async fn register(
     state: &AppState,
     network: &NetworkRecord,
@@ -96,16 +108,8 @@ async fn register(
         .as_deref()
         .and_then(|e| Email::parse(e).ok())
         .ok_or_else(|| refusal("network_no_email", "the network shared no email address"))?;
-    if state.store.email_owner(&email.key()).await?.is_some() {
-        return Err(email_taken());
-    }
     let user = create(state, who, email).await?;
-    let account = NetworkAccount {
-        value: who.subject.clone(),
-        login: who.login.clone().unwrap_or_else(|| user.username.clone()),
-        name: who.name.clone().unwrap_or_else(|| user.username.clone()),
-        url: who.profile_url.clone().unwrap_or_default(),
-    };
+    let account = super::account_networks::account_of(who, &user.username);
     let store = NetworksStore::of(state);
     let snapshot = store.link_snapshot(network.id, user.seq).await?;
     store

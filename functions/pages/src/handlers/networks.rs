@@ -8,7 +8,7 @@ use base64::Engine;
 use identity::AppState;
 use serde_json::{json, Value};
 
-fn title(key: &str) -> String {
+pub fn title(key: &str) -> String {
     let mut chars = key.chars();
     chars
         .next()

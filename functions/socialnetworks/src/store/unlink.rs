@@ -131,7 +131,7 @@ fn fill_hole(
 
 impl NetworksStore<'_> {
     /// The link of user `user_seq` in the network, if any.
-    async fn member(
+    pub async fn member(
         &self,
         network: u64,
         user_seq: u64,
