@@ -3,7 +3,9 @@
 # make test): sign-up with the code read from the emulator's mailbox, sign
 # in with the TOTP step, password reset, 2FA setup, signing out everywhere,
 # a third-party client's authorization with consent (authlib checks the
-# id_token), a site invitation accepted, RP-initiated logout;
+# id_token), a site invitation accepted, RP-initiated logout, signing up,
+# in, linking and unlinking through a social network at a real OpenID
+# provider (oidc-provider-mock) and its refusals;
 # every page checked with axe-core (no serious or critical violation) and
 # for CSP refusals; screenshots in test-output/browser/.
 #
@@ -41,15 +43,24 @@ if [[ ! -f $AXE_DIR/node_modules/axe-core/axe.min.js || $(cat "$AXE_DIR/.version
 fi
 
 source scripts/stack.sh
-trap stack_stop EXIT
+idp_port=
+stop_all() {
+    stack_stop
+    [[ -z $idp_port ]] || scripts/idp.sh stop "$idp_port"
+}
+trap stop_all EXIT
 trap 'exit 130' INT TERM
 stack_start browser
+# A real OpenID provider, and the stack's sign-in network at it.
+IDP=$(scripts/idp.sh start free)
+idp_port=${IDP##*:}
+scripts/dev-network.sh "http://127.0.0.1:$PORT" "$IDP" "$STACK_BIN/platform"
 
 rm -rf test-output/browser && mkdir -p test-output/browser
 rc=0
 BASE=http://127.0.0.1:$PORT MAILBOX=$AWS_ENDPOINT_URL/_emulator/ses/messages \
     AXE=$AXE_DIR/node_modules/axe-core/axe.min.js CHROMIUM=$CHROMIUM SHOTS=test-output/browser \
-    PLATFORM=$STACK_BIN/platform \
+    PLATFORM=$STACK_BIN/platform IDP=$IDP \
     "$VENV/bin/python" tests/browser/pages.py || rc=$?
 if stack_server_errors browser; then
     rc=1

@@ -6,7 +6,8 @@ page and signing in again through the TOTP step; a password reset;
 signing another browser out from the account page's sessions list, and
 signing out everywhere; a third-party client's authorization (sign-in,
 TOTP, consent, code, tokens, the id_token checked by authlib) and its
-RP-initiated logout; accepting a site invitation. Every
+RP-initiated logout; accepting a site invitation; signing up, in,
+linking and unlinking through a social network and its refusals. Every
 page visited is checked with axe-core (no serious or critical violation)
 and screenshotted; a pass without CSP bypass checks that no page makes
 the browser refuse anything.
@@ -20,6 +21,7 @@ from playwright.sync_api import sync_playwright
 
 from common import BASE, CHROMIUM, ARGS, PASSWORD, SHOTS, check, checked, mail_codes
 from common import set_up_totp, sign_in, sign_out, sign_up, totp
+from networks import scenario_network_refusals, scenario_network_sign_up_link_unlink
 from third_party import scenario_invitation, scenario_rp_logout, scenario_third_party
 
 
@@ -132,6 +134,8 @@ def main():
             page, meta, admin, token = scenario_third_party(browser, n)
             scenario_invitation(browser, n, admin, token["access_token"])
             scenario_rp_logout(page, meta, token)
+            scenario_network_sign_up_link_unlink(browser, n)
+            scenario_network_refusals(browser, n)
             scenario_spanish_and_errors(browser)
             scenario_csp_holds(browser)
         except Exception:

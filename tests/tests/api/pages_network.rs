@@ -95,7 +95,7 @@ async fn a_new_person_registers_then_signs_in_again() {
         "{}",
         html(&page)
     );
-    assert!(html(&page).contains("Sign in with Oidc"));
+    assert!(html(&page).contains("Sign in with OpenID Connect"));
 
     let mut b = Browser::default();
     let r = through(&env, &mut b, id, &sub, claims.clone()).await;

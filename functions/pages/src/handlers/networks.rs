@@ -8,7 +8,23 @@ use base64::Engine;
 use identity::AppState;
 use serde_json::{json, Value};
 
+/// A network's name as people write it.
 pub fn title(key: &str) -> String {
+    let known = match key {
+        "oidc" => "OpenID Connect",
+        "oauth2" => "OAuth 2.0",
+        "github" => "GitHub",
+        "gitlab" => "GitLab",
+        "linkedin" => "LinkedIn",
+        "battlenet" => "Battle.net",
+        "epicgames" => "Epic Games",
+        "mailru" => "Mail.ru",
+        "vk" => "VK",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_owned();
+    }
     let mut chars = key.chars();
     chars
         .next()
