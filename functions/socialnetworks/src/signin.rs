@@ -32,9 +32,7 @@ pub fn offers_sign_in(record: &NetworkRecord) -> bool {
 
 /// The networks the sign-in page offers, in the list's order.
 pub async fn offered(state: &AppState) -> Result<Vec<Offered>, Error> {
-    let records = NetworksStore::of(state)
-        .networks_at(1, MAX_OFFERED)
-        .await?;
+    let records = NetworksStore::of(state).networks_at(1, MAX_OFFERED).await?;
     Ok(records
         .into_iter()
         .filter(offers_sign_in)
@@ -77,4 +75,31 @@ pub async fn links_of(
     let members =
         futures::future::try_join_all(offered.iter().map(|n| store.member(n.id, user_seq))).await?;
     Ok(offered.into_iter().zip(members).collect())
+}
+
+pub fn last_way_in() -> Error {
+    Error::new(
+        domain::ErrorKind::Conflict,
+        "network_last_way_in",
+        "this network is the only way into the account: verify an address or link another network first",
+    )
+}
+
+/// Unlinks `user` from `network`, unless it is their last way in: no
+/// verified address to reset a password through, and no other network.
+pub async fn unlink(state: &AppState, user: &domain::User, network: u64) -> Result<(), Error> {
+    if !user.email_verified {
+        let links = links_of(state, user.seq).await?;
+        let others = links
+            .iter()
+            .filter(|(n, m)| n.id != network && m.is_some())
+            .count();
+        if others == 0 {
+            return Err(last_way_in());
+        }
+    }
+    let store = NetworksStore::of(state);
+    let snapshot = store.unlink_snapshot(network, user.seq).await?;
+    store.unlink_account(network, user.seq, snapshot).await?;
+    Ok(())
 }

@@ -44,6 +44,8 @@ pub fn route_table() -> RouteTable<AppState> {
         .add(Method::POST, "/user/logout-all", logout::logout_all)
         .add(Method::GET, "/user/sessions", sessions::list)
         .add(Method::DELETE, "/user/sessions/{id}", sessions::end)
+        .add(Method::GET, "/user/networks", networks::list)
+        .add(Method::DELETE, "/user/networks/{id}", networks::unlink)
         .add(Method::GET, "/user/code", code::code)
         .add(
             Method::POST,

@@ -59,6 +59,7 @@ mod use_cases;
 mod users;
 mod users_2fa;
 mod users_invites;
+mod users_networks;
 mod users_profile;
 mod users_search;
 mod users_sessions;

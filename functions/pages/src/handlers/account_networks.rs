@@ -12,7 +12,7 @@ use crate::form::Form;
 use crate::render::see_other;
 use axum::extract::State;
 use axum::response::Response;
-use domain::{Error, ErrorKind, User, UserId};
+use domain::{Error, User, UserId};
 use federation::ExternalIdentity;
 use identity::AppState;
 use serde_json::{json, Value};
@@ -97,21 +97,13 @@ pub async fn start_link(State(state): State<AppState>, ctx: Ctx, form: Form) -> 
     started.unwrap_or_else(|e| error::page(&ctx, &e))
 }
 
-fn last_way_in() -> Error {
-    Error::new(
-        ErrorKind::Conflict,
-        "network_last_way_in",
-        "this network is the only way into the account: verify an address or link another network first",
-    )
-}
-
 pub async fn unlink(State(state): State<AppState>, ctx: Ctx, form: Form) -> Response {
     let Some((_, user)) = signed_in(&state, &ctx).await else {
         return to_signin(&ctx, "/account");
     };
     let lang = ctx.lang(Some(&user));
     let done = match ctx.check_csrf(&form).and_then(|()| network_id(&form)) {
-        Ok(id) => unlink_one(&state, &user, id).await,
+        Ok(id) => socialnetworks::signin::unlink(&state, &user, id).await,
         Err(e) => Err(e),
     };
     match done {
@@ -121,21 +113,4 @@ pub async fn unlink(State(state): State<AppState>, ctx: Ctx, form: Form) -> Resp
         ),
         Err(e) => super::account::refuse(&state, &ctx, lang, &user, &e, &[]).await,
     }
-}
-
-async fn unlink_one(state: &AppState, user: &User, network: u64) -> Result<(), Error> {
-    if !user.email_verified {
-        let links = socialnetworks::signin::links_of(state, user.seq).await?;
-        let others = links
-            .iter()
-            .filter(|(n, m)| n.id != network && m.is_some())
-            .count();
-        if others == 0 {
-            return Err(last_way_in());
-        }
-    }
-    let store = NetworksStore::of(state);
-    let snapshot = store.unlink_snapshot(network, user.seq).await?;
-    store.unlink_account(network, user.seq, snapshot).await?;
-    Ok(())
 }

@@ -8,6 +8,7 @@ pub mod follow_lists;
 pub mod invite_codes;
 pub mod login;
 pub mod logout;
+pub mod networks;
 pub mod private;
 pub mod profile_picture;
 pub mod reset_password;
