@@ -15,8 +15,6 @@ following one account", has the figures and tools/bench/scripts/
 follow-burst.sh starts a private stack for it.
 """
 
-import base64
-import hashlib
 import json
 import os
 import secrets
@@ -24,10 +22,10 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts"))
+import platform_client  # noqa: E402
 
 BASE, PLATFORM = sys.argv[1], sys.argv[2]
 N = int(sys.argv[3]) if len(sys.argv) > 3 else 50
@@ -37,42 +35,19 @@ PASSWORD = "s3cret-pass"
 SCOPES = "delegated:profile:read delegated:social:follow:read delegated:social:follow:write"
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args):
-        return None
+def call(method, url, body=None, headers=None):
+    """(status, headers, parsed JSON body or None) of a request to a full URL."""
+    return platform_client.call(url, method, "", body, headers, timeout=120)
 
 
-OPENER = urllib.request.build_opener(NoRedirect)
-
-
-def call(method, url, body=None, headers=None, form=False):
-    """(status, headers, parsed JSON body or None)."""
-    headers = dict(headers or {})
-    data = None
-    if body is not None:
-        if form:
-            data = urllib.parse.urlencode(body).encode()
-            headers["content-type"] = "application/x-www-form-urlencoded"
-        else:
-            data = json.dumps(body).encode()
-            headers["content-type"] = "application/json"
-    req = urllib.request.Request(url, data=data, headers=headers, method=method)
-    try:
-        res = OPENER.open(req, timeout=120)
-    except urllib.error.HTTPError as e:
-        res = e
-    text = res.read().decode()
-    try:
-        parsed = json.loads(text) if text else None
-    except ValueError:
-        parsed = None
-    return res.status, res.headers, parsed
+def fail(why):
+    sys.exit(f"follow-burst: {why}")
 
 
 def ok(result, what):
     status, _, body = result
     if status >= 400:
-        sys.exit(f"follow-burst: {what} answered {status}: {body}")
+        fail(f"{what} answered {status}: {body}")
     return result
 
 
@@ -85,24 +60,11 @@ def person(username, client_id):
     ok(call("POST", BASE + "/api/v1/accounts/", {
         "username": username, "password": PASSWORD, "firstName": "Burst",
         "lastName": "Tester", "email": f"{username}@example.com"}), f"create {username}")
-    _, headers, body = ok(call("POST", BASE + "/user/login", {
+    login = ok(call("POST", BASE + "/user/login", {
         "username": username, "password": PASSWORD, "userAgent": "bench"}), f"login {username}")
-    sid = headers.get("set-cookie", "").split(";", 1)[0].split("=", 1)[1]
-    verifier = secrets.token_urlsafe(32)
-    challenge = base64.urlsafe_b64encode(
-        hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
-    query = urllib.parse.urlencode({
-        "response_type": "code", "client_id": client_id, "redirect_uri": REDIRECT,
-        "scope": SCOPES, "state": "bench", "code_challenge": challenge,
-        "code_challenge_method": "S256"})
-    status, headers, _ = call("GET", f"{BASE}/oauth/authorize?{query}", headers={"cookie": f"sid={sid}"})
-    if status != 302:
-        sys.exit(f"follow-burst: authorize answered {status}")
-    code = urllib.parse.parse_qs(urllib.parse.urlparse(headers["location"]).query)["code"][0]
-    _, _, tokens = ok(call("POST", BASE + "/oauth/token", {
-        "grant_type": "authorization_code", "code": code, "client_id": client_id,
-        "redirect_uri": REDIRECT, "code_verifier": verifier}, form=True), "token exchange")
-    return body["data"]["user"]["_id"], tokens["access_token"]
+    tokens = platform_client.access_token(
+        BASE, platform_client.session(login), client_id, SCOPES, REDIRECT, fail)
+    return login[2]["data"]["user"]["_id"], tokens["access_token"]
 
 
 def conflicts():
