@@ -133,7 +133,10 @@ pub async fn open(wrap: &dyn KeyWrap, stored: &StoredSettings) -> Result<Credent
             keys.insert(wrapped.clone(), raw);
         }
         let plain = sealed::open_with(&keys[wrapped], PURPOSE, &value.sealed)?;
-        out.insert(name.clone(), String::from_utf8(plain).map_err(|_| SealError::Corrupt)?);
+        out.insert(
+            name.clone(),
+            String::from_utf8(plain).map_err(|_| SealError::Corrupt)?,
+        );
     }
     Ok(out)
 }

@@ -32,9 +32,7 @@ pub fn offers_sign_in(record: &NetworkRecord) -> bool {
 
 /// The networks the sign-in page offers, in the list's order.
 pub async fn offered(state: &AppState) -> Result<Vec<Offered>, Error> {
-    let records = NetworksStore::of(state)
-        .networks_at(1, MAX_OFFERED)
-        .await?;
+    let records = NetworksStore::of(state).networks_at(1, MAX_OFFERED).await?;
     Ok(records
         .into_iter()
         .filter(offers_sign_in)
