@@ -50,6 +50,17 @@ emulator, moto kept, for ever, something per request:
 
 It also answers GET /_emulator/ses/messages?to=ADDRESS with the emails SES
 accepted for that address (the tests read emailed codes there).
+
+Transaction conflicts, on request (`EMULATOR_TX_CONFLICT_MS`, off by
+default; `transaction_conflicts`). Serialised, the emulator never sees two
+transactions at once, so it never answers DynamoDB's TransactionConflict,
+the cancellation a crowd of transactions on one item gets in the cloud. With
+the variable set to W, an item a transaction wrote stays "in a transaction"
+for W ms, as if its commit were still running: another transaction naming
+it meanwhile is cancelled with `TransactionConflict` on that item and
+written nothing. It is a model for load runs (tools/bench/scripts/
+follow-burst.py, docs/performance.md), not DynamoDB's timing; GET
+/_emulator/conflicts counts the conflicts it answered.
 """
 
 import argparse
@@ -72,6 +83,11 @@ from werkzeug.serving import run_simple
 
 
 SENT_MAIL_PATH = "/_emulator/ses/messages"
+CONFLICTS_PATH = "/_emulator/conflicts"
+
+# Conflicts answered (transaction_conflicts), and the window, for GET
+# CONFLICTS_PATH.
+CONFLICTS = {"transaction_conflicts": 0, "window_ms": 0}
 
 # Records a shard keeps (DynamoDB keeps 24 hours of them).
 STREAM_RECORDS_KEPT = 1000
@@ -166,6 +182,51 @@ def undo_touched_items():
             raise
         finally:
             models.copy = copy
+
+    DynamoDBBackend.transact_write_items = transact_write_items
+
+
+def transaction_conflicts(window_ms):
+    import time
+
+    from moto.dynamodb.exceptions import TransactionCanceledException
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    original = DynamoDBBackend.transact_write_items
+    busy = {}  # (table name, hash key, range key) -> monotonic end
+    CONFLICTS["window_ms"] = window_ms
+
+    def item_key(backend, kind, op):
+        try:
+            table = backend.get_table(op["TableName"])
+            key = op["Item"] if kind == "Put" else op["Key"]
+            h = DynamoType(key[table.hash_key_attr])
+            r = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+            return (op["TableName"], h, r)
+        except Exception:
+            return None
+
+    def transact_write_items(self, transact_items):
+        now = time.monotonic()
+        keys = [item_key(self, kind, op) for e in transact_items for kind, op in e.items()]
+        conflicting = [k is not None and busy.get(k, 0) > now for k in keys]
+        if any(conflicting):
+            CONFLICTS["transaction_conflicts"] += 1
+            raise TransactionCanceledException([
+                ("TransactionConflict", "Transaction is ongoing for the item", None)
+                if c else (None, None, None)
+                for c in conflicting
+            ])
+        result = original(self, transact_items)
+        end = time.monotonic() + window_ms / 1000
+        for k in keys:
+            if k is not None:
+                busy[k] = end
+        if len(busy) > 100_000:
+            for k in [k for k, until in busy.items() if until <= now]:
+                del busy[k]
+        return result
 
     DynamoDBBackend.transact_write_items = transact_write_items
 
@@ -316,6 +377,9 @@ class Serialised:
                 body = json.dumps(sent_mail(to)).encode()
                 start_response("200 OK", [("Content-Type", "application/json")])
                 return [body]
+            if environ.get("PATH_INFO") == CONFLICTS_PATH:
+                start_response("200 OK", [("Content-Type", "application/json")])
+                return [json.dumps(CONFLICTS).encode()]
             # Consume the body inside the lock: the work happens there.
             return list(self.app(environ, start_response))
 
@@ -328,6 +392,9 @@ def patch_moto():
     stateless_shard_iterators()
     no_empty_partitions()
     cap_sent_mail()
+    window_ms = float(os.environ.get("EMULATOR_TX_CONFLICT_MS") or 0)
+    if window_ms > 0:
+        transaction_conflicts(window_ms)
 
 
 def main():

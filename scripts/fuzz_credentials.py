@@ -11,15 +11,14 @@ and body values, tried beside generated ones), and the header sets the
 passes send, OUT_DIR/<name>.headers (one `Name: value` a line).
 """
 
-import base64
-import hashlib
 import json
+import os
 import secrets
 import subprocess
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import platform_client  # noqa: E402
 
 BASE, PLATFORM, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
 REDIRECT = "http://127.0.0.1:8080/cb"
@@ -32,36 +31,9 @@ SCOPES = [
 ]
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args):
-        return None
-
-
-OPENER = urllib.request.build_opener(NoRedirect)
-
-
 def call(method, path, body=None, headers=None, form=False):
     """(status, headers, parsed JSON body or None)."""
-    headers = dict(headers or {})
-    data = None
-    if body is not None:
-        if form:
-            data = urllib.parse.urlencode(body).encode()
-            headers["content-type"] = "application/x-www-form-urlencoded"
-        else:
-            data = json.dumps(body).encode()
-            headers["content-type"] = "application/json"
-    req = urllib.request.Request(BASE + path, data=data, headers=headers, method=method)
-    try:
-        res = OPENER.open(req, timeout=30)
-    except urllib.error.HTTPError as e:
-        res = e
-    text = res.read().decode()
-    try:
-        parsed = json.loads(text) if text else None
-    except ValueError:
-        parsed = None
-    return res.status, res.headers, parsed
+    return platform_client.call(BASE, method, path, body, headers, form)
 
 
 def ok(result, what):
@@ -85,28 +57,14 @@ def account(username):
 
 
 def session(username):
-    _, headers, _ = ok(call("POST", "/user/login", {
-        "username": username, "password": PASSWORD, "userAgent": "fuzz"}), f"login {username}")
-    cookie = headers.get("set-cookie", "")
-    return cookie.split(";", 1)[0].split("=", 1)[1]
+    return platform_client.session(ok(call("POST", "/user/login", {
+        "username": username, "password": PASSWORD, "userAgent": "fuzz"}), f"login {username}"))
 
 
 def access_token(sid, client_id):
-    verifier = secrets.token_urlsafe(32)
-    challenge = base64.urlsafe_b64encode(
-        hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
-    query = urllib.parse.urlencode({
-        "response_type": "code", "client_id": client_id, "redirect_uri": REDIRECT,
-        "scope": " ".join(SCOPES), "state": "fuzz", "code_challenge": challenge,
-        "code_challenge_method": "S256"})
-    status, headers, body = call("GET", f"/oauth/authorize?{query}", headers={"cookie": f"sid={sid}"})
-    if status != 302:
-        sys.exit(f"fuzz credentials: authorize answered {status}: {body}")
-    code = urllib.parse.parse_qs(urllib.parse.urlparse(headers["location"]).query)["code"][0]
-    _, _, tokens = ok(call("POST", "/oauth/token", {
-        "grant_type": "authorization_code", "code": code, "client_id": client_id,
-        "redirect_uri": REDIRECT, "code_verifier": verifier}, form=True), "token exchange")
-    return tokens
+    return platform_client.access_token(
+        BASE, sid, client_id, " ".join(SCOPES), REDIRECT,
+        lambda why: sys.exit(f"fuzz credentials: {why}"))
 
 
 def social(users_tokens, sites_tokens, app_tokens, ids):

@@ -94,6 +94,16 @@ impl<S: Sender> Notifier<S> {
     /// conditional mark as the stream's path, so an item the stream
     /// delivers meanwhile is not sent twice. Returns how many were sent.
     pub async fn sweep(&self, age: std::time::Duration) -> Result<usize, String> {
+        self.sweep_reporting(age, |_, _| {}).await
+    }
+
+    /// `sweep`, telling `report` what became of each item it tried (the
+    /// operator CLI's `platform outbox redrive` prints it).
+    pub async fn sweep_reporting(
+        &self,
+        age: std::time::Duration,
+        mut report: impl FnMut(&OutboxItem, &Result<Outcome, Retry>),
+    ) -> Result<usize, String> {
         let age_ms = i64::try_from(age.as_millis()).unwrap_or(i64::MAX);
         let before = domain::time::now_ms().saturating_sub(age_ms);
         let mut sent = 0;
@@ -108,7 +118,9 @@ impl<S: Sender> Notifier<S> {
             }
             let mut progressed = false;
             for item in &pending {
-                match self.deliver_item(item).await {
+                let outcome = self.deliver_item(item).await;
+                report(item, &outcome);
+                match outcome {
                     Ok(Outcome::Sent) => {
                         sent += 1;
                         progressed = true;

@@ -28,6 +28,7 @@ mod profile;
 mod rate_limit;
 pub mod schema;
 pub mod search_index;
+pub mod sharded;
 mod signing_keys;
 mod tokens;
 mod totp;

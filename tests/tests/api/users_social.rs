@@ -2,6 +2,7 @@
 //! (docs/api/users.md, "Social"). Races are in `users_social_races`,
 //! search in `users_search`, invite codes in `users_invites`.
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use domain::scopes::*;
 use domain::{User, UserId};
 use http::{Method, StatusCode};
@@ -137,21 +138,24 @@ pub async fn records(env: &TestEnv, m: &Member, uri: &str) -> Vec<Value> {
     r.body["data"]["records"].as_array().unwrap().clone()
 }
 
-/// (followerCount, followingCount) as stored.
+/// (followerCount, followingCount) as the API shows them to the user
+/// (`GET /user/me`: the user item and its follower shards summed).
 pub async fn counts(env: &TestEnv, m: &Member) -> (u64, u64) {
-    let u = env
-        .state
-        .store
-        .get_user(&UserId::parse(m.id()).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
-    (u.follower_count, u.following_count)
+    let r = send(env, m, Method::GET, "/user/me", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let me = &r.body["data"]["user"][0];
+    let count = |name: &str| me[name].as_u64().unwrap_or_else(|| panic!("{name}: {me}"));
+    (count("followerCount"), count("followingCount"))
 }
 
 /// Sets a boolean of a user item directly (what an operator or another
 /// surface would do: a ban, a lost verification).
 pub async fn set_flag(env: &TestEnv, m: &Member, attribute: &str, value: bool) {
+    set_attribute(env, m, attribute, AttributeValue::Bool(value)).await
+}
+
+/// Sets an attribute of a user item directly.
+pub async fn set_attribute(env: &TestEnv, m: &Member, attribute: &str, value: AttributeValue) {
     env.state
         .store
         .client()
@@ -163,7 +167,7 @@ pub async fn set_flag(env: &TestEnv, m: &Member, attribute: &str, value: bool) {
         )))
         .update_expression("SET #a = :v")
         .expression_attribute_names("#a", attribute)
-        .expression_attribute_values(":v", aws_sdk_dynamodb::types::AttributeValue::Bool(value))
+        .expression_attribute_values(":v", value)
         .send()
         .await
         .unwrap();

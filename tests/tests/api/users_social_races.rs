@@ -1,9 +1,11 @@
 //! Users API social half under concurrency: exact counters, a block racing
 //! a follow, and keyset paging while new follows arrive.
 
-use crate::users_social::{block, counts, env, follow, member, ok, records, unfollow, Member};
+use crate::users_social::{
+    block, counts, env, follow, member, ok, records, send, set_attribute, unfollow, Member,
+};
 use futures::future::join_all;
-use http::StatusCode;
+use http::{Method, StatusCode};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -37,6 +39,71 @@ async fn ten_follows_and_four_unfollows_at_once_leave_exact_counts() {
             .len(),
         10
     );
+}
+
+/// A crowd following one account: every follow lands (the counter is
+/// sharded, so they do not meet on one item) and the count is exact.
+#[tokio::test]
+async fn fifty_follows_of_one_account_at_once_all_land_and_count_exactly() {
+    let env = env().await;
+    let star = member(&env).await;
+    let fans: Vec<Member> = join_all((0..50).map(|_| member(&env))).await;
+    let replies = join_all(fans.iter().map(|f| follow(&env, f, &star))).await;
+    replies.iter().for_each(ok);
+    assert_eq!(counts(&env, &star).await, (50, 0));
+    let followers = records(&env, &star, "/user/followers?limit=100").await;
+    assert_eq!(followers.len(), 50);
+    // The lists show the same exact count as the profile.
+    let fan_view = records(&env, &fans[0], "/user/following").await;
+    assert_eq!(fan_view[0]["target"]["followerCount"], 50);
+    // Half unfollow at once.
+    let gone = join_all(fans[..25].iter().map(|f| unfollow(&env, f, &star))).await;
+    gone.iter().for_each(ok);
+    assert_eq!(counts(&env, &star).await, (25, 0));
+}
+
+/// The account turns private while a crowd follows: each follow is an
+/// approved entry (counted) or a request, never an approved entry the
+/// privacy change did not see, and the count is the approved entries'.
+#[tokio::test]
+async fn turning_private_during_a_burst_of_follows_counts_only_approved() {
+    let env = env().await;
+    let star = member(&env).await;
+    let fans: Vec<Member> = join_all((0..20).map(|_| member(&env))).await;
+    let private = send(
+        &env,
+        &star,
+        Method::POST,
+        "/user/private",
+        Some(serde_json::json!({"state": true})),
+    );
+    let (replies, p) = tokio::join!(
+        join_all(fans.iter().map(|f| follow(&env, f, &star))),
+        private
+    );
+    replies.iter().for_each(ok);
+    ok(&p);
+    let approved = records(&env, &star, "/user/followers?limit=100").await;
+    let requests = records(&env, &star, "/user/follow-requests?limit=100").await;
+    assert_eq!(approved.len() + requests.len(), 20);
+    assert_eq!(counts(&env, &star).await.0, approved.len() as u64);
+    // Every follow after the change is a request.
+    let late = member(&env).await;
+    ok(&follow(&env, &late, &star).await);
+    assert_eq!(counts(&env, &star).await.0, approved.len() as u64);
+}
+
+/// A count stored on the user item before the shards existed still counts:
+/// it is the base the shards add to.
+#[tokio::test]
+async fn a_count_from_before_the_shards_is_the_base() {
+    let env = env().await;
+    let (star, fan) = (member(&env).await, member(&env).await);
+    set_attribute(&env, &star, "follower_count", table::item::n(7)).await;
+    ok(&follow(&env, &fan, &star).await);
+    assert_eq!(counts(&env, &star).await, (8, 0));
+    ok(&unfollow(&env, &fan, &star).await);
+    assert_eq!(counts(&env, &star).await, (7, 0));
 }
 
 #[tokio::test]

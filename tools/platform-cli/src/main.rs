@@ -13,6 +13,7 @@ mod aws;
 mod bootstrap;
 mod local_guard;
 mod oauth_clients;
+mod outbox;
 mod output;
 mod roles;
 mod signing_keys;
@@ -59,6 +60,10 @@ enum Command {
     /// Manage the Sites API's sites, members and admins (the API has no "create site").
     #[command(subcommand)]
     Site(sites::SiteCommand),
+    /// The email outbox: list the items still pending, re-drive them by
+    /// hand (what the scheduled sweep does every 5 minutes).
+    #[command(subcommand)]
+    Outbox(outbox::OutboxCommand),
     /// Manage the App Users API's country / city catalogue.
     #[command(subcommand)]
     Place(app_users::PlaceCommand),
@@ -122,6 +127,11 @@ async fn main() -> ExitCode {
         }
         Command::User(command) => {
             user::run(&Store::new(dynamo, config.table_name.as_str()), command).await
+        }
+        Command::Outbox(command) => {
+            let store = Store::new(dynamo, config.table_name.as_str());
+            let ses = aws_sdk_sesv2::Client::new(&sdk);
+            outbox::run(&store, ses, &config, command).await
         }
         Command::Place(command) => {
             app_users::place(&Store::new(dynamo, config.table_name.as_str()), command).await

@@ -1,5 +1,5 @@
 use crate::fields::code_text;
-use crate::login_flow::logged_in;
+use crate::login_flow::{logged_in, totals_beside};
 use crate::ApiError;
 use axum::extract::State;
 use axum::response::Response;
@@ -36,6 +36,7 @@ pub async fn do_2fa(
     let challenge = Challenge::parse(&required(req.session_hash, "sessionHash")?)
         .ok_or_else(|| Error::invalid("sessionHash", "is not a session hash /user/login gave"))?;
 
+    let beside = totals_beside(&state, std::future::ready(Ok(Some(target.clone()))));
     let done = answer_challenge(
         &state,
         &attempt,
@@ -44,6 +45,7 @@ pub async fn do_2fa(
         &given,
         Issue::Session,
     )
-    .await?;
-    logged_in(&state, done, true).await
+    .await
+    .inspect_err(|_| beside.abort())?;
+    logged_in(&state, done, true, beside).await
 }

@@ -1,6 +1,6 @@
 use crate::caller::MAX_PASSWORD_CHARS;
 use crate::envelope::ok;
-use crate::login_flow::logged_in;
+use crate::login_flow::{logged_in, totals_beside};
 use crate::views::BriefUserView;
 use crate::ApiError;
 use axum::extract::State;
@@ -59,13 +59,26 @@ pub async fn login(
     Input(req, _): Input<LoginRequest, ApiError>,
 ) -> Result<Response, ApiError> {
     let (name, password) = req.parse()?;
-    match sign_in(&state, &attempt, &name, &password, None, Issue::Session).await? {
-        SignedIn::Completed(done) => logged_in(&state, done, false).await,
-        SignedIn::Challenge { user, challenge } => Ok(ok(json!({
-            "2faEnabled": true,
-            "sessionHash": challenge.expose(),
-            "user": BriefUserView::from(&user),
-        }))
-        .into_response()),
+    // The follower count of the answer, read beside the sign-in.
+    let owner = {
+        let (state, name) = (state.clone(), name.clone());
+        async move { name.owner(&state.store).await }
+    };
+    let beside = totals_beside(&state, owner);
+    match sign_in(&state, &attempt, &name, &password, None, Issue::Session).await {
+        Ok(SignedIn::Completed(done)) => logged_in(&state, done, false, beside).await,
+        Ok(SignedIn::Challenge { user, challenge }) => {
+            beside.abort();
+            Ok(ok(json!({
+                "2faEnabled": true,
+                "sessionHash": challenge.expose(),
+                "user": BriefUserView::from(&user),
+            }))
+            .into_response())
+        }
+        Err(e) => {
+            beside.abort();
+            Err(e.into())
+        }
     }
 }

@@ -7,7 +7,6 @@ use axum::Json;
 use domain::scopes::PROFILE_WRITE;
 use identity::AppState;
 use serde::Deserialize;
-use table::UserFlag;
 use web::{required, Input};
 
 #[derive(Deserialize)]
@@ -22,9 +21,9 @@ pub async fn set_private(
 ) -> Result<Json<impl serde::Serialize>, ApiError> {
     let private = required(req.state, "state")?;
     let principal = caller::bearer(&state, &headers, PROFILE_WRITE).await?;
-    if !state
-        .store
-        .set_user_flag(&principal.user.id, UserFlag::Private, private)
+    // The flag on the user and on each follower shard (store::counts).
+    if !crate::store::SocialStore::of(&state)
+        .set_private(&principal.user.id, private)
         .await?
     {
         return Err(unauthenticated().into());

@@ -3,9 +3,12 @@
 //! pointer from its 24-hex `_id` (`FOLLOW#<id>`); the entry carries the
 //! list indexes: GSI1 `FOLLOWERS#<target>` (approved) or
 //! `REQUESTS#<target>` (pending), GSI2 `FOLLOWING#<source>` (approved
-//! only), both sorted by the time-ordered `_id`. The counters
-//! (`follower_count`, `following_count` on the user items) count approved
-//! entries and move in the same transaction as the entry.
+//! only), both sorted by the time-ordered `_id`. The counters count
+//! approved entries and move in the same transaction as the entry: whom a
+//! user follows on the follower's own item (`following_count`), followers
+//! on a random shard of the followed user's counter (`keys::FOLLOWERS`), so
+//! a crowd following one account never writes one item; an approved
+//! follow's privacy condition is on that shard too (`counts`).
 
 use super::error::{blocked, not_found_user, not_yourself};
 use super::{boolean, keys, lost_race, retrying, SocialStore};
@@ -95,21 +98,33 @@ impl Deltas {
         self.0.entry(source.to_string()).or_default().1 += by;
     }
 
+    /// The user items' `following_count` and the followed users' shards.
     pub(super) fn updates(&self, table: &str) -> Result<Vec<Update>, StoreError> {
-        self.0
-            .iter()
-            .filter(|(_, (a, b))| *a != 0 || *b != 0)
-            .map(|(id, (followers, following))| {
-                Ok(Update::builder()
-                    .table_name(table)
-                    .set_key(Some(keys::user_key(&UserId::from_stored(id.clone()))))
-                    .update_expression("ADD follower_count :a, following_count :b")
-                    .expression_attribute_values(":a", n(followers))
-                    .expression_attribute_values(":b", n(following))
-                    .build()?)
-            })
-            .collect()
+        let mut updates = Vec::new();
+        for (id, (followers, follows)) in &self.0 {
+            if *followers != 0 {
+                updates.push(keys::FOLLOWERS.add(table, id, keys::FOLLOWERS_ATTR, *followers)?);
+            }
+            if *follows != 0 {
+                updates.push(following(
+                    table,
+                    &UserId::from_stored(id.clone()),
+                    *follows,
+                )?);
+            }
+        }
+        Ok(updates)
     }
+}
+
+/// `ADD following_count` on a user.
+fn following(table: &str, user: &UserId, by: i64) -> Result<Update, StoreError> {
+    Ok(Update::builder()
+        .table_name(table)
+        .set_key(Some(keys::user_key(user)))
+        .update_expression("ADD following_count :b")
+        .expression_attribute_values(":b", n(by))
+        .build()?)
 }
 
 /// Deletes an entry as read (condition: still that entry, same approval)
@@ -227,16 +242,14 @@ impl<'a> SocialStore<'a> {
             )
             .put_if(FollowTag::Exists, put_new(table, entry.item()?)?)
             .put_if(FollowTag::Pointer, self.pointer_put(&entry.pointer())?);
-        // The target's privacy as read decides approval: a condition on its
-        // item (on the counter update itself when approved, since a
-        // transaction touches an item once).
+        // The target's privacy as read decides approval: approved, a
+        // condition on the follower shard it counts on (each mirrors the
+        // flag), so a crowd never meets on the target's item; a request, a
+        // condition on the user item (requests are not counted).
         if entry.approved {
             tx = tx
-                .update_if(
-                    FollowTag::Target,
-                    counter(table, &target.id, "follower_count", true)?,
-                )
-                .update(counter(table, me, "following_count", false)?);
+                .update_if(FollowTag::Target, public_shard(table, &target.id)?)
+                .update(following(table, me, 1)?);
         } else {
             tx = tx.check(
                 FollowTag::Target,
@@ -265,28 +278,14 @@ impl<'a> SocialStore<'a> {
     }
 }
 
-/// `ADD <attribute> 1` on a user; `public` also requires the user to exist
-/// and not be private.
-fn counter(
-    table: &str,
-    user: &UserId,
-    attribute: &str,
-    public: bool,
-) -> Result<Update, StoreError> {
-    let update = Update::builder()
-        .table_name(table)
-        .set_key(Some(keys::user_key(user)))
-        .update_expression("ADD #c :one")
-        .expression_attribute_names("#c", attribute)
-        .expression_attribute_values(":one", n(1));
-    let update = if public {
-        update
-            .condition_expression(
-                "attribute_exists(pk) AND (attribute_not_exists(is_private) OR is_private <> :t)",
-            )
-            .expression_attribute_values(":t", boolean(true))
-    } else {
-        update
-    };
-    Ok(update.build()?)
+/// One more follower on a random shard of `user`, if the shard does not
+/// say the account is private (an absent flag: public, as every account
+/// was before its first privacy change wrote the shards).
+fn public_shard(table: &str, user: &UserId) -> Result<Update, StoreError> {
+    let shard = keys::FOLLOWERS.random_shard();
+    Ok(keys::FOLLOWERS
+        .add_on(table, user.as_str(), shard, &[(keys::FOLLOWERS_ATTR, 1)])
+        .condition_expression("attribute_not_exists(is_private) OR is_private <> :t")
+        .expression_attribute_values(":t", boolean(true))
+        .build()?)
 }

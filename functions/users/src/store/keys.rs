@@ -44,3 +44,10 @@ pub fn invite_list(owner: &UserId) -> Item {
 pub fn invite_code(code: &str) -> Item {
     key(format!("INVITE#{code}"), "INVITE")
 }
+/// A user's follower counter, sharded (`table::sharded`): a crowd following
+/// one account writes these items, never the user item. Each shard also
+/// mirrors the user's `is_private`, the condition an approved follow
+/// checks on the shard it writes (docs/decisions.md, "Sharded counters").
+pub const FOLLOWERS: table::sharded::Sharded = table::sharded::Sharded::new("FOLLOWCOUNT", 8);
+/// The followers attribute of a shard.
+pub const FOLLOWERS_ATTR: &str = "followers";

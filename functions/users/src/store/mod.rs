@@ -7,6 +7,7 @@
 //! is a lost race, read again and retried (`table::contention`).
 
 mod blocks;
+mod counts;
 mod error;
 mod follow_changes;
 mod follows;
@@ -16,6 +17,7 @@ mod lists;
 mod search;
 mod with_caller;
 
+pub use counts::{counted, FollowerTotals};
 pub use error::{not_found_user, private_account};
 pub use follow_changes::EntryAction;
 pub use follows::{FollowEntry, FollowPointer};
@@ -84,17 +86,27 @@ impl<'a> SocialStore<'a> {
         Ok(self.table.batch_get(keys).await?)
     }
 
-    /// The users of `ids` that exist, by id.
+    /// The users of `ids` that exist, by id, with their exact follower
+    /// counts (the users and their follower shards in one batch).
     pub async fn users(&self, ids: &[UserId]) -> Result<HashMap<UserId, User>, Error> {
         let mut unique: Vec<&UserId> = ids.iter().collect();
         unique.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         unique.dedup();
-        let items = self
-            .batch(unique.into_iter().map(keys::user_key).collect())
-            .await?;
-        items
+        let wanted = unique
             .into_iter()
-            .map(|i| from_item::<User>(i).map(|u| (u.id.clone(), u)))
+            .flat_map(|id| {
+                std::iter::once(keys::user_key(id)).chain(keys::FOLLOWERS.keys(id.as_str()))
+            })
+            .collect();
+        let (shards, users): (Vec<Item>, Vec<Item>) = self
+            .batch(wanted)
+            .await?
+            .into_iter()
+            .partition(counts::is_shard);
+        let totals = table::sharded::sum(shards, keys::FOLLOWERS_ATTR);
+        users
+            .into_iter()
+            .map(|i| from_item::<User>(i).map(|u| (u.id.clone(), counted(u, &totals))))
             .collect::<Result<_, _>>()
             .map_err(Error::from)
     }

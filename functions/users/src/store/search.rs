@@ -71,6 +71,7 @@ impl<'a> SocialStore<'a> {
         let mut wanted: Vec<Item> = Vec::new();
         for id in &candidates {
             wanted.push(keys::user_key(id));
+            wanted.extend(keys::FOLLOWERS.keys(id.as_str()));
             if id != me {
                 wanted.push(keys::block(me, id));
                 wanted.push(keys::block(id, me));
@@ -80,10 +81,16 @@ impl<'a> SocialStore<'a> {
         let mut users: HashMap<String, User> = HashMap::new();
         let mut hidden: HashSet<String> = HashSet::new();
         let mut entries: HashMap<String, FollowPointer> = HashMap::new();
-        for item in self.batch(wanted).await? {
+        let (shards, items): (Vec<Item>, Vec<Item>) = self
+            .batch(wanted)
+            .await?
+            .into_iter()
+            .partition(super::counts::is_shard);
+        let totals = table::sharded::sum(shards, keys::FOLLOWERS_ATTR);
+        for item in items {
             let sk = text(&item, "sk").unwrap_or_default().to_owned();
             if sk == table::keys::USER_SK {
-                let user: User = from_item(item)?;
+                let user = super::counted(from_item::<User>(item)?, &totals);
                 users.insert(user.id.to_string(), user);
             } else if sk.starts_with(table::keys::BLOCKS_PREFIX) {
                 for side in ["blocker", "blocked"] {

@@ -37,6 +37,7 @@ use password::Trust;
 use table::Store;
 
 /// Who is signing in, as typed.
+#[derive(Clone)]
 pub enum LoginName {
     Username(String),
     Email(String),
@@ -57,6 +58,19 @@ impl LoginName {
                 .map(|n| LookupKey::Username(n.key())),
             LoginName::Email(raw) => Email::parse(raw).ok().map(|e| LookupKey::Email(e.key())),
         }
+    }
+}
+
+impl LoginName {
+    /// Whose account the name is, from its sentinel (one `GetItem`): what a
+    /// surface reads beside the sign-in for its answer (the Users API's
+    /// follower count). Never a verdict on the sign-in.
+    pub async fn owner(&self, store: &Store) -> Result<Option<UserId>, Error> {
+        Ok(match self.key() {
+            None => None,
+            Some(LookupKey::Username(key)) => store.username_owner(&key).await?,
+            Some(LookupKey::Email(key)) => store.email_owner(&key).await?,
+        })
     }
 }
 
