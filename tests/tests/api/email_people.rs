@@ -338,3 +338,26 @@ async fn a_bounced_or_complaining_address_is_suppressed_and_skipped() {
     env.get(&format!("/user/code?email={}", other.email)).await;
     assert_eq!(env.mails_to(&other.email).await.len(), before + 1);
 }
+
+#[tokio::test]
+async fn the_recorded_ses_bounce_event_suppresses_its_address() {
+    let env = TestEnv::without_notifier(users::app).await;
+    let raw = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../events/notifier/ses-bounce.json"
+    ))
+    .unwrap();
+    let event: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    assert!(notifier::feedback::is_ses_event(&event));
+    let store = &env.state.store;
+    assert_eq!(notifier::feedback::record(store, &event).await.unwrap(), 1);
+    let entry = store
+        .suppression("Bounce@Example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (entry.reason.as_str(), entry.at.as_str()),
+        ("bounce", "2026-11-30T10:00:04.000Z")
+    );
+}
