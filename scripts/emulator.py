@@ -47,9 +47,15 @@ emulator, moto kept, for ever, something per request:
   item did too. Neither does now.
 - `cap_sent_mail`: SES keeps the last 10,000 messages it accepted (for the
   mailbox below and data.json), not all of them.
+- `whole_simple_mail`: moto's SESv2 SendEmail kept only the subject and
+  one body of a simple message (the HTML one when there are both); it now
+  also keeps the text part, the extra headers (`Content.Simple.Headers`:
+  List-Unsubscribe, ...) and the configuration set's name.
 
 It also answers GET /_emulator/ses/messages?to=ADDRESS with the emails SES
-accepted for that address (the tests read emailed codes there).
+accepted for that address (the tests read emailed codes there): `subject`,
+`body` (the HTML part), `text`, `headers` ({name: value}) and
+`configuration_set`.
 
 Transaction conflicts, on request (`EMULATOR_TX_CONFLICT_MS`, off by
 default; `transaction_conflicts`). Serialised, the emulator never sees two
@@ -340,6 +346,35 @@ def cap_sent_mail():
     SESBackend.__init__ = __init__
 
 
+def whole_simple_mail():
+    from moto.ses.models import ses_backends
+    from moto.sesv2.responses import SESV2Response
+
+    send_email = SESV2Response.send_email
+
+    def send(self):
+        answer = send_email(self)
+        params = json.loads(self.body)
+        simple = (params.get("Content") or {}).get("Simple")
+        if simple is None:
+            return answer
+        message_id = json.loads(answer)["MessageId"]
+        extra = {
+            "text": ((simple.get("Body") or {}).get("Text") or {}).get("Data"),
+            "headers": {h["Name"]: h["Value"] for h in simple.get("Headers") or []},
+            "configuration_set": params.get("ConfigurationSetName"),
+        }
+        for account in dict.values(ses_backends):
+            for backend in dict.values(account):
+                for m in reversed(getattr(backend, "sent_messages", [])):
+                    if getattr(m, "id", None) == message_id:
+                        m.__dict__.update(extra)
+                        return answer
+        return answer
+
+    SESV2Response.send_email = send
+
+
 def sent_mail(to):
     """The emails SES accepted (optionally only those to `to`), oldest first:
     the last SENT_MAIL_KEPT of them.
@@ -361,6 +396,9 @@ def sent_mail(to):
                         "to": recipients,
                         "subject": getattr(m, "subject", None),
                         "body": getattr(m, "body", None),
+                        "text": getattr(m, "text", None),
+                        "headers": getattr(m, "headers", {}),
+                        "configuration_set": getattr(m, "configuration_set", None),
                     })
     return found
 
@@ -392,6 +430,7 @@ def patch_moto():
     stateless_shard_iterators()
     no_empty_partitions()
     cap_sent_mail()
+    whole_simple_mail()
     window_ms = float(os.environ.get("EMULATOR_TX_CONFLICT_MS") or 0)
     if window_ms > 0:
         transaction_conflicts(window_ms)

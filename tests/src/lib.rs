@@ -62,7 +62,17 @@ impl TestEnv {
     /// A fresh table and a state pointing at it; `app` builds the router
     /// under test from that state.
     pub async fn new(app: fn(AppState) -> Router) -> Self {
+        Self::new_with(app, |_| {}).await
+    }
+
+    /// As `new`, with a config `edit` makes (the router and the notifier
+    /// both see it).
+    pub async fn new_with(app: fn(AppState) -> Router, edit: impl FnOnce(&mut Config)) -> Self {
         let mut env = Self::without_notifier(app).await;
+        let mut config = (*env.state.config).clone();
+        edit(&mut config);
+        env.state.config = std::sync::Arc::new(config);
+        env.app = app(env.state.clone());
         env.notifier = Some(env.start_notifier().await);
         env
     }
@@ -74,8 +84,13 @@ impl TestEnv {
         let ses = notifier::ses::Ses::new(
             aws_sdk_sesv2::Client::new(&sdk),
             self.state.config.email_from.as_str(),
+        )
+        .with_configuration_set(self.state.config.ses_configuration_set.as_deref());
+        let notifier = notifier::Notifier::new(
+            self.state.store.clone(),
+            ses,
+            notifier::compose::Settings::from_config(&self.state.config),
         );
-        let notifier = notifier::Notifier::new(self.state.store.clone(), ses);
         let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
         let streams = aws_sdk_dynamodbstreams::Client::new(&sdk);
         let table = self.state.store.table().to_owned();
@@ -256,6 +271,37 @@ impl TestEnv {
         rows
     }
 
+    /// Emails the emulator accepted for `to`, oldest first, whole: both
+    /// parts, the extra headers, the configuration set (scripts/emulator.py).
+    pub async fn mails_to(&self, to: &str) -> Vec<Mail> {
+        self.settle().await;
+        let list: Vec<Value> = reqwest::Client::new()
+            .get(format!("{}/_emulator/ses/messages", self.endpoint))
+            .query(&[("to", to)])
+            .send()
+            .await
+            .expect("emulator answers")
+            .json()
+            .await
+            .expect("the emulator's mailbox (scripts/emulator.py)");
+        list.iter()
+            .map(|m| Mail {
+                subject: m["subject"].as_str().unwrap_or_default().to_owned(),
+                html: m["body"].as_str().unwrap_or_default().to_owned(),
+                text: m["text"].as_str().unwrap_or_default().to_owned(),
+                headers: m["headers"]
+                    .as_object()
+                    .map(|h| {
+                        h.iter()
+                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                configuration_set: m["configuration_set"].as_str().map(str::to_owned),
+            })
+            .collect()
+    }
+
     /// Emails the emulator accepted for `to`, oldest first: (subject, body).
     /// Read from the emulator wrapper's sent-mail endpoint
     /// (scripts/emulator.py); a plain moto server only has the much slower
@@ -314,6 +360,16 @@ impl TestEnv {
         }
         found
     }
+}
+
+/// One email as SES accepted it.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+    pub headers: std::collections::BTreeMap<String, String>,
+    pub configuration_set: Option<String>,
 }
 
 /// An attribute value as text with maps and sets in a stable order, so two

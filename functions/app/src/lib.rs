@@ -81,7 +81,9 @@ pub fn route_table() -> RouteTable<AppState> {
             "/api/user/force-logout/",
             moderation::force_logout,
         )
-        .add(post, "/api/user/notification/", notify::send)
+        .add(post.clone(), "/api/user/notification/", notify::send)
+        .add(Method::GET, "/api/action/unsubscribe/", unsubscribe::show)
+        .add(post, "/api/action/unsubscribe/", unsubscribe::confirm)
 }
 
 /// The routes (each request logged), for merging into the dev server.

@@ -11,10 +11,14 @@
 //!   marks the item `failed` and its owner `invalid`, and is not retried.
 //! - A record that cannot be read at all is reported too: Lambda retries it
 //!   a bounded number of times, then sends it to the dead-letter queue.
+//! - An address on the suppression list (a permanent bounce, a complaint:
+//!   `feedback`) is not sent to: the item is marked failed, and logged.
 //! - Nothing stays stuck: pending items are in a sparse index, and a
 //!   scheduled sweep (every 5 minutes in the cloud; at start, after a
 //!   trimmed stream and every 30 s locally) delivers what the stream did not.
 
+pub mod compose;
+pub mod feedback;
 #[cfg(feature = "local")]
 pub mod local;
 pub mod ses;
@@ -22,6 +26,7 @@ pub mod templates;
 
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use compose::{compose, Settings};
 use domain::metrics::{self, Metric};
 use ses::{SendError, Sender};
 use table::{Marked, OutboxItem, OutboxStatus, Store};
@@ -48,15 +53,23 @@ pub struct Notifier<S> {
     store: Store,
     sender: S,
     templates: Templates,
+    settings: Settings,
 }
 
 impl<S: Sender> Notifier<S> {
-    pub fn new(store: Store, sender: S) -> Self {
+    pub fn new(store: Store, sender: S, settings: Settings) -> Self {
         Self {
             store,
             sender,
             templates: Templates::load(),
+            settings,
         }
+    }
+
+    /// The table the notifier settles items in (and keeps the suppression
+    /// list in).
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// One batch: every record is tried; the ones to retry are reported by
@@ -151,12 +164,9 @@ impl<S: Sender> Notifier<S> {
             Some(_) => {}
         }
         let message = &item.message;
-        let sent = match self
-            .templates
-            .render(message.kind, message.language, &message.data)
-        {
+        let sent = match compose(&self.store, &self.templates, &self.settings, message).await {
             Ok(email) => self.sender.send(&message.to, &email).await,
-            Err(e) => Err(SendError::Rejected(format!("template: {e}"))),
+            Err(e) => Err(e),
         };
         let failure = match sent {
             Ok(()) => None,

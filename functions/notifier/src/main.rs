@@ -1,11 +1,13 @@
 //! Lambda entry point of the notifier: clients and templates once per cold
-//! start, then per invocation either a stream batch (`Notifier::handle`)
-//! or the scheduled sweep of pending items (`Notifier::sweep`).
+//! start, then per invocation a stream batch (`Notifier::handle`), SES's
+//! bounce and complaint events (`feedback::record`) or the scheduled sweep
+//! of pending items (`Notifier::sweep`).
 
 use aws_lambda_events::event::dynamodb::Event;
 use lambda_runtime::{service_fn, LambdaEvent};
+use notifier::compose::Settings;
 use notifier::ses::Ses;
-use notifier::Notifier;
+use notifier::{feedback, Notifier};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -18,9 +20,13 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     web::logging::init_lambda();
     let sdk = table::aws::sdk_config();
     let config = identity::Config::from_env();
-    let store = table::Store::new(aws_sdk_dynamodb::Client::new(&sdk), config.table_name);
-    let ses = Ses::new(aws_sdk_sesv2::Client::new(&sdk), config.email_from);
-    let notifier = Notifier::new(store, ses);
+    let store = table::Store::new(
+        aws_sdk_dynamodb::Client::new(&sdk),
+        config.table_name.as_str(),
+    );
+    let ses = Ses::new(aws_sdk_sesv2::Client::new(&sdk), config.email_from.as_str())
+        .with_configuration_set(config.ses_configuration_set.as_deref());
+    let notifier = Notifier::new(store, ses, Settings::from_config(&config));
     let notifier = &notifier;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         let payload = event.payload;
@@ -29,6 +35,11 @@ async fn main() -> Result<(), lambda_runtime::Error> {
             return Ok::<_, lambda_runtime::Error>(serde_json::to_value(
                 notifier.handle(batch).await,
             )?);
+        }
+        // SES's events (template.yaml: NotifierFunction, EmailEvents).
+        if feedback::is_ses_event(&payload) {
+            let suppressed = feedback::record(notifier.store(), &payload).await?;
+            return Ok(serde_json::json!({ "suppressed": suppressed }));
         }
         // The EventBridge schedule (template.yaml: NotifierFunction, Sweep).
         let sent = notifier.sweep(SWEEP_AGE).await?;

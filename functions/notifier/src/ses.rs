@@ -1,10 +1,12 @@
-//! Delivery through SES (v2): a message as text and HTML. The notifier
+//! Delivery through SES (v2): a message as text and HTML, with its extra
+//! headers (`Message.headers` of simple content), through the configured
+//! configuration set (bounce and complaint events). The notifier
 //! depends on the [`Sender`] port only, so the tests can wrap the real
 //! sender to inject throttling or a rejection.
 
 use crate::templates::Rendered;
 use aws_sdk_sesv2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
-use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, MessageHeader};
 use aws_sdk_sesv2::Client;
 use std::future::Future;
 use std::sync::Arc;
@@ -33,6 +35,7 @@ pub trait Sender: Send + Sync {
 pub struct Ses {
     client: Client,
     from: Arc<str>,
+    configuration_set: Option<Arc<str>>,
 }
 
 impl Ses {
@@ -40,8 +43,23 @@ impl Ses {
         Self {
             client,
             from: from.into(),
+            configuration_set: None,
         }
     }
+
+    /// Sends through this SES configuration set (`None`: none).
+    pub fn with_configuration_set(mut self, name: Option<&str>) -> Self {
+        self.configuration_set = name.map(Arc::from);
+        self
+    }
+}
+
+fn header(name: &str, value: &str) -> Result<MessageHeader, SendError> {
+    MessageHeader::builder()
+        .name(name)
+        .value(value)
+        .build()
+        .map_err(|e| SendError::Rejected(e.to_string()))
 }
 
 /// SES answers that no retry can fix: the message or its address is bad.
@@ -76,6 +94,11 @@ fn content(data: &str) -> Result<Content, SendError> {
 
 impl Sender for Ses {
     async fn send(&self, to: &str, email: &Rendered) -> Result<(), SendError> {
+        let headers = email
+            .headers
+            .iter()
+            .map(|(n, v)| header(n, v))
+            .collect::<Result<Vec<_>, _>>()?;
         let message = Message::builder()
             .subject(content(&email.subject)?)
             .body(
@@ -84,10 +107,12 @@ impl Sender for Ses {
                     .html(content(&email.html)?)
                     .build(),
             )
+            .set_headers((!headers.is_empty()).then_some(headers))
             .build();
         self.client
             .send_email()
             .from_email_address(self.from.as_ref())
+            .set_configuration_set_name(self.configuration_set.as_deref().map(str::to_owned))
             .destination(Destination::builder().to_addresses(to).build())
             .content(EmailContent::builder().simple(message).build())
             .send()

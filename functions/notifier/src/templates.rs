@@ -1,20 +1,33 @@
 //! Every message kind's templates, compiled into the binary: for each
 //! language a text file (first line the subject, the rest the body) and an
 //! HTML file extending `layout.html` (escaped automatically). A language
-//! without the kind falls back to English. A template is compiled the first
-//! time a message needs it, not at init: a message uses three of the
-//! fifty-seven (docs/performance.md, cold start); the test below compiles
+//! without the kind falls back to English. Besides the message's own
+//! variables every template gets `lang`, `product` (the product's name),
+//! `base` (the hosted pages' base URL: every link goes to a page under it)
+//! and, on notifications one can turn off, `unsubscribe_url`. A template is compiled the first
+//! time a message needs it, not at init: a message uses five of the
+//! sixty-one (docs/performance.md, cold start); the test below compiles
 //! and renders every one.
 
 use domain::{Language, MessageKind};
 use minijinja::{Environment, Value};
 
-/// The three parts of an email.
+/// The parts of an email.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// Extra headers (`List-Unsubscribe`, …).
+    pub headers: Vec<(String, String)>,
+}
+
+/// What every message's templates may use besides its own data.
+#[derive(Debug, Clone, Default)]
+pub struct Common {
+    pub product: String,
+    pub base: String,
+    pub unsubscribe_url: Option<String>,
 }
 
 pub struct Templates {
@@ -38,7 +51,8 @@ macro_rules! language {
 }
 
 /// Every language with every kind (a test checks the list against
-/// `MessageKind::ALL`).
+/// `MessageKind::ALL`) and its footer (`footer.{txt,html}`, included by
+/// every text template and by `layout.html`).
 macro_rules! languages {
     ($sources:expr, [$($lang:literal),+]) => {
         $(
@@ -47,6 +61,7 @@ macro_rules! languages {
                 "no_account", "password_changed", "change_email_code",
                 "email_change_requested", "email_changed", "two_factor_code",
                 "two_factor_changed", "totp_enabled", "site_invitation", "notification",
+                "footer",
             );
         )+
     };
@@ -73,6 +88,7 @@ impl Templates {
         kind: MessageKind,
         language: Language,
         data: &serde_json::Map<String, serde_json::Value>,
+        common: &Common,
     ) -> Result<Rendered, minijinja::Error> {
         let lang = [language, Language::En]
             .into_iter()
@@ -82,23 +98,51 @@ impl Templates {
                     .is_ok()
             })
             .unwrap_or(Language::En);
-        let context = Value::from(minijinja::value::Serde(data));
+        // URLs go in as they are to the text part, escaped but for their
+        // slashes to the HTML part (`url`).
+        let context = |html: bool| {
+            let link = |raw: &str| match html {
+                true => url(raw),
+                false => Value::from(raw),
+            };
+            minijinja::context! {
+                lang => lang.as_str(),
+                product => common.product.as_str(),
+                base => link(&common.base),
+                unsubscribe_url => common.unsubscribe_url.as_deref().map(link),
+                ..Value::from(minijinja::value::Serde(data))
+            }
+        };
         let base = format!("{}/{}", lang.as_str(), kind.as_str());
         let text = self
             .env
             .get_template(&format!("{base}.txt"))?
-            .render(&context)?;
+            .render(context(false))?;
         let html = self
             .env
             .get_template(&format!("{base}.html"))?
-            .render(&context)?;
+            .render(context(true))?;
         let (subject, body) = text.split_once('\n').unwrap_or((text.as_str(), ""));
         Ok(Rendered {
             subject: subject.trim().to_owned(),
             text: body.trim().to_owned(),
             html,
+            headers: Vec::new(),
         })
     }
+}
+
+/// A URL for both parts: HTML-escaped but for its slashes (which the
+/// automatic escaping would write as `&#x2f;`, valid but unreadable in a
+/// mail's source), so marked safe.
+fn url(raw: &str) -> Value {
+    Value::from_safe_string(
+        raw.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#x27;"),
+    )
 }
 
 #[cfg(test)]
@@ -110,21 +154,82 @@ mod tests {
         value.as_object().cloned().unwrap_or_default()
     }
 
+    fn common() -> Common {
+        Common {
+            product: "Acme".into(),
+            base: "https://id.acme.test".into(),
+            unsubscribe_url: Some("https://api.acme.test/u?token=t".into()),
+        }
+    }
+
     #[test]
-    fn every_kind_renders_in_every_language() {
+    fn every_kind_renders_in_every_language_for_people() {
         let t = Templates::load();
         let vars = data(json!({
-            "code": "abc-def", "enabled": true, "site_title": "Unet", "link": "https://x/y",
+            "code": "abc-def", "enabled": true, "site_title": "Unet", "join": "1.2.s3cret",
             "label": "friends", "inviter": "max", "title": "Hi", "message": "Hello", "type": "info"
         }));
         for kind in MessageKind::ALL {
             for lang in [Language::En, Language::Es] {
-                let r = t.render(kind, lang, &vars).unwrap();
+                let r = t.render(kind, lang, &vars, &common()).unwrap();
                 assert!(!r.subject.is_empty(), "{kind:?} {lang:?}");
                 assert!(!r.text.is_empty(), "{kind:?} {lang:?}");
                 assert!(r.html.contains("<p>"), "{kind:?} {lang:?}");
+                let tag = format!("<html lang=\"{}\">", lang.as_str());
+                assert!(r.html.contains(&tag), "{kind:?} {lang:?}");
+                for part in [&r.subject, &r.text, &r.html] {
+                    for route in ["POST /", "GET /", "/user/", "/api/", "/unet/"] {
+                        assert!(
+                            !part.contains(route),
+                            "{kind:?} {lang:?}: {route} in {part}"
+                        );
+                    }
+                    assert!(!part.contains("Platform"), "{kind:?} {lang:?}: {part}");
+                }
+                assert!(r.text.contains("Acme"), "{kind:?} {lang:?}: {}", r.text);
+                // Every link is to a page under the base (or the unsubscribe URL).
+                for link in r.text.split_whitespace().filter(|w| w.starts_with("http")) {
+                    assert!(
+                        link.starts_with("https://id.acme.test/")
+                            || link.starts_with("https://api.acme.test/u?"),
+                        "{kind:?} {lang:?}: {link}"
+                    );
+                }
             }
         }
+    }
+
+    #[test]
+    fn codes_link_to_their_pages() {
+        let t = Templates::load();
+        let code = data(json!({"code": "abc-def"}));
+        for (kind, page) in [
+            (MessageKind::VerificationCode, "verify-email"),
+            (MessageKind::ChangeEmailCode, "verify-email"),
+            (MessageKind::ResetCode, "reset-password"),
+        ] {
+            let r = t.render(kind, Language::En, &code, &common()).unwrap();
+            let link = format!("https://id.acme.test/{page}?code=abc-def");
+            assert!(r.text.contains(&link), "{kind:?}: {}", r.text);
+            assert!(
+                r.html.contains(&format!("href=\"{link}")),
+                "{kind:?}: {}",
+                r.html
+            );
+        }
+        let r = t
+            .render(
+                MessageKind::SiteInvitation,
+                Language::Es,
+                &data(json!({"site_title": "S", "join": "1.2.x", "inviter": "max"})),
+                &common(),
+            )
+            .unwrap();
+        assert!(
+            r.text.contains("https://id.acme.test/join/1.2.x"),
+            "{}",
+            r.text
+        );
     }
 
     #[test]
@@ -135,6 +240,7 @@ mod tests {
                 MessageKind::Notification,
                 Language::Es,
                 &data(json!({"title": "<b>Hola</b>", "message": "a < b"})),
+                &common(),
             )
             .unwrap();
         assert_eq!(r.subject, "<b>Hola</b>");
@@ -144,6 +250,7 @@ mod tests {
                 MessageKind::VerificationCode,
                 Language::Es,
                 &data(json!({"code": "x1"})),
+                &common(),
             )
             .unwrap();
         assert!(r.text.contains("Tu código de verificación es x1"));

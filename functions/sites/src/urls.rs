@@ -12,9 +12,16 @@ pub fn target_resource_uri(config: &Config, site: u64) -> String {
     format!("{}sites/{site}/", resource_uri(config))
 }
 
-/// The accept link: `<RESOURCE_URI>join/<site>.<invitation>.<secret>`.
-pub fn invitation_link(config: &Config, site: u64, invitation: u64, secret: &str) -> String {
-    format!("{}join/{site}.{invitation}.{secret}", resource_uri(config))
+/// What names and proves an invitation: `<site>.<invitation>.<secret>`.
+pub fn invitation_token(site: u64, invitation: u64, secret: &str) -> String {
+    format!("{site}.{invitation}.{secret}")
+}
+
+/// The API's accept link (the `link` field): `<RESOURCE_URI>join/<token>`.
+/// The email links to the hosted page instead (`<FRONTEND_URL>/join/<token>`,
+/// built by the notifier from the token).
+pub fn invitation_link(config: &Config, token: &str) -> String {
+    format!("{}join/{token}", resource_uri(config))
 }
 
 /// `base` with `params` (empty values left out) as its query.

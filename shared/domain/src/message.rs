@@ -3,6 +3,7 @@
 //! kind's templates (text and HTML, per language) and sends it. `data`
 //! holds the template's variables (listed per kind below).
 
+use crate::{User, UserId};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -102,6 +103,11 @@ impl Language {
         }
     }
 
+    /// A user's language for their mail (`None` reads as English).
+    pub fn of(user: &User) -> Self {
+        Self::parse_or_default(user.language.as_deref().unwrap_or("en"))
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Language::En => "en",
@@ -130,6 +136,11 @@ pub struct Message {
     pub data: Map<String, Value>,
     #[serde(default)]
     pub owner: Option<MessageOwner>,
+    /// The account the recipient holds, when the sender knows only its id:
+    /// the notifier reads that account's language (`language` is then the
+    /// fallback for an account gone meanwhile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
 }
 
 impl Message {
@@ -140,7 +151,19 @@ impl Message {
             language: Language::En,
             data: Map::new(),
             owner: None,
+            user: None,
         }
+    }
+
+    /// A message to `user`'s own address, in their language.
+    pub fn to_user(user: &User, kind: MessageKind) -> Self {
+        Self::new(&user.email, kind).in_language(Language::of(user))
+    }
+
+    /// The recipient holds the account `id`: the notifier finds its language.
+    pub fn for_user(mut self, id: &UserId) -> Self {
+        self.user = Some(id.as_str().to_owned());
+        self
     }
 
     /// Adds one template variable.

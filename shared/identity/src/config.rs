@@ -38,6 +38,28 @@ pub struct Config {
     /// no trailing slash; default: the OAuth issuer, which locally is the
     /// dev server). `RESOURCE_URI` is [`Config::sites_resource_uri`].
     pub sites_base_url: String,
+    /// Where people open the hosted pages (`FRONTEND_URL`, no trailing
+    /// slash; default: the OAuth issuer, whose origin serves them): every
+    /// link in an email goes to a page under it.
+    pub frontend_url: String,
+    /// The product's name in emails, on the hosted pages and as the label
+    /// authenticator apps show (`PAGES_PRODUCT_NAME`, default `Platform`).
+    pub product_name: String,
+    /// The SES configuration set every email is sent with
+    /// (`SES_CONFIGURATION_SET`; none when unset): bounces and complaints
+    /// reach the suppression list through it (docs/deploy.md).
+    pub ses_configuration_set: Option<String>,
+}
+
+/// The product's name when none is configured.
+pub const DEFAULT_PRODUCT_NAME: &str = "Platform";
+
+/// A configured product name: trimmed, at most 60 characters, the default
+/// when blank.
+pub fn product_name(raw: Option<String>) -> String {
+    raw.map(|n| n.trim().chars().take(60).collect::<String>())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| DEFAULT_PRODUCT_NAME.to_owned())
 }
 
 impl Config {
@@ -93,10 +115,10 @@ impl Config {
             s3_force_path_style: var("S3_FORCE_PATH_STYLE")
                 .map(|v| v == "true" || v == "1")
                 .unwrap_or_else(|| var("AWS_ENDPOINT_URL").is_some()),
-            sites_base_url: var("SITES_BASE_URL")
-                .or_else(|| var("OAUTH_ISSUER"))
-                .map(|v| v.trim_end_matches('/').to_owned())
-                .unwrap_or_else(|| "http://127.0.0.1:3000".into()),
+            sites_base_url: base_url("SITES_BASE_URL"),
+            frontend_url: base_url("FRONTEND_URL"),
+            product_name: product_name(var("PAGES_PRODUCT_NAME")),
+            ses_configuration_set: var("SES_CONFIGURATION_SET"),
         }
     }
 }
@@ -104,6 +126,15 @@ impl Config {
 /// Every field the Users API document lists for `PATCH /user/me`.
 pub const DEFAULT_EDITABLE_FIELDS: &str =
     "username,firstName,lastName,email,password,role,phoneCountryCode,phone";
+
+/// A public base URL from `name`, else the OAuth issuer (locally the dev
+/// server), without a trailing slash.
+fn base_url(name: &str) -> String {
+    var(name)
+        .or_else(|| var("OAUTH_ISSUER"))
+        .map(|v| v.trim_end_matches('/').to_owned())
+        .unwrap_or_else(|| "http://127.0.0.1:3000".into())
+}
 
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())

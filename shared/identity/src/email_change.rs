@@ -20,9 +20,9 @@ struct Change {
     old_verified: bool,
 }
 
-/// The user's language for their mail.
+/// The user's language for their mail and pages (`Language::of`).
 pub fn language_of(user: &User) -> Language {
-    Language::parse_or_default(user.language.as_deref().unwrap_or("en"))
+    Language::of(user)
 }
 
 /// The writes that ask for `user`'s address to become `new`, for the
@@ -45,7 +45,7 @@ pub fn request(state: &AppState, user: &User, new: &Email) -> Result<Option<Vec<
         old_verified: user.email_verified,
     };
     slot.payload = Some(serde_json::to_string(&change).expect("three fields serialise"));
-    let lang = language_of(user);
+    let lang = Language::of(user);
     let mut puts = state.store.code_puts(&slot, true)?;
     let to_new =
         Message::new(new.as_str(), MessageKind::ChangeEmailCode).with("code", code.expose());
@@ -93,7 +93,8 @@ pub async fn redeem(state: &AppState, code: &LinkCode) -> Result<(), Error> {
             };
             // The old address hears of the change (not of its own proof).
             let same = change.old.eq_ignore_ascii_case(&change.new);
-            let notice = Message::new(&change.old, MessageKind::EmailChanged);
+            let notice =
+                Message::new(&change.old, MessageKind::EmailChanged).for_user(&pointer.user_id);
             let r = redemption(Purpose::ChangeEmail, effect, (!same).then_some(&notice));
             Ok(state.store.redeem_code(&r).await?)
         }

@@ -24,7 +24,7 @@ mod state;
 pub mod tokens;
 pub mod totp;
 
-pub use config::Config;
+pub use config::{product_name, Config, DEFAULT_PRODUCT_NAME};
 pub use errors_out::invalid_token;
 pub use state::AppState;
 pub use tokens::{check_holder, issue, resolve, AuthError, IssuedToken};

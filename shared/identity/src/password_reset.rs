@@ -25,10 +25,9 @@ pub async fn reset_password(
         .filter(|p| p.expires_at > domain::time::now_secs())
         .ok_or(RedeemError::Invalid)?;
     // The security notice goes to the address the code was sent to.
-    let notice = pointer
-        .payload
-        .as_deref()
-        .map(|address| Message::new(address, MessageKind::PasswordChanged));
+    let notice = pointer.payload.as_deref().map(|address| {
+        Message::new(address, MessageKind::PasswordChanged).for_user(&pointer.user_id)
+    });
     state
         .store
         .redeem_code(&Redemption {
@@ -84,8 +83,9 @@ pub async fn send_code(state: &AppState, email: &domain::Email) -> Result<(), Er
             let mut slot = table::CodeSlot::new(&owner, Purpose::ResetPassword, code.hash());
             // Where the "password changed" notice goes after the reset.
             slot.payload = Some(email.as_str().to_owned());
-            let message =
-                Message::new(email.as_str(), MessageKind::ResetCode).with("code", code.expose());
+            let message = Message::new(email.as_str(), MessageKind::ResetCode)
+                .with("code", code.expose())
+                .for_user(&owner);
             state
                 .store
                 .put_code_noting(&slot, true, Some(&message))

@@ -93,8 +93,7 @@ pub async fn update_profile(
     let email_change = email_writes.is_some().then_some(edit.email).flatten();
     let mut extra = email_writes.unwrap_or_default();
     if new_password {
-        let notice = Message::new(&target.email, MessageKind::PasswordChanged)
-            .in_language(crate::email_change::language_of(&target));
+        let notice = Message::to_user(&target, MessageKind::PasswordChanged);
         extra.push(state.store.outbox_put(&notice)?);
     }
     state.store.update_profile(&target, &changes, extra).await?;

@@ -93,18 +93,20 @@ pub async fn sign_up_setting(
         state.store.rate_hits(&NOTICE_SEND_LIMIT, &key)
     );
     let extra = extra?;
-    let owned = owner?.is_some();
-    // The owner's notice and its count, written with the rest (or not at
-    // all when the budget is spent, or the request refused).
-    let notice = match owned && notices? < NOTICE_SEND_LIMIT.max {
-        true => Some((
-            state.store.outbox_put(&Message::new(
-                new.email.as_str(),
-                MessageKind::AlreadyRegistered,
-            ))?,
+    let owner = owner?;
+    let owned = owner.is_some();
+    // The owner's notice (in the owner's language, which the notifier
+    // reads) and its count, written with the rest (or not at all when the
+    // budget is spent, or the request refused).
+    let budget_left = owned && notices? < NOTICE_SEND_LIMIT.max;
+    let notice = match owner.filter(|_| budget_left) {
+        Some(owner) => Some((
+            state.store.outbox_put(
+                &Message::new(new.email.as_str(), MessageKind::AlreadyRegistered).for_user(&owner),
+            )?,
             state.store.rate_bump(&NOTICE_SEND_LIMIT, &key)?,
         )),
-        false => None,
+        None => None,
     };
     let claims_address = matches!(first, FirstStep::Verification { .. });
     if owned && claims_address {
@@ -179,15 +181,15 @@ fn first_step(
             // The address the code proves, as it was sent to.
             slot.payload = Some(user.email.clone());
             let mut puts = state.store.code_puts(&slot, true)?;
-            let message = Message::new(&user.email, MessageKind::VerificationCode)
-                .with("code", code.expose());
+            let message =
+                Message::to_user(user, MessageKind::VerificationCode).with("code", code.expose());
             puts.push(state.store.outbox_put(&message)?);
             (puts, Next::Code)
         }
         FirstStep::Verification { required: false } => {
             user.email_verified = true;
             user.email_verified_at = Some(domain::time::now());
-            let welcome = Message::new(&user.email, MessageKind::Welcome);
+            let welcome = Message::to_user(user, MessageKind::Welcome);
             (vec![state.store.outbox_put(&welcome)?], Next::Welcome)
         }
     })

@@ -9,9 +9,6 @@ use domain::codes::ShortCode;
 use domain::totp::{accepted_step, RecoveryCode, TotpSecret, RECOVERY_CODES};
 use domain::{Error, ErrorKind, Message, MessageKind, User};
 
-/// The issuer label authenticator apps show beside the account.
-pub const ISSUER: &str = "Platform";
-
 /// The caller's credential was valid a moment ago but the user is gone.
 fn gone() -> Error {
     Error::new(
@@ -56,7 +53,7 @@ pub async fn confirm(
         .map(|_| RecoveryCode::generate())
         .collect();
     let hashes: Vec<String> = codes.iter().map(|c| c.hash(&user.id)).collect();
-    let notice = Message::new(&user.email, MessageKind::TotpEnabled);
+    let notice = Message::to_user(user, MessageKind::TotpEnabled);
     if !state
         .store
         .activate_totp(&user.id, pending, step, &hashes, &notice)

@@ -47,6 +47,9 @@ pub fn app_grants_prefix(client_id: &str) -> String {
     format!("APPGRANT#{client_id}#")
 }
 pub const SENTINEL_SK: &str = "UNIQUE";
+/// An address on the suppression list (`SUPPRESSED#<lowercase address>`).
+pub const SUPPRESSED_PREFIX: &str = "SUPPRESSED#";
+pub const SUPPRESSED_SK: &str = "SUPPRESSED";
 pub const TOKEN_SK: &str = "TOKEN";
 pub const COUNTER_SK: &str = "COUNTER";
 

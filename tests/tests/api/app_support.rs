@@ -189,6 +189,7 @@ pub async fn seed_events(env: &TestEnv) -> Vec<(&'static str, String)> {
         read: false,
         created_at: domain::time::now(),
         data: None,
+        unsubscribe_hash: None,
     };
     AppStore::new(store)
         .send_notification(&users[0], &record, None)

@@ -29,6 +29,10 @@ async fn ses(env: &TestEnv) -> Ses {
     )
 }
 
+fn settings(env: &TestEnv) -> notifier::compose::Settings {
+    notifier::compose::Settings::from_config(&env.state.config)
+}
+
 /// Queues `message` as a request would, and returns the item as stored.
 async fn queue(env: &TestEnv, message: &Message) -> Item {
     env.state.store.queue_message(message).await.unwrap();
@@ -96,7 +100,7 @@ async fn a_redelivered_batch_sends_each_message_once_and_erases_its_data() {
     let to = address();
     let message = Message::new(&to, MessageKind::ResetCode).with("code", "abc-def");
     let item = queue(&env, &message).await;
-    let notifier = Notifier::new(env.state.store.clone(), ses(&env).await);
+    let notifier = Notifier::new(env.state.store.clone(), ses(&env).await, settings(&env));
     for _ in 0..3 {
         let response = notifier.handle(event(std::slice::from_ref(&item))).await;
         assert!(failures(&response).is_empty());
@@ -127,7 +131,7 @@ async fn a_poison_record_is_reported_without_blocking_the_others_in_its_batch() 
     let mut poison = a.clone();
     poison.insert("pk".into(), AttributeValue::S("OUTBOX#poison".into()));
     poison.remove("message");
-    let notifier = Notifier::new(env.state.store.clone(), ses(&env).await);
+    let notifier = Notifier::new(env.state.store.clone(), ses(&env).await, settings(&env));
     let response = notifier
         .handle(event(&[a.clone(), poison, b.clone()]))
         .await;
@@ -163,7 +167,7 @@ async fn a_throttled_send_is_retried_and_delivered_once() {
         inner: ses(&env).await,
         fail: AtomicUsize::new(1),
     };
-    let notifier = Notifier::new(env.state.store.clone(), sender);
+    let notifier = Notifier::new(env.state.store.clone(), sender, settings(&env));
     let batch = event(std::slice::from_ref(&item));
     let first = notifier.handle(batch.clone()).await;
     assert_eq!(
@@ -208,7 +212,7 @@ async fn a_permanent_rejection_fails_the_item_and_its_owner_without_retries() {
     let message =
         Message::new(address(), MessageKind::SiteInvitation).owned_by("SITE#1", "INVITATION#1");
     let item = queue(&env, &message).await;
-    let notifier = Notifier::new(env.state.store.clone(), Rejecting);
+    let notifier = Notifier::new(env.state.store.clone(), Rejecting, settings(&env));
     let response = notifier.handle(event(std::slice::from_ref(&item))).await;
     assert!(failures(&response).is_empty(), "not retried");
     let stored = env
@@ -276,11 +280,14 @@ async fn the_replayed_stream_event_renders_in_the_recipients_language() {
         .unwrap();
     // The event's address is fixed: count what a long-lived emulator holds.
     let before = env.emails_to("replay@example.com").await.len();
-    let notifier = Notifier::new(env.state.store.clone(), ses(&env).await);
+    let notifier = Notifier::new(env.state.store.clone(), ses(&env).await, settings(&env));
     assert!(failures(&notifier.handle(event).await).is_empty());
     let mails = env.emails_to("replay@example.com").await;
     assert_eq!(mails.len(), before + 1);
-    assert_eq!(mails[before].0, "Verifica tu dirección de correo");
+    assert_eq!(
+        mails[before].0,
+        "Confirma tu dirección de correo en Platform"
+    );
 }
 
 /// No request path sends email: of the functions, only the notifier links

@@ -54,7 +54,11 @@ async fn mail_past_a_trimmed_stream_is_delivered_once() {
         aws_sdk_sesv2::Client::new(&sdk),
         env.state.config.email_from.as_str(),
     );
-    let notifier = Notifier::new(env.state.store.clone(), ses);
+    let notifier = Notifier::new(
+        env.state.store.clone(),
+        ses,
+        notifier::compose::Settings::from_config(&env.state.config),
+    );
     let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
     let streams = aws_sdk_dynamodbstreams::Client::new(&sdk);
     let table = env.state.store.table().to_owned();

@@ -12,6 +12,7 @@ mod app_users;
 mod cors;
 mod e2e_http;
 mod email_delivery;
+mod email_people;
 mod email_sweep;
 mod events;
 mod federation;

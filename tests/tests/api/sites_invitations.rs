@@ -127,7 +127,10 @@ async fn an_email_invitation_is_one_outbox_message_and_follows_its_delivery() {
     assert_eq!(message.kind, domain::MessageKind::SiteInvitation);
     assert_eq!(message.to, "Reader@Example.com");
     assert_eq!(message.data["site_title"], "Readers");
-    assert_eq!(message.data["link"], link.as_str());
+    // The email gets the invitation's token (the notifier links it to the
+    // hosted page); the API's `link` ends with the same token.
+    let token = message.data["join"].as_str().unwrap();
+    assert!(link.ends_with(&format!("/join/{token}")), "{link} {token}");
     assert_eq!(message.data["label"], "Friend");
     assert_eq!(message.data["inviter"], admin.user.username.as_str());
     let owner = message
@@ -204,6 +207,10 @@ async fn the_notifier_emails_the_link_and_marks_the_invitation_sent() {
     assert!(subject.contains("Mailers"), "{subject}");
     assert!(text.contains(secret), "{text}");
     assert!(text.contains(admin.user.username.as_str()));
+    // The email opens the hosted invitation page, not the API's JSON.
+    let page = format!("{}/join/{id}.", env.state.config.frontend_url);
+    assert!(text.contains(&page), "{page} in {text}");
+    assert!(!text.contains("/unet/"), "{text}");
     let mut status = String::new();
     for _ in 0..100 {
         let r = get(

@@ -232,7 +232,10 @@ async fn with_verification_off_accounts_are_verified_at_creation() {
     let p = sign_up(&env).await;
     let u = user(&env, &p.id).await;
     assert!(u.email_verified && !u.verification_pending);
-    assert_eq!(env.emails_to(&p.email).await.last().unwrap().0, "Welcome");
+    assert_eq!(
+        env.emails_to(&p.email).await.last().unwrap().0,
+        "Welcome to Platform"
+    );
     let r = login(&env, &p).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["data"]["user"]["verified"], true);

@@ -76,7 +76,7 @@ async fn totp_login_flow_single_use_and_no_email() {
     assert!(u.two_factor_enabled && u.totp_secret.is_some() && u.totp_pending.is_none());
     assert_eq!(u.recovery_codes.len(), 10);
     let mails = env.emails_to(&p.email).await;
-    assert_eq!(mails.last().unwrap().0, "Two-factor authentication changed");
+    assert_eq!(mails.last().unwrap().0, "Authenticator app turned on");
 
     let hash = challenge(&env, &p).await;
     assert_eq!(

@@ -39,8 +39,13 @@ async fn spawn_notifier(state: &identity::AppState) {
     let ses = notifier::ses::Ses::new(
         aws_sdk_sesv2::Client::new(&sdk),
         state.config.email_from.as_str(),
+    )
+    .with_configuration_set(state.config.ses_configuration_set.as_deref());
+    let notifier = notifier::Notifier::new(
+        state.store.clone(),
+        ses,
+        notifier::compose::Settings::from_config(&state.config),
     );
-    let notifier = notifier::Notifier::new(state.store.clone(), ses);
     let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
     let streams = aws_sdk_dynamodbstreams::Client::new(&sdk);
     let table = state.store.table().to_owned();

@@ -8,3 +8,4 @@ pub mod profile;
 pub mod register;
 pub mod session;
 pub mod stats;
+pub mod unsubscribe;

@@ -2,12 +2,12 @@ use crate::caller;
 use crate::error::user_not_found;
 use crate::fields::Fields;
 use crate::rules;
-use crate::store::{AppStore, NotificationRecord};
-use crate::views::{done, language, setting};
+use crate::store::{AppStore, NotificationRecord, UnsubscribeToken};
+use crate::views::{done, setting};
 use crate::ApiError;
 use axum::extract::State;
 use axum::Json;
-use domain::{Error, Language, Message, MessageKind};
+use domain::{Error, Message, MessageKind};
 use http::HeaderMap;
 use identity::api_key::Permission;
 use identity::AppState;
@@ -29,8 +29,9 @@ fn bounded(fields: &Fields, name: &'static str, max: usize) -> Result<String, Er
 /// `POST /api/user/notification/` (backend, write): `user_id`, `title`,
 /// `message`, `type`, optional JSON `data`. Stored in the history and, when
 /// the user's setting for the type allows, emailed in the user's language
-/// through the outbox, in the same transaction. Two rounds: key ∥ user by
-/// integer id (gsi4), then the send transaction.
+/// through the outbox, in the same transaction; the email of a type one
+/// can turn off carries a one-click unsubscribe token (`store::unsubscribe`).
+/// Two rounds: key ∥ user by integer id (gsi4), then the send transaction.
 pub async fn send(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -50,8 +51,12 @@ pub async fn send(
     );
     auth?;
     let user = user?.ok_or_else(user_not_found)?;
+    let id = NotificationRecord::new_id();
+    let emailed = governed_by.is_none_or(|code| setting(&user, code));
+    let unsubscribe =
+        (emailed && governed_by.is_some()).then(|| UnsubscribeToken::issue(&user.id, id));
     let record = NotificationRecord {
-        id: NotificationRecord::new_id(),
+        id,
         user_id: seq,
         title,
         message,
@@ -59,17 +64,19 @@ pub async fn send(
         read: false,
         created_at: domain::time::now(),
         data: data.map(|d| d.to_string()),
+        unsubscribe_hash: unsubscribe.as_ref().map(|(_, hash)| hash.clone()),
     };
-    let email = match governed_by.is_none_or(|code| setting(&user, code)) {
-        true => Some(
-            state.store.outbox_put(
-                &Message::new(&user.email, MessageKind::Notification)
-                    .with("title", record.title.as_str())
-                    .with("message", record.message.as_str())
-                    .with("type", record.kind.as_str())
-                    .in_language(Language::parse_or_default(language(&user))),
-            )?,
-        ),
+    let email = match emailed {
+        true => {
+            let mut message = Message::to_user(&user, MessageKind::Notification)
+                .with("title", record.title.as_str())
+                .with("message", record.message.as_str())
+                .with("type", record.kind.as_str());
+            if let Some((token, _)) = unsubscribe {
+                message = message.with("unsubscribe", token);
+            }
+            Some(state.store.outbox_put(&message)?)
+        }
         false => None,
     };
     AppStore::of(&state)

@@ -1,7 +1,8 @@
 //! The App Users API's own access patterns on the one table
 //! (docs/data-model.md): the country / city catalogue, the sharded
 //! statistics counters, the notification history, and the writes of the
-//! user's app settings (guarded by the session that asks for them).
+//! user's app settings (guarded by the session that asks for them, or by
+//! a notification's unsubscribe token).
 
 mod catalogue;
 mod keys;
@@ -10,11 +11,13 @@ mod notifications;
 mod setting;
 mod settings;
 mod stats;
+mod unsubscribe;
 
 pub use catalogue::{Place, SEED_CITIES, SEED_COUNTRIES};
 pub use notifications::{HistoryPage, NotificationRecord};
 pub use setting::Setting;
 pub use settings::{Facts, SettingsWrite};
+pub use unsubscribe::UnsubscribeToken;
 
 use domain::Error;
 use identity::AppState;

@@ -27,6 +27,10 @@ pub struct NotificationRecord {
     /// A JSON object, kept as its text.
     #[serde(default)]
     pub data: Option<String>,
+    /// The hash of the secret of its email's unsubscribe token (an emailed
+    /// notification one can turn off; `unsubscribe.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribe_hash: Option<String>,
 }
 
 impl NotificationRecord {

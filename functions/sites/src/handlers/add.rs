@@ -5,7 +5,7 @@ use crate::identifier;
 use crate::invitee::resolve;
 use crate::model::{InvitationStatus, InvitationType};
 use crate::store::{InvitationRecord, NewInvitation, SitesStore};
-use crate::urls::invitation_link;
+use crate::urls::{invitation_link, invitation_token};
 use crate::views::invitation_item;
 use crate::ApiError;
 use axum::extract::{Path, State};
@@ -77,11 +77,12 @@ pub async fn add(
         deleted_time: None,
         link_hash: secret.hash(),
     };
-    let link = invitation_link(&state.config, record.site_id, record.id, secret.expose());
+    let token = invitation_token(record.site_id, record.id, secret.expose());
+    let link = invitation_link(&state.config, &token);
     let message = (kind == InvitationType::Email).then(|| {
         Message::new(record.identifier.clone(), MessageKind::SiteInvitation)
             .with("site_title", caller.member.site.title.clone())
-            .with("link", link.clone())
+            .with("join", token)
             .with("label", record.label.clone())
             .with("inviter", inviter.username.clone())
             .owned_by(record.pk(), record.sk())

@@ -27,7 +27,7 @@ pub async fn setup(
     let secret = totp::start(&state, &user).await?;
     Ok(ok(json!({
         "secret": secret.base32(),
-        "otpauthUri": secret.otpauth_uri(totp::ISSUER, &user.username),
+        "otpauthUri": secret.otpauth_uri(&state.config.product_name, &user.username),
     }))
     .into_response())
 }

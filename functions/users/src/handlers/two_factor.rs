@@ -42,7 +42,7 @@ async fn set(
     if user.two_factor_enabled != on {
         // Off also forgets the TOTP secret and recovery codes: turning 2FA
         // back on later starts from emailed codes, not an old authenticator.
-        let notice = Message::new(&user.email, MessageKind::TwoFactorChanged).with("enabled", on);
+        let notice = Message::to_user(&user, MessageKind::TwoFactorChanged).with("enabled", on);
         let changed = if on {
             state
                 .store

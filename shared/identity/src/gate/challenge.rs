@@ -70,18 +70,12 @@ pub(super) async fn open(
     slot.payload = rehash;
     slot.first_factor = first.stored();
     let message = emailed_code.as_ref().map(|code| {
-        Message::new(&user.email, MessageKind::TwoFactorCode)
-            .with("code", code.expose())
-            .in_language(user_language(&user))
+        Message::to_user(&user, MessageKind::TwoFactorCode).with("code", code.expose())
     });
     store
         .put_code_noting(&slot, false, message.as_ref())
         .await?;
     Ok(SignedIn::Challenge { user, challenge })
-}
-
-fn user_language(user: &User) -> domain::Language {
-    domain::Language::parse_or_default(user.language.as_deref().unwrap_or("en"))
 }
 
 /// What the answer proves: `Some(None)` for an emailed code (the slot's
