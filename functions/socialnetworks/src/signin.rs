@@ -103,3 +103,79 @@ pub async fn unlink(state: &AppState, user: &domain::User, network: u64) -> Resu
     store.unlink_account(network, user.seq, snapshot).await?;
     Ok(())
 }
+
+/// The cookie that binds a started sign-in to its browser (its `state`).
+pub const STATE_COOKIE: &str = "nstate";
+/// Where providers send the browser back (register it with each provider).
+pub const CALLBACK_PATH: &str = "/signin/network/callback";
+
+pub fn callback_uri(state: &AppState) -> String {
+    let issuer = state.config.oauth_issuer.trim_end_matches('/');
+    format!("{issuer}{CALLBACK_PATH}")
+}
+
+pub fn disabled() -> Error {
+    Error::new(
+        domain::ErrorKind::Forbidden,
+        "network_disabled",
+        "the network is turned off",
+    )
+}
+
+/// Network `id`, if it exists and is enabled.
+pub async fn enabled_network(state: &AppState, id: u64) -> Result<NetworkRecord, Error> {
+    let network = NetworksStore::of(state)
+        .get_network(id)
+        .await?
+        .ok_or_else(|| Error::not_found("no such network"))?
+        .record;
+    match network.enabled {
+        true => Ok(network),
+        false => Err(disabled()),
+    }
+}
+
+/// A started sign-in: the provider's URL to send the browser to, and the
+/// `state` the browser must hold ([`STATE_COOKIE`]) until the callback.
+pub struct Started {
+    pub url: url::Url,
+    pub state: String,
+}
+
+/// Starts a sign-in through network `id` (or, with `link_to`, the linking
+/// of a network account to that user): the provider's request, and its
+/// verifier and nonce kept in the table under the state's hash.
+pub async fn start(
+    state: &AppState,
+    id: u64,
+    return_to: String,
+    link_to: Option<domain::UserId>,
+) -> Result<Started, Error> {
+    let network = enabled_network(state, id).await?;
+    let provider = provider(state, &network).await?;
+    let (url, pending) = federation::flow::start(&provider, &callback_uri(state))
+        .await
+        .map_err(|e| {
+            tracing::info!(network = id, reason = %e, "sign-in through a network not started");
+            Error::new(
+                domain::ErrorKind::Unavailable,
+                "network_unreachable",
+                e.to_string(),
+            )
+        })?;
+    let record = table::network_signins::NetworkSignIn {
+        network_id: id,
+        verifier: pending.verifier,
+        nonce: pending.nonce,
+        redirect_uri: pending.redirect_uri,
+        return_to,
+        link_to,
+        expires_at: table::network_signins::expiry(),
+    };
+    let hash = domain::opaque::hash_secret(&pending.state);
+    state.store.put_network_signin(&hash, &record).await?;
+    Ok(Started {
+        url,
+        state: pending.state,
+    })
+}

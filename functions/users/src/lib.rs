@@ -46,6 +46,7 @@ pub fn route_table() -> RouteTable<AppState> {
         .add(Method::DELETE, "/user/sessions/{id}", sessions::end)
         .add(Method::GET, "/user/networks", networks::list)
         .add(Method::DELETE, "/user/networks/{id}", networks::unlink)
+        .add(Method::POST, "/user/networks/{id}/link", networks::link)
         .add(Method::GET, "/user/code", code::code)
         .add(
             Method::POST,

@@ -20,7 +20,10 @@ async fn network(env: &TestEnv) -> u64 {
     let (key, _) = api_key::create(&env.state.store, "t", vec![Permission::Write])
         .await
         .unwrap();
-    let settings = json!({"keys": {"client_id": "c", "issuer": "https://idp.example.com"}});
+    let issuer =
+        std::env::var("FEDERATION_ISSUER").expect("FEDERATION_ISSUER: run with `make test`");
+    let settings =
+        json!({"keys": {"client_id": "c", "client_secret": "s3cret-value-xyz", "issuer": issuer}});
     let body = json!({"key": "oidc", "settings": settings.to_string(), "icon": "x"});
     let req = Request::post("/api/social-networks")
         .header("x-api-key", key.expose())
@@ -97,4 +100,55 @@ async fn list_and_unlink_over_the_api() {
     assert_eq!(call(&env, Method::DELETE, &uri, &cookie).await.status, 404);
     let r = call(&env, Method::GET, "/user/networks", &cookie).await;
     assert_eq!(r.body["data"]["networks"][0]["linked"], false);
+}
+
+/// The value of cookie `name` among a reply's `Set-Cookie`s.
+fn set_cookie(r: &Reply, name: &str) -> String {
+    r.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+        .unwrap_or_else(|| panic!("no {name} cookie"))
+}
+
+#[tokio::test]
+async fn a_browser_app_links_a_network_through_the_api() {
+    let env = env().await;
+    let id = network(&env).await;
+    let p = verified(&env).await;
+    let sid = cookie_of(&env, &p).await;
+    let uri = format!("/user/networks/{id}/link");
+    let r = call(&env, Method::POST, &uri, &sid).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let url = r.body["data"]["authorizationUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let state = set_cookie(&r, "nstate");
+
+    // The provider signs the person in; its answer comes back to the callback.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let answer = http
+        .post(&url)
+        .form(&[("sub", "api-linker")])
+        .send()
+        .await
+        .unwrap();
+    let back = crate::sites_support::rel(answer.headers()["location"].to_str().unwrap());
+    let r = call(&env, Method::GET, &back, &format!("{sid}; {state}")).await;
+    assert_eq!(r.status, 303);
+    let r = call(&env, Method::GET, "/user/networks", &sid).await;
+    assert_eq!(r.body["data"]["networks"][0]["linked"], true);
+
+    // Only with the cookie session, only a network that exists.
+    let before = env.snapshot().await;
+    assert_eq!(call(&env, Method::POST, &uri, "").await.status, 401);
+    let r = call(&env, Method::POST, "/user/networks/999999/link", &sid).await;
+    assert_eq!(r.status, 404);
+    assert_eq!(env.snapshot().await, before);
 }

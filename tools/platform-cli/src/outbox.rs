@@ -48,7 +48,10 @@ pub async fn run(
     match command {
         OutboxCommand::List { older_than, limit } => list(store, older_than, limit).await,
         OutboxCommand::Redrive { older_than } => {
-            let notifier = Notifier::new(store.clone(), Ses::new(ses, config.email_from.clone()));
+            let ses = Ses::new(ses, config.email_from.clone())
+                .with_configuration_set(config.ses_configuration_set.as_deref());
+            let settings = notifier::compose::Settings::from_config(config);
+            let notifier = Notifier::new(store.clone(), ses, settings);
             redrive(&notifier, older_than).await
         }
     }

@@ -17,34 +17,15 @@ use domain::{Error, ErrorKind};
 use federation::flow::{self, Callback, Pending};
 use federation::FederationError;
 use identity::AppState;
-use socialnetworks::store::{NetworkRecord, NetworksStore};
-use table::network_signins::{expiry, NetworkSignIn};
 use web::SignInAttempt;
 
-/// The browser's half of a started sign-in: its `state`.
-const COOKIE: &str = "nstate";
-const CALLBACK: &str = "/signin/network/callback";
-
-fn callback_uri(state: &AppState) -> String {
-    format!(
-        "{}{CALLBACK}",
-        state.config.oauth_issuer.trim_end_matches('/')
-    )
-}
+use socialnetworks::signin::{enabled_network, STATE_COOKIE as COOKIE};
 
 pub fn not_this_browsers() -> Error {
     Error::new(
         ErrorKind::Forbidden,
         "network_state",
         "this sign-in was not started in this browser, or was finished already",
-    )
-}
-
-pub fn disabled() -> Error {
-    Error::new(
-        ErrorKind::Forbidden,
-        "network_disabled",
-        "the network is turned off",
     )
 }
 
@@ -67,18 +48,6 @@ fn refused(e: FederationError) -> Error {
     }
 }
 
-pub async fn enabled_network(state: &AppState, id: u64) -> Result<NetworkRecord, Error> {
-    let network = NetworksStore::of(state)
-        .get_network(id)
-        .await?
-        .ok_or_else(|| Error::not_found("no such network"))?
-        .record;
-    match network.enabled {
-        true => Ok(network),
-        false => Err(disabled()),
-    }
-}
-
 /// Starts a sign-in through network `raw_id` (or, with `link_to`, the
 /// linking of a network account to that signed-in user).
 pub async fn begin(
@@ -90,26 +59,9 @@ pub async fn begin(
     let id = raw_id
         .parse()
         .map_err(|_| Error::not_found("no such network"))?;
-    let network = enabled_network(state, id).await?;
-    let provider = socialnetworks::signin::provider(state, &network).await?;
-    let (url, pending) = flow::start(&provider, &callback_uri(state))
-        .await
-        .map_err(refused)?;
-    let record = NetworkSignIn {
-        network_id: id,
-        verifier: pending.verifier,
-        nonce: pending.nonce,
-        redirect_uri: pending.redirect_uri,
-        return_to,
-        link_to,
-        expires_at: expiry(),
-    };
-    state
-        .store
-        .put_network_signin(&hash_secret(&pending.state), &record)
-        .await?;
-    let cookie = identity::cookies::set(COOKIE, &pending.state, table::network_signins::TTL_SECS);
-    Ok(see_other(url.as_str(), vec![cookie]))
+    let started = socialnetworks::signin::start(state, id, return_to, link_to).await?;
+    let cookie = identity::cookies::set(COOKIE, &started.state, table::network_signins::TTL_SECS);
+    Ok(see_other(started.url.as_str(), vec![cookie]))
 }
 
 pub async fn start(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {

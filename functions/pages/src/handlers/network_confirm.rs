@@ -80,7 +80,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Response {
     let lang = ctx.lang(Some(&user));
     let shown = async {
         let offer = read(&state, &ctx, false).await?;
-        let network = super::network::enabled_network(&state, offer.network_id).await?;
+        let network = socialnetworks::signin::enabled_network(&state, offer.network_id).await?;
         Ok::<_, Error>((offer, network))
     };
     match shown.await {
@@ -105,7 +105,7 @@ pub async fn confirm(State(state): State<AppState>, ctx: Ctx, form: Form) -> Res
     let linked = async {
         ctx.check_csrf(&form)?;
         let offer = read(&state, &ctx, true).await?;
-        let network = super::network::enabled_network(&state, offer.network_id).await?;
+        let network = socialnetworks::signin::enabled_network(&state, offer.network_id).await?;
         super::account_networks::link(&state, network.id, &user, &identity_of(&offer)).await
     };
     let mut response = match linked.await {

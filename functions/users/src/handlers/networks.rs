@@ -1,9 +1,11 @@
 //! The caller's sign-in networks (docs/api/users.md): `GET /user/networks`
 //! lists the networks the sign-in page offers and whether the caller
 //! linked each; `DELETE /user/networks/{id}` unlinks one, never the last
-//! way in. Linking needs the network's own sign-in in a browser: the
-//! account page (`/account`) does it. Cookie session, or bearer with
-//! `delegated:profile:read` / `delegated:profile:write`.
+//! way in (cookie session, or bearer with `delegated:profile:read` /
+//! `delegated:profile:write`). `POST /user/networks/{id}/link` starts a
+//! link for a browser app (cookie session only: the network's sign-in
+//! finishes in that browser): the provider's URL to open, and the state
+//! cookie that binds it.
 
 use crate::caller;
 use crate::envelope::{done, ok};
@@ -44,4 +46,32 @@ pub async fn unlink(
     let caller = caller::either(&state, &headers, PROFILE_WRITE).await?;
     socialnetworks::signin::unlink(&state, &caller.user, id).await?;
     Ok(done().into_response())
+}
+
+/// Where the browser goes after linking: the account page.
+const AFTER_LINK: &str = "/account";
+
+pub async fn link(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
+    let id: u64 = raw
+        .parse()
+        .map_err(|_| Error::not_found("no such network"))?;
+    let caller = caller::either(&state, &headers, PROFILE_WRITE).await?;
+    if !caller.by_session {
+        return Err(
+            Error::forbidden("linking finishes in a browser: use the cookie session").into(),
+        );
+    }
+    let user = Some(caller.user.id.clone());
+    let started = socialnetworks::signin::start(&state, id, AFTER_LINK.into(), user).await?;
+    let cookie = identity::cookies::set(
+        socialnetworks::signin::STATE_COOKIE,
+        &started.state,
+        table::network_signins::TTL_SECS,
+    );
+    let body = ok(json!({ "authorizationUrl": started.url.as_str() }));
+    Ok(([cookie], body).into_response())
 }
