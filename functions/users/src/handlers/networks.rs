@@ -35,15 +35,24 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<R
     Ok(ok(json!({ "networks": items })).into_response())
 }
 
+/// The network a path names, and the caller who may change their links.
+async fn writer(
+    state: &AppState,
+    headers: &HeaderMap,
+    raw: &str,
+) -> Result<(u64, caller::Caller), ApiError> {
+    let id = raw
+        .parse()
+        .map_err(|_| Error::not_found("no such network"))?;
+    Ok((id, caller::either(state, headers, PROFILE_WRITE).await?))
+}
+
 pub async fn unlink(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id: u64 = raw
-        .parse()
-        .map_err(|_| Error::not_found("no such network"))?;
-    let caller = caller::either(&state, &headers, PROFILE_WRITE).await?;
+    let (id, caller) = writer(&state, &headers, &raw).await?;
     socialnetworks::signin::unlink(&state, &caller.user, id).await?;
     Ok(done().into_response())
 }
@@ -56,10 +65,7 @@ pub async fn link(
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id: u64 = raw
-        .parse()
-        .map_err(|_| Error::not_found("no such network"))?;
-    let caller = caller::either(&state, &headers, PROFILE_WRITE).await?;
+    let (id, caller) = writer(&state, &headers, &raw).await?;
     if !caller.by_session {
         return Err(
             Error::forbidden("linking finishes in a browser: use the cookie session").into(),
