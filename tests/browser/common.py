@@ -40,6 +40,19 @@ def mail_codes(to, pattern, n=1):
     sys.exit(f"no email #{n} to {to} after 10 s")
 
 
+def mail_link(to, path):
+    """The first link to `BASE` + `path` in the plain-text emails to `to`."""
+    url = MAILBOX + "?" + urllib.parse.urlencode({"to": to})
+    pattern = re.escape(BASE + path) + r"\S+"
+    for _ in range(100):
+        with urllib.request.urlopen(url) as r:
+            found = [m for mail in json.load(r) for m in re.findall(pattern, mail.get("text") or "")]
+        if found:
+            return found[-1]
+        time.sleep(0.1)
+    sys.exit(f"no email to {to} with a link to {path} after 10 s")
+
+
 def totp(secret_b32, at):
     """RFC 6238: what an authenticator app shows (SHA-1, 6 digits, 30 s)."""
     key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
