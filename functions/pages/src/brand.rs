@@ -15,7 +15,6 @@ pub struct Brand {
     pub accent: String,
 }
 
-pub const DEFAULT_NAME: &str = "Platform";
 pub const DEFAULT_ACCENT: &str = "#1d4ed8";
 
 impl Brand {
@@ -31,10 +30,8 @@ impl Brand {
     }
 
     fn from_values(name: Option<String>, logo: Option<String>, accent: Option<String>) -> Brand {
-        let name = name
-            .map(|n| n.trim().chars().take(60).collect::<String>())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| DEFAULT_NAME.to_owned());
+        // One rule for the product's name, as the emails use it.
+        let name = identity::product_name(name);
         let logo = logo.filter(|l| logo_allowed(l));
         let accent = accent
             .filter(|a| is_hex_colour(a))
@@ -63,7 +60,7 @@ mod tests {
             Some("https://cdn.example/logo.png".into()),
             Some("red; background:url(x)".into()),
         );
-        assert_eq!(b.name, DEFAULT_NAME);
+        assert_eq!(b.name, identity::DEFAULT_PRODUCT_NAME);
         assert_eq!(b.logo, None);
         assert_eq!(b.accent, DEFAULT_ACCENT);
         let b = Brand::from_values(
