@@ -23,18 +23,27 @@ pub fn key_id_from_env() -> String {
 
 pub const DEFAULT_ALIAS: &str = "alias/platform-secrets";
 
+/// The KMS client is built on first use, not at init: most requests of
+/// the functions that hold one never need it (cold start, docs/performance.md).
 #[derive(Clone)]
 pub struct Kms {
-    client: aws_sdk_kms::Client,
+    sdk: table::aws::SdkConfig,
+    client: std::sync::OnceLock<aws_sdk_kms::Client>,
     key_id: String,
 }
 
 impl Kms {
     pub fn new(sdk: &table::aws::SdkConfig, key_id: impl Into<String>) -> Self {
         Self {
-            client: aws_sdk_kms::Client::new(sdk),
+            sdk: sdk.clone(),
+            client: std::sync::OnceLock::new(),
             key_id: key_id.into(),
         }
+    }
+
+    fn client(&self) -> &aws_sdk_kms::Client {
+        self.client
+            .get_or_init(|| aws_sdk_kms::Client::new(&self.sdk))
     }
 
     /// The key service of the environment (`SECRETS_KEY_ID`).
@@ -50,7 +59,7 @@ impl Kms {
             return Ok(());
         }
         let key = self
-            .client
+            .client()
             .create_key()
             .description("platform secrets (envelope encryption)")
             .send()
@@ -61,7 +70,7 @@ impl Kms {
             .map(|m| m.key_id().to_owned())
             .unwrap_or_default();
         match self
-            .client
+            .client()
             .create_alias()
             .alias_name(alias)
             .target_key_id(id)
@@ -84,7 +93,7 @@ impl Kms {
     }
 
     async fn described(&self) -> bool {
-        self.client
+        self.client()
             .describe_key()
             .key_id(&self.key_id)
             .send()
@@ -101,7 +110,7 @@ impl KeyWrap for Kms {
     fn new_key<'a>(&'a self, purpose: &'a str) -> KeyFuture<'a, DataKey> {
         Box::pin(async move {
             let out = self
-                .client
+                .client()
                 .generate_data_key()
                 .key_id(&self.key_id)
                 .key_spec(DataKeySpec::Aes256)
@@ -122,7 +131,7 @@ impl KeyWrap for Kms {
     fn unwrap_key<'a>(&'a self, purpose: &'a str, wrapped: &'a [u8]) -> KeyFuture<'a, Vec<u8>> {
         Box::pin(async move {
             let out = self
-                .client
+                .client()
                 .decrypt()
                 .ciphertext_blob(Blob::new(wrapped))
                 .encryption_context("purpose", purpose)
