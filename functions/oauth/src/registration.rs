@@ -16,6 +16,8 @@ pub enum RegisterError {
     Scope(String),
     #[error("--name must be 1 to 100 characters")]
     Name,
+    #[error("the logo must be a PNG, JPEG, WebP or SVG file of at most 32 KiB")]
+    Logo,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -65,6 +67,30 @@ pub struct Options {
     /// RP-initiated logout's allowed destinations (same rules as
     /// redirect URIs).
     pub post_logout_redirect_uris: Vec<String>,
+    /// The consent page's logo: the image file's name and bytes.
+    pub logo: Option<(String, Vec<u8>)>,
+}
+
+/// Largest logo a client may have (it travels inside the consent page).
+pub const MAX_LOGO_BYTES: usize = 32 * 1024;
+
+/// An image file as the `data:` URL the consent page shows, by its name's
+/// extension; anything else is refused.
+pub fn logo_data_url(file_name: &str, bytes: &[u8]) -> Result<String, RegisterError> {
+    use base64::Engine;
+    let lower = file_name.to_ascii_lowercase();
+    let kind = match lower.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("webp") => "image/webp",
+        Some("svg") => "image/svg+xml",
+        _ => return Err(RegisterError::Logo),
+    };
+    if bytes.is_empty() || bytes.len() > MAX_LOGO_BYTES {
+        return Err(RegisterError::Logo);
+    }
+    let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+    Ok(format!("data:{kind};base64,{data}"))
 }
 
 pub async fn register(
@@ -116,6 +142,10 @@ pub async fn register_with(
             "at least one scope is required".into(),
         ));
     }
+    let logo = match &options.logo {
+        Some((name, bytes)) => Some(logo_data_url(name, bytes)?),
+        None => None,
+    };
     let secret = (client_type == ClientType::Confidential).then(OpaqueToken::generate);
     let client = OAuthClient {
         client_id: format!("cl_{}", hex::encode(rand::random::<[u8; 10]>())),
@@ -127,6 +157,7 @@ pub async fn register_with(
         created_at: domain::time::now_ms(),
         first_party: options.first_party,
         post_logout_redirect_uris,
+        logo,
     };
     store.put_oauth_client(&client).await?;
     Ok(Registered {
@@ -138,6 +169,16 @@ pub async fn register_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_logo_is_an_image_file_of_bounded_size() {
+        let url = logo_data_url("brand.SVG", b"<svg/>").unwrap();
+        assert_eq!(url, "data:image/svg+xml;base64,PHN2Zy8+");
+        assert!(logo_data_url("brand.png", &[0; MAX_LOGO_BYTES + 1]).is_err());
+        assert!(logo_data_url("brand.png", &[]).is_err());
+        assert!(logo_data_url("brand.html", b"<script>").is_err());
+        assert!(logo_data_url("brand", b"x").is_err());
+    }
 
     #[test]
     fn redirect_uri_rules() {

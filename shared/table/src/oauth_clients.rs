@@ -46,6 +46,10 @@ pub struct OAuthClient {
     /// match, like `redirect_uris`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub post_logout_redirect_uris: Vec<String>,
+    /// The client's logo for the consent page, as a `data:image/…` URL
+    /// (the pages load nothing from another origin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
 }
 
 impl Store {

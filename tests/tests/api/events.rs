@@ -213,6 +213,7 @@ async fn seed_oauth(env: &TestEnv) -> Vec<(&'static str, String)> {
             created_at: now,
             first_party: false,
             post_logout_redirect_uris: Vec::new(),
+            logo: None,
         })
         .await
         .unwrap();

@@ -23,6 +23,7 @@ async fn rp(env: &TestEnv) -> Client {
         oauth::registration::Options {
             first_party: true,
             post_logout_redirect_uris: vec![AFTER.to_owned()],
+            ..Default::default()
         },
     )
     .await

@@ -258,3 +258,59 @@ async fn connected_apps_are_listed_and_removing_one_ends_its_tokens() {
     .await;
     assert_eq!(refused.body["error"], "invalid_grant");
 }
+
+#[tokio::test]
+async fn the_consent_page_shows_the_clients_logo_from_its_own_data() {
+    let env = env().await;
+    let options = oauth::registration::Options {
+        logo: Some((
+            "photo-book.svg".into(),
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec(),
+        )),
+        ..Default::default()
+    };
+    let client = oauth::registration::register_with(
+        &env.state.store,
+        "Photo Book",
+        ClientType::Public,
+        &[REDIRECT.to_owned()],
+        &["openid".to_owned(), "profile".to_owned()],
+        options,
+    )
+    .await
+    .unwrap()
+    .client
+    .client_id;
+    let p = signed_up(&env).await;
+    let mut b = Browser::default();
+    b.sign_in(&env, &p.username, PASSWORD, "").await;
+    let r = b.get(&env, &authorize_path(&client)).await;
+    let consent = b.get(&env, &path_of(&r)).await;
+    assert_eq!(consent.status, StatusCode::OK, "{}", html(&consent));
+    assert!(html(&consent).contains("class=\"client-logo\""));
+    assert!(html(&consent).contains("data:image&#x2f;svg+xml;base64,"));
+
+    // Not an image, or too big: refused at registration.
+    for (name, bytes) in [
+        ("logo.html", b"<b>".to_vec()),
+        ("logo.png", vec![0; 40 * 1024]),
+    ] {
+        let options = oauth::registration::Options {
+            logo: Some((name.into(), bytes)),
+            ..Default::default()
+        };
+        let refused = oauth::registration::register_with(
+            &env.state.store,
+            "Bad Logo",
+            ClientType::Public,
+            &[REDIRECT.to_owned()],
+            &["openid".to_owned()],
+            options,
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(oauth::registration::RegisterError::Logo)),
+            "{name}"
+        );
+    }
+}

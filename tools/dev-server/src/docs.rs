@@ -154,6 +154,7 @@ pub async fn ensure_client(store: &table::Store, port: u16) -> Result<(), table:
         // The developer's own tool: no consent page in the way.
         first_party: true,
         post_logout_redirect_uris: Vec::new(),
+        logo: None,
     };
     if !store.replace_oauth_client(&client).await? {
         store.put_oauth_client(&client).await?;

@@ -40,6 +40,10 @@ pub enum OAuthClientCommand {
         /// afterwards: exact URI (repeatable).
         #[arg(long = "post-logout-redirect-uri")]
         post_logout_redirect_uris: Vec<String>,
+        /// An image file (PNG, JPEG, WebP or SVG, at most 32 KiB): the
+        /// client's logo on the consent page.
+        #[arg(long = "logo-file")]
+        logo_file: Option<std::path::PathBuf>,
     },
     /// Every client (never a secret).
     List,
@@ -77,6 +81,15 @@ pub struct UpdateArgs {
     /// The allowed scopes, replacing the old ones; space- or comma-separated (repeatable).
     #[arg(long)]
     scopes: Vec<String>,
+    /// A new logo for the consent page (PNG, JPEG, WebP or SVG, at most 32 KiB).
+    #[arg(long = "logo-file")]
+    logo_file: Option<std::path::PathBuf>,
+}
+
+/// A logo file's name and bytes.
+fn read_logo(path: &std::path::Path) -> Result<(String, Vec<u8>), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("--logo-file {}: {e}", path.display()))?;
+    Ok((path.to_string_lossy().into_owned(), bytes))
 }
 
 /// Scope arguments as one list: each may hold several, space- or comma-separated.
@@ -95,6 +108,7 @@ fn view(c: &OAuthClient) -> serde_json::Value {
         "client_id": c.client_id, "name": c.name, "type": c.client_type.as_str(),
         "redirect_uris": c.redirect_uris, "scopes": c.scopes, "created_at_ms": c.created_at,
         "first_party": c.first_party, "post_logout_redirect_uris": c.post_logout_redirect_uris,
+        "has_logo": c.logo.is_some(),
     })
 }
 
@@ -107,8 +121,15 @@ async fn update(store: &Store, args: UpdateArgs) -> Outcome {
         .await
         .map_err(err)?
         .ok_or_else(|| format!("no client {}", args.client_id))?;
-    if args.name.is_none() && args.redirect_uris.is_empty() && args.scopes.is_empty() {
-        return Err("nothing to change: give --name, --redirect-uri or --scopes".into());
+    let nothing = args.name.is_none() && args.redirect_uris.is_empty() && args.scopes.is_empty();
+    if nothing && args.logo_file.is_none() {
+        return Err(
+            "nothing to change: give --name, --redirect-uri, --scopes or --logo-file".into(),
+        );
+    }
+    if let Some(path) = &args.logo_file {
+        let (name, bytes) = read_logo(path)?;
+        client.logo = Some(registration::logo_data_url(&name, &bytes).map_err(|e| e.to_string())?);
     }
     if let Some(name) = args.name {
         let name = name.trim();
@@ -148,6 +169,7 @@ pub async fn run(store: &Store, command: OAuthClientCommand) -> Outcome {
             scopes,
             first_party,
             post_logout_redirect_uris,
+            logo_file,
         } => {
             let scopes = scope_list(&scopes);
             let client_type = match kind {
@@ -157,6 +179,7 @@ pub async fn run(store: &Store, command: OAuthClientCommand) -> Outcome {
             let options = registration::Options {
                 first_party,
                 post_logout_redirect_uris,
+                logo: logo_file.as_deref().map(read_logo).transpose()?,
             };
             let r = registration::register_with(
                 store,

@@ -77,7 +77,10 @@ fn consent_page(lang: Language, asked: &Asked) -> Page {
         .collect();
     Page::new("consent.html")
         .var("action", action("/consent", lang))
-        .var("client", json!({ "name": asked.client.name }))
+        .var(
+            "client",
+            json!({ "name": asked.client.name, "logo": asked.client.logo }),
+        )
         .var("scopes", scopes)
         .var("return_to", &asked.return_to)
 }
