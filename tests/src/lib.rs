@@ -34,7 +34,7 @@ impl Drop for TestEnv {
 }
 
 /// How long a test waits for queued mail before reading anyway.
-const SETTLE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+const SETTLE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
 
 pub struct Reply {
     pub status: StatusCode,
