@@ -44,6 +44,30 @@ pub async fn offered(state: &AppState) -> Result<Vec<Offered>, Error> {
         .collect())
 }
 
+pub fn not_this_browsers() -> Error {
+    Error::new(
+        domain::ErrorKind::Forbidden,
+        "network_state",
+        "this sign-in was not started in this browser, or was finished already",
+    )
+}
+
+/// A provider's refusal, in the words a person reads (never a 500): the
+/// one mapping of `federation`'s errors, for starts and callbacks alike.
+pub fn refusal(e: federation::FederationError) -> Error {
+    use domain::ErrorKind::{Forbidden, Unauthenticated, Unavailable};
+    use federation::FederationError as F;
+    tracing::info!(reason = %e, "sign-in through a network refused");
+    match e {
+        F::StateMismatch => not_this_browsers(),
+        F::Denied(_) => Error::new(Forbidden, "network_denied", e.to_string()),
+        F::Unreachable(_) | F::NotConfigured(_) => {
+            Error::new(Unavailable, "network_unreachable", e.to_string())
+        }
+        _ => Error::new(Unauthenticated, "network_unproven", e.to_string()),
+    }
+}
+
 pub fn not_configured() -> Error {
     Error::unavailable("this network is not set up for signing in")
 }
@@ -155,14 +179,7 @@ pub async fn start(
     let provider = provider(state, &network).await?;
     let (url, pending) = federation::flow::start(&provider, &callback_uri(state))
         .await
-        .map_err(|e| {
-            tracing::info!(network = id, reason = %e, "sign-in through a network not started");
-            Error::new(
-                domain::ErrorKind::Unavailable,
-                "network_unreachable",
-                e.to_string(),
-            )
-        })?;
+        .map_err(refusal)?;
     let record = table::network_signins::NetworkSignIn {
         network_id: id,
         verifier: pending.verifier,

@@ -4,7 +4,7 @@
 //! removes one unless it is the last way in (no verified address to reset
 //! a password through, and no other network).
 
-use super::network::{begin, not_this_browsers};
+use super::network::begin;
 use super::{action, signed_in, to_signin};
 use crate::context::Ctx;
 use crate::error;
@@ -16,6 +16,7 @@ use domain::{Error, User, UserId};
 use federation::ExternalIdentity;
 use identity::AppState;
 use serde_json::{json, Value};
+use socialnetworks::signin::not_this_browsers;
 use socialnetworks::store::{NetworkAccount, NetworkRecord, NetworksStore};
 
 /// The account page's rows: each offered network, linked or not.
@@ -91,7 +92,7 @@ pub async fn start_link(State(state): State<AppState>, ctx: Ctx, form: Form) -> 
         return to_signin(&ctx, "/account");
     };
     let started = match ctx.check_csrf(&form).and_then(|()| network_id(&form)) {
-        Ok(id) => begin(&state, &id.to_string(), "/account".into(), Some(user.id)).await,
+        Ok(id) => begin(&state, id, "/account".into(), Some(user.id)).await,
         Err(e) => Err(e),
     };
     started.unwrap_or_else(|e| error::page(&ctx, &e))

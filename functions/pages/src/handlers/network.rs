@@ -13,52 +13,22 @@ use crate::render::see_other;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use domain::opaque::hash_secret;
-use domain::{Error, ErrorKind};
+use domain::Error;
 use federation::flow::{self, Callback, Pending};
-use federation::FederationError;
 use identity::AppState;
 use web::SignInAttempt;
 
-use socialnetworks::signin::{enabled_network, STATE_COOKIE as COOKIE};
+use socialnetworks::signin::STATE_COOKIE as COOKIE;
+use socialnetworks::signin::{enabled_network, not_this_browsers, refusal as refused};
 
-pub fn not_this_browsers() -> Error {
-    Error::new(
-        ErrorKind::Forbidden,
-        "network_state",
-        "this sign-in was not started in this browser, or was finished already",
-    )
-}
-
-/// A provider's refusal, in the words a person reads (never a 500).
-fn refused(e: FederationError) -> Error {
-    tracing::info!(reason = %e, "sign-in through a network refused");
-    match e {
-        FederationError::StateMismatch => not_this_browsers(),
-        FederationError::Denied(_) => {
-            Error::new(ErrorKind::Forbidden, "network_denied", e.to_string())
-        }
-        FederationError::Unreachable(_) | FederationError::NotConfigured(_) => {
-            Error::new(ErrorKind::Unavailable, "network_unreachable", e.to_string())
-        }
-        _ => Error::new(
-            ErrorKind::Unauthenticated,
-            "network_unproven",
-            e.to_string(),
-        ),
-    }
-}
-
-/// Starts a sign-in through network `raw_id` (or, with `link_to`, the
+/// Starts a sign-in through network `id` (or, with `link_to`, the
 /// linking of a network account to that signed-in user).
 pub async fn begin(
     state: &AppState,
-    raw_id: &str,
+    id: u64,
     return_to: String,
     link_to: Option<domain::UserId>,
 ) -> Result<Response, Error> {
-    let id = raw_id
-        .parse()
-        .map_err(|_| Error::not_found("no such network"))?;
     let started = socialnetworks::signin::start(state, id, return_to, link_to).await?;
     let cookie = identity::cookies::set(COOKIE, &started.state, table::network_signins::TTL_SECS);
     Ok(see_other(started.url.as_str(), vec![cookie]))
@@ -66,7 +36,11 @@ pub async fn begin(
 
 pub async fn start(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
     let return_to = crate::return_to::safe(ctx.query("return_to"));
-    match begin(&state, &id, return_to, None).await {
+    let started = match id.parse() {
+        Ok(id) => begin(&state, id, return_to, None).await,
+        Err(_) => Err(Error::not_found("no such network")),
+    };
+    match started {
         Ok(response) => response,
         Err(e) => error::page(&ctx, &e),
     }
