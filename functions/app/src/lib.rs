@@ -6,6 +6,7 @@
 //! serve both, by caller (docs/api/app-users.md).
 
 mod caller;
+pub mod erasure;
 mod error;
 mod fields;
 mod handlers;

@@ -53,6 +53,8 @@ pub fn route_table() -> RouteTable<AppState> {
         .add(Method::POST, "/account/sessions/end", account::end_session)
         .add(Method::POST, "/account/signout-all", signout::everywhere)
         .add(Method::POST, "/account/apps/revoke", apps::revoke)
+        .add(Method::POST, "/account/export", account_lifecycle::export)
+        .add(Method::POST, "/account/delete", account_lifecycle::delete)
         .add(
             Method::POST,
             "/account/networks/link",

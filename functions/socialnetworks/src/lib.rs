@@ -3,6 +3,7 @@
 //! and record authorizations. Every route takes an `X-API-Key`.
 
 mod access;
+pub mod erasure;
 mod error;
 mod handlers;
 mod lookup;

@@ -37,6 +37,8 @@ pub struct Caller {
     pub user: User,
     /// Authenticated by the cookie session (not a bearer token).
     pub by_session: bool,
+    /// When the credential was issued (ms): how recent the sign-in is.
+    pub issued_ms: i64,
 }
 
 /// A bearer token with `scope` when an `Authorization` header is sent,
@@ -49,14 +51,16 @@ pub async fn either(
     if headers.contains_key(AUTHORIZATION) {
         let principal = bearer(state, headers, scope).await?;
         Ok(Caller {
+            issued_ms: principal.claims.issued_ms(),
             user: principal.user,
             by_session: false,
         })
     } else {
-        let (_, user) = session(state, headers).await?;
+        let (record, user) = session(state, headers).await?;
         Ok(Caller {
             user,
             by_session: true,
+            issued_ms: record.issued_at,
         })
     }
 }

@@ -6,6 +6,7 @@
 
 mod caller;
 mod envelope;
+pub mod erasure;
 mod error;
 mod fields;
 mod handlers;
@@ -56,6 +57,8 @@ pub fn route_table() -> RouteTable<AppState> {
         .add(Method::POST, "/user/private", private::set_private)
         .add(Method::GET, "/user/me", user::me)
         .add(Method::PATCH, "/user/me", update_me::update_me)
+        .add(Method::DELETE, "/user/me", account::delete_me)
+        .add(Method::POST, "/user/me/export", account::export_me)
         .add(Method::PATCH, "/user/profile-picture", profile_picture::set)
         .add(
             Method::DELETE,

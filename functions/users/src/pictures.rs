@@ -93,3 +93,26 @@ pub async fn ensure_bucket(sdk: &table::aws::SdkConfig, config: &Config) -> Resu
     let s3 = build_client(sdk, config).await.map_err(|e| e.to_string())?;
     s3.create_bucket().await.map_err(|e| e.to_string())
 }
+
+/// How long the link to a data export works.
+pub const ARCHIVE_TTL: Duration = Duration::from_secs(3600);
+
+/// Stores a data export of `user` (`exports/<user>/<random>.json`, which
+/// the bucket's lifecycle rule expires after a day) and returns a
+/// presigned link to it, good for [`ARCHIVE_TTL`].
+pub async fn put_archive(
+    state: &AppState,
+    user: &UserId,
+    json: Vec<u8>,
+) -> Result<String, ApiError> {
+    let key = format!(
+        "exports/{user}/{}.json",
+        hex::encode(rand::random::<[u8; 12]>())
+    );
+    let s3 = client(&state.config).await?;
+    s3.put(&key, "application/json", json)
+        .await
+        .map_err(|e| internal("put", e))?;
+    s3.presigned_get(&key, ARCHIVE_TTL)
+        .map_err(|e| internal("presign", e))
+}

@@ -39,10 +39,12 @@ pub enum MessageKind {
     SiteInvitation,
     /// `title`, `message`, `type`: a notification of the App Users API.
     Notification,
+    /// `url`, `minutes`: the link to an archive of the account's data.
+    DataExport,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 14] = [
+    pub const ALL: [MessageKind; 15] = [
         MessageKind::VerificationCode,
         MessageKind::Welcome,
         MessageKind::AlreadyRegistered,
@@ -57,6 +59,7 @@ impl MessageKind {
         MessageKind::TotpEnabled,
         MessageKind::SiteInvitation,
         MessageKind::Notification,
+        MessageKind::DataExport,
     ];
 
     /// The name of its template files.
@@ -76,6 +79,7 @@ impl MessageKind {
             MessageKind::TotpEnabled => "totp_enabled",
             MessageKind::SiteInvitation => "site_invitation",
             MessageKind::Notification => "notification",
+            MessageKind::DataExport => "data_export",
         }
     }
 }

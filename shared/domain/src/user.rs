@@ -131,6 +131,11 @@ pub struct User {
     /// Notifications stored in the user's history (the last integer id).
     #[serde(default)]
     pub notifications_total: u64,
+    /// When the owner or an operator asked for the account's deletion
+    /// (ms): from then on nothing signs in as it and the cascade
+    /// (`functions/lifecycle`) is erasing it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleting_since: Option<i64>,
 }
 
 /// Who sees what of a profile (App Users API's preferences model).
@@ -211,6 +216,7 @@ impl User {
             notification_settings: Default::default(),
             privacy_settings: PrivacySettings::default(),
             notifications_total: 0,
+            deleting_since: None,
         }
     }
 }

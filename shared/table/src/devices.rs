@@ -59,6 +59,12 @@ impl Store {
     pub(crate) fn device_put(&self, hash: &str, record: &DeviceRecord) -> Result<Put, StoreError> {
         let mut item = to_item(record)?;
         item.extend(device_key(hash));
+        // A user's devices, for the deletion cascade.
+        item.insert(
+            "gsi2pk".into(),
+            super::item::s(keys::user_devices(&record.user_id)),
+        );
+        item.insert("gsi2sk".into(), super::item::s(hash));
         Ok(Put::builder()
             .table_name(self.table())
             .set_item(Some(item))

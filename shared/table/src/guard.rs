@@ -1,6 +1,6 @@
 //! The one condition under which a credential still speaks for its user,
 //! checked by every write made on a user's behalf: the user exists, is not
-//! banned, and has not voided credentials issued before this one (a
+//! banned nor being deleted, and has not voided credentials issued before this one (a
 //! logout-all, a password change or reset, a ban or a forced logout moves
 //! `tokens_valid_after`). Reads check the same rule in code
 //! (`identity::check_holder`); the write re-checks it under its condition,
@@ -16,7 +16,8 @@ use domain::UserId;
 /// The condition, on the user's item. Its placeholders `:issued` and
 /// `:holder_ok` are reserved for it.
 pub const STILL_VALID: &str = "attribute_exists(pk) AND tokens_valid_after <= :issued \
-     AND (attribute_not_exists(banned) OR banned = :holder_ok)";
+     AND (attribute_not_exists(banned) OR banned = :holder_ok) \
+     AND attribute_not_exists(deleting_since)";
 
 /// The user a credential issued at `issued_ms` names.
 #[derive(Debug, Clone, Copy)]

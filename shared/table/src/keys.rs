@@ -92,6 +92,14 @@ pub fn device(hash: &str) -> String {
     format!("DEVICE#{hash}")
 }
 pub const DEVICE_SK: &str = "DEVICE";
+/// GSI2 partition of a user's devices (`gsi2sk` = the device's hash).
+pub fn user_devices(user: &UserId) -> String {
+    format!("DEVICES#{user}")
+}
+/// GSI2 partition of a user's OAuth authorization codes.
+pub fn user_oauth_codes(user: &UserId) -> String {
+    format!("OAUTHCODES#{user}")
+}
 
 /// A sign-in through a social network waiting for its callback.
 pub fn network_signin(state_hash: &str) -> String {
@@ -220,3 +228,17 @@ pub fn search_partition(first: char) -> String {
 pub fn search_entry(term_key: &str, id: &UserId) -> String {
     format!("{term_key}#{id}")
 }
+
+/// A lifecycle job of a user (`JOB#<user>`): sort key `DELETE` (one
+/// deletion at most) or `EXPORT` (one export at a time).
+pub fn job(user: &UserId) -> String {
+    format!("JOB#{user}")
+}
+/// GSI1 partition of the jobs not finished yet (the sweep's listing).
+pub const JOBS: &str = "JOBS";
+/// What stays of a deleted account (`TOMBSTONE#<id>` / `TOMBSTONE`): its
+/// id and when, nothing else (docs/lifecycle.md).
+pub fn tombstone(user: &UserId) -> String {
+    format!("TOMBSTONE#{user}")
+}
+pub const TOMBSTONE_SK: &str = "TOMBSTONE";

@@ -163,6 +163,9 @@ impl Store {
         let table = self.table();
         let mut item = to_item(code)?;
         item.extend(key(keys::oauth_code(hash), keys::OAUTH_CODE_SK));
+        // A user's codes, for the deletion cascade (a used one stays until TTL).
+        item.insert("gsi2pk".into(), s(keys::user_oauth_codes(&code.user_id)));
+        item.insert("gsi2sk".into(), s(hash));
         self.transaction()
             .check(
                 Grant::UserStands,

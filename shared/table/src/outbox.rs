@@ -56,10 +56,12 @@ impl OutboxItem {
 }
 
 /// Settling erases the template data: it may hold a one-time code, which
-/// must not outlive its delivery in the table; and takes the item out of
-/// the pending index.
-const ERASE_DATA: &str = "SET #status = :status, expires_at = :expires, message.#data = :empty";
-const LEAVE_PENDING_INDEX: &str = "REMOVE gsi1pk, gsi1sk";
+/// must not outlive its delivery in the table; forgets the recipient (the
+/// item must not name anyone once its work is done: an account deletion
+/// could not find it); and takes the item out of the pending index.
+const ERASE_DATA: &str =
+    "SET #status = :status, expires_at = :expires, message.#data = :empty, message.#to = :nobody";
+const LEAVE_PENDING_INDEX: &str = "REMOVE gsi1pk, gsi1sk, message.#user";
 
 /// Shards of the pending index (by the id's first hex digit), so a burst
 /// of messages spreads over as many index partitions.
@@ -241,6 +243,9 @@ impl Store {
             .expression_attribute_values(":status", s(status.as_str()))
             .expression_attribute_names("#data", "data")
             .expression_attribute_values(":empty", AttributeValue::M(Default::default()))
+            .expression_attribute_names("#to", "to")
+            .expression_attribute_names("#user", "user")
+            .expression_attribute_values(":nobody", s(""))
             .expression_attribute_values(":expires", n(domain::time::now_secs() + KEEP_SECS));
         update = match failure {
             None => update.update_expression(format!("{ERASE_DATA} {LEAVE_PENDING_INDEX}")),

@@ -33,6 +33,7 @@ mod gate_support;
 mod gate_timing;
 mod gate_tokens;
 mod identity_flow;
+mod lifecycle;
 mod log_redaction;
 mod no_server_errors;
 mod oauth;
@@ -44,6 +45,7 @@ mod openapi;
 mod pages;
 mod pages_consent;
 mod pages_join;
+mod pages_lifecycle;
 mod pages_network;
 #[allow(dead_code)]
 mod pages_support;

@@ -13,6 +13,8 @@ async fn main() -> std::io::Result<()> {
     let keys = std::sync::Arc::new(kms::Kms::from_env(&sdk));
     let state = identity::AppState::new(&sdk, identity::Config::from_env()).with_key_service(keys);
     spawn_notifier(&state).await;
+    // Deletions and exports, as the stream trigger runs them in the cloud.
+    tokio::spawn(lifecycle::local::run(state.clone()));
     if let Err(e) = dev_server::docs::ensure_client(&state.store, port).await {
         tracing::warn!(error = %e, "no OAuth client for /docs: its Authorize will not work");
     }

@@ -60,6 +60,16 @@ pub enum UserCommand {
         /// A username, an email address, a 24-hex id or an integer id.
         who: String,
     },
+    /// Delete an account and everything that names it on every surface:
+    /// it stops signing in at once, the lifecycle worker erases the rest
+    /// (docs/lifecycle.md).
+    Delete {
+        /// A 24-hex id, an integer id, a username or an email address.
+        who: String,
+        /// Wait until the worker has finished (at most five minutes).
+        #[arg(long)]
+        wait: bool,
+    },
 }
 
 pub async fn run(store: &Store, command: UserCommand) -> Outcome {
@@ -117,7 +127,38 @@ pub async fn run(store: &Store, command: UserCommand) -> Outcome {
             user.locked_until = None;
             one(view(&user))
         }
+        UserCommand::Delete { who, wait } => delete(store, named(store, &who).await?, wait).await,
     }
+}
+
+/// Queues the deletion (as an operator), and with `wait` sees it through.
+async fn delete(store: &Store, user: User, wait: bool) -> Outcome {
+    use table::lifecycle::Requester;
+    match store.request_deletion(&user, Requester::Operator).await {
+        Ok(_) => {}
+        Err(table::TxError::Failed(_)) => {
+            return Err(format!("{} is already being deleted", user.id))
+        }
+        Err(table::TxError::Store(e)) => return Err(e.to_string()),
+    }
+    let mut state = "queued";
+    if wait {
+        for _ in 0..1500 {
+            if store
+                .get_user(&user.id)
+                .await
+                .map_err(|e| e.to_string())?
+                .is_none()
+            {
+                state = "deleted";
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+    one(
+        serde_json::json!({ "_id": user.id, "id": user.seq, "username": user.username, "deletion": state }),
+    )
 }
 
 /// The user a command names, or why there is none.

@@ -81,6 +81,8 @@ fn profile_page(lang: Language, user: &User) -> Page {
         .var("signout_all_action", action("/account/signout-all", lang))
         .var("signout_action", action("/signout", lang))
         .var("end_session_action", action("/account/sessions/end", lang))
+        .var("export_action", action("/account/export", lang))
+        .var("delete_action", action("/account/delete", lang))
 }
 
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Response {

@@ -139,6 +139,29 @@ impl SitesStore<'_> {
         caller: &UserId,
         inv: &InvitationRecord,
     ) -> Result<(), InvitationWriteError> {
+        let admin = self.admin_check(inv.site_id, caller)?;
+        self.withdrawal(inv)?
+            .check(Tag::Admin, admin)
+            .commit()
+            .await
+            .map_err(write_error)
+    }
+
+    /// Withdraws `inv` for its deleted sender (no admin check: the sender
+    /// is going); an invitation that moved meanwhile stays as it is.
+    pub async fn withdraw_invitation(&self, inv: &InvitationRecord) -> Result<(), StoreError> {
+        match self.withdrawal(inv)?.commit().await.map_err(write_error) {
+            Ok(())
+            | Err(InvitationWriteError::Changed)
+            | Err(InvitationWriteError::SiteNotFound) => Ok(()),
+            Err(InvitationWriteError::Store(e)) => Err(e),
+            Err(other) => Err(StoreError::Unavailable(format!("{other:?}"))),
+        }
+    }
+
+    /// The invitation marked deleted, its invitee sentinel gone, the
+    /// site's count down: conditioned on the status as read.
+    fn withdrawal(&self, inv: &InvitationRecord) -> Result<table::Transaction<Tag>, StoreError> {
         let table = self.name();
         let update = Update::builder()
             .table_name(table)
@@ -151,22 +174,17 @@ impl SitesStore<'_> {
             .expression_attribute_values(":read", s(inv.status.as_str()))
             .expression_attribute_values(":deleted", s(InvitationStatus::Deleted.as_str()))
             .expression_attribute_values(":now", s(stamp(domain::time::now())))
-            .build()
-            .map_err(StoreError::from)?;
+            .build()?;
         let sentinel = Delete::builder()
             .table_name(table)
             .set_key(Some(keys::invitee_key(inv.site_id, &inv.invitee_key)))
-            .build()
-            .map_err(StoreError::from)?;
-        self.table
+            .build()?;
+        Ok(self
+            .table
             .transaction()
-            .check(Tag::Admin, self.admin_check(inv.site_id, caller)?)
             .update_if(Tag::Status, update)
             .delete(sentinel)
-            .update_if(Tag::Site, self.invitations_count(inv.site_id, -1)?)
-            .commit()
-            .await
-            .map_err(write_error)
+            .update_if(Tag::Site, self.invitations_count(inv.site_id, -1)?))
     }
 
     /// `user` accepts `inv`: used, `used_uid`, `used_time` and the new

@@ -5,6 +5,7 @@
 //! Every write is one tagged transaction.
 
 mod counts;
+mod erase;
 mod errors;
 mod invitations;
 pub mod keys;

@@ -1,3 +1,4 @@
+pub mod account;
 pub mod block;
 pub mod code;
 pub mod create;

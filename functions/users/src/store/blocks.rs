@@ -72,6 +72,8 @@ impl<'a> SocialStore<'a> {
         item.insert("blocker".into(), s(me.as_str()));
         item.insert("blocked".into(), s(target.as_str()));
         item.insert("created_at".into(), s(domain::time::now().to_rfc3339()));
+        item.insert("gsi2pk".into(), s(keys::blocked_by(target)));
+        item.insert("gsi2sk".into(), s(me.as_str()));
         let mut tx = self.table.transaction().put(
             Put::builder()
                 .table_name(table)

@@ -218,6 +218,8 @@ pub fn redeem_put(
     used.updated_at = domain::time::now();
     let mut item = to_item(&used)?;
     item.extend(keys::invite_code(&record.code));
+    item.insert("gsi2pk".into(), table::item::s(keys::redeemed_by(new_user)));
+    item.insert("gsi2sk".into(), table::item::s(record.code.as_str()));
     Ok(aws_sdk_dynamodb::types::Put::builder()
         .table_name(table)
         .set_item(Some(item))

@@ -31,6 +31,15 @@ pub fn following_of(source: &UserId) -> String {
 pub fn block(blocker: &UserId, blocked: &UserId) -> Item {
     key(user(blocker), &table::keys::blocks(blocked))
 }
+/// GSI2 partition of the blocks placed on a user (what its deletion
+/// removes from the blockers' partitions).
+pub fn blocked_by(blocked: &UserId) -> String {
+    format!("BLOCKEDBY#{blocked}")
+}
+/// GSI2 partition of the invite code a user signed up with.
+pub fn redeemed_by(user: &UserId) -> String {
+    format!("REDEEMEDBY#{user}")
+}
 /// The user item.
 pub fn user_key(id: &UserId) -> Item {
     key(user(id), USER_SK)

@@ -8,6 +8,7 @@
 
 mod blocks;
 mod counts;
+mod erase;
 mod error;
 mod follow_changes;
 mod follows;

@@ -36,7 +36,10 @@ async fn sign_in_once(
     issue: Issue,
 ) -> Result<SignedIn, Error> {
     let (user, known) = tokio::join!(state.store.get_user(user), device(&state.store, attempt));
-    let user = user?.ok_or_else(invalid_credentials)?;
+    // An account being deleted is as good as gone.
+    let user = user?
+        .filter(|u| u.deleting_since.is_none())
+        .ok_or_else(invalid_credentials)?;
     if user.banned {
         return Err(banned());
     }
