@@ -462,3 +462,35 @@ async fn ten_concurrent_accepts_have_exactly_one_winner() {
     }
     let _ = SiteRole::Member;
 }
+
+/// A crowd joining one site at once (each with an invitation of their
+/// own): every join lands and `members_count` is exact, since no join
+/// writes the site item (the count is sharded, docs/scale.md).
+#[tokio::test]
+async fn twenty_people_join_one_site_at_once_and_the_count_is_exact() {
+    let env = env().await;
+    let admin = person(&env).await;
+    let id = site(&env, &admin.user, SiteType::Community, "Crowd").await;
+    let mut joins = Vec::new();
+    for i in 0..20 {
+        let body = invite(&env, &admin, id, &format!("crowd-{i}@example.com")).await;
+        joins.push((person(&env).await, token_of(body["link"].as_str().unwrap())));
+    }
+    let replies = futures::future::join_all(
+        joins
+            .iter()
+            .map(|(p, link)| post(&env, &p.token, link, json!({}))),
+    )
+    .await;
+    for r in &replies {
+        assert_eq!(r.status, 200, "{:?}", r.body);
+    }
+    let r = get(&env, &admin.token, &at(id, "members/")).await;
+    assert_eq!(r.body["total_count"], 21, "{:?}", r.body);
+    let site = sites::store::SitesStore::new(&env.state.store)
+        .site(id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(site.members_count, 21);
+}

@@ -218,7 +218,7 @@ impl SitesStore<'_> {
             .transaction()
             .update_if(Tag::Status, update)
             .put_if(Tag::Member, put_new(table, member.item()?)?)
-            .update_if(Tag::Site, members_count(table, site.id, 1)?)
+            .update(members_count(table, site.id, 1)?)
             .update(counts::update(
                 table,
                 &user.id,

@@ -69,6 +69,13 @@ pub fn invitee_key(site_id: u64, invitee_key: &str) -> Item {
 pub fn counts_key(user: &UserId) -> Item {
     key(table::keys::user(user), USER_SITES_SK)
 }
+/// A site's member count, sharded (`table::sharded`): a crowd accepting
+/// invitations to one site writes these items, never the site item. The
+/// site item's `members_count` is the base the shards add to.
+pub const MEMBERS: table::sharded::Sharded = table::sharded::Sharded::new("SITEMEMBERS", 8);
+/// The count attribute of a shard.
+pub const MEMBERS_ATTR: &str = "members";
+
 /// Hands out site ids.
 pub fn site_counter_key() -> Item {
     key(counter("sites"), COUNTER_SK)

@@ -7,7 +7,7 @@ use super::errors::MemberError;
 use super::records::{MembershipRecord, SiteRecord, SiteSummary};
 use super::{counts, keys, SitesStore};
 use crate::model::SiteRole;
-use aws_sdk_dynamodb::types::{Delete, ReturnValue, Update};
+use aws_sdk_dynamodb::types::{ConditionCheck, Delete, ReturnValue, Update};
 use domain::User;
 use table::item::{n, put_new, s, to_item};
 use table::{StoreError, TxError};
@@ -30,14 +30,19 @@ pub fn membership(site: &SiteRecord, user: &User, role: SiteRole) -> MembershipR
     }
 }
 
-/// `ADD members_count :delta` on an existing site.
+/// `delta` members on a random shard of the site's count (never the site
+/// item: concurrent joins of one site must not conflict on it).
 pub(super) fn members_count(table: &str, site: u64, delta: i64) -> Result<Update, StoreError> {
-    Ok(Update::builder()
+    keys::MEMBERS.add(table, &site.to_string(), keys::MEMBERS_ATTR, delta)
+}
+
+/// The site stands (operator changes check it; an accepted invitation's
+/// own item stands only while its site does).
+pub(super) fn site_stands(table: &str, site: u64) -> Result<ConditionCheck, StoreError> {
+    Ok(ConditionCheck::builder()
         .table_name(table)
         .set_key(Some(keys::site_key(site)))
-        .update_expression("ADD members_count :d")
         .condition_expression("attribute_exists(pk)")
-        .expression_attribute_values(":d", n(delta))
         .build()?)
 }
 
@@ -108,7 +113,8 @@ impl SitesStore<'_> {
         self.table
             .transaction()
             .put_if(Tag::Member, put_new(table, member.item()?)?)
-            .update_if(Tag::Site, members_count(table, site.id, 1)?)
+            .check(Tag::Site, site_stands(table, site.id)?)
+            .update(members_count(table, site.id, 1)?)
             .update(counts::update(
                 table,
                 &user.id,
@@ -140,7 +146,7 @@ impl SitesStore<'_> {
         self.table
             .transaction()
             .delete_if(Tag::Member, delete)
-            .update_if(Tag::Site, members_count(table, member.site_id, -1)?)
+            .update(members_count(table, member.site_id, -1)?)
             .update(counts::update(
                 table,
                 &member.user_id,

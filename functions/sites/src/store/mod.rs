@@ -53,8 +53,20 @@ impl<'a> SitesStore<'a> {
         self.table.table()
     }
 
+    /// The site, its `members_count` summed with its shards' (both reads
+    /// side by side).
     pub async fn site(&self, id: u64) -> Result<Option<SiteRecord>, StoreError> {
-        self.table.get_record(keys::site_key(id)).await
+        let owner = id.to_string();
+        let owners = [owner.as_str()];
+        let (record, shards) = tokio::join!(
+            self.table.get_record::<SiteRecord>(keys::site_key(id)),
+            keys::MEMBERS.totals(self.table, &owners, keys::MEMBERS_ATTR)
+        );
+        let shards = shards?;
+        Ok(record?.map(|mut site| {
+            site.members_count = table::sharded::total(site.members_count, shards.get(&owner));
+            site
+        }))
     }
 
     pub async fn membership(

@@ -38,6 +38,15 @@ impl SitesStore<'_> {
             .into_iter()
             .map(from_item::<SiteRecord>)
             .collect::<Result<Vec<_>, _>>()?;
+        let owners: Vec<String> = sites.iter().map(|s| s.id.to_string()).collect();
+        let owners: Vec<&str> = owners.iter().map(String::as_str).collect();
+        let shards = keys::MEMBERS
+            .totals(self.table, &owners, keys::MEMBERS_ATTR)
+            .await?;
+        for site in &mut sites {
+            let counted = shards.get(&site.id.to_string());
+            site.members_count = table::sharded::total(site.members_count, counted);
+        }
         sites.sort_by_key(|s| s.id);
         Ok(sites)
     }
@@ -59,6 +68,9 @@ impl SitesStore<'_> {
                 .map_err(|e| StoreError::Corrupt(format!("membership: {e}")))?;
             self.remove_member(&member).await?;
         }
+        self.table
+            .delete_keys(keys::MEMBERS.keys(&id.to_string()))
+            .await?;
         // The site record last: while it stands, the delete can be rerun.
         let (site, others): (Vec<Value>, Vec<Value>) =
             rest.into_iter().partition(|item| sk(item) == keys::SITE_SK);
