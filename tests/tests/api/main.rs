@@ -69,3 +69,7 @@ mod users_social_races;
 #[allow(dead_code)]
 mod users_support;
 mod users_totp;
+mod webhooks;
+mod webhooks_delivery;
+#[allow(dead_code)]
+mod webhooks_support;
