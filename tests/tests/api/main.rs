@@ -71,5 +71,6 @@ mod users_support;
 mod users_totp;
 mod webhooks;
 mod webhooks_delivery;
+mod webhooks_receiver;
 #[allow(dead_code)]
 mod webhooks_support;
