@@ -38,12 +38,16 @@ fn start_receiver(fail: u32) -> Python {
     assert!(made.success(), "installing standardwebhooks failed");
     let port_file =
         std::env::temp_dir().join(format!("webhooks-port-{}", platform_tests::unique_name("")));
-    let child = Command::new(root().join(venv).join("bin/python"))
-        .arg(root().join("scripts/webhooks-receiver.py"))
-        .arg(&port_file)
-        .arg(fail.to_string())
-        .spawn()
-        .expect("start the receiver");
+    // Owned at once: a failed start below still kills it (Drop).
+    let mut receiver = Python(
+        Command::new(root().join(venv).join("bin/python"))
+            .arg(root().join("scripts/webhooks-receiver.py"))
+            .arg(&port_file)
+            .arg(fail.to_string())
+            .spawn()
+            .expect("start the receiver"),
+        0,
+    );
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         if let Some(port) = std::fs::read_to_string(&port_file)
@@ -51,7 +55,8 @@ fn start_receiver(fail: u32) -> Python {
             .and_then(|p| p.trim().parse().ok())
         {
             let _ = std::fs::remove_file(&port_file);
-            return Python(child, port);
+            receiver.1 = port;
+            return receiver;
         }
         assert!(Instant::now() < deadline, "the receiver did not start");
         std::thread::sleep(Duration::from_millis(50));
