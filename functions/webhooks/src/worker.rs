@@ -24,6 +24,9 @@ pub const PURPOSE: &str = "webhook";
 const LEASE_MS: i64 = 30_000;
 /// Deliveries a sweep takes (and attempts concurrently) per round.
 const SWEEP_PAGE: i32 = 25;
+/// A sweep starts no round after this long (the function's timeout is 60 s,
+/// a round at most 5 s): the next scheduled one takes the rest.
+const SWEEP_BUDGET: std::time::Duration = std::time::Duration::from_secs(40);
 
 /// Where failed deliveries are reported (the cloud's SQS queue).
 #[derive(Clone)]
@@ -131,6 +134,7 @@ impl Worker {
     /// Attempts every delivery that is due; how many were attempted.
     pub async fn sweep(&self) -> Result<usize, String> {
         let mut attempted = 0;
+        let started = std::time::Instant::now();
         loop {
             let now = domain::time::now_ms();
             let due = self
@@ -151,7 +155,7 @@ impl Worker {
             }
             attempted += taken.len();
             futures::future::join_all(taken.into_iter().map(|d| self.attempt(d))).await;
-            if due.len() < SWEEP_PAGE as usize {
+            if due.len() < SWEEP_PAGE as usize || started.elapsed() > SWEEP_BUDGET {
                 return Ok(attempted);
             }
         }
