@@ -159,10 +159,12 @@ pub async fn get(store: &Store, id: &str) -> Result<EndpointRecord, Error> {
         .ok_or_else(not_found)
 }
 
+/// Applies `req` to `record` (read by the caller, beside its key check)
+/// and saves it.
 pub async fn update(
     store: &Store,
     settings: &Settings,
-    id: &str,
+    mut record: EndpointRecord,
     req: EndpointRequest,
 ) -> Result<EndpointRecord, Error> {
     if req.is_empty() {
@@ -172,7 +174,6 @@ pub async fn update(
             "send at least one of url, events, enabled, description",
         ));
     }
-    let mut record = get(store, id).await?;
     req.apply(settings, &mut record)?;
     record.updated_at = crate::iso_now();
     save(store, &record).await?;
@@ -186,13 +187,13 @@ async fn save(store: &Store, record: &EndpointRecord) -> Result<(), Error> {
     }
 }
 
-/// A new secret; the current one keeps signing (second) for 24 hours.
+/// A new secret for `record` (read by the caller); the current one keeps
+/// signing (second) for 24 hours.
 pub async fn rotate(
     store: &Store,
     keys: &dyn KeyWrap,
-    id: &str,
+    mut record: EndpointRecord,
 ) -> Result<(EndpointRecord, Secret), Error> {
-    let mut record = get(store, id).await?;
     record.previous_secret = Some(record.secret.clone());
     record.previous_until = Some(domain::time::now_ms() + ROTATION_GRACE_MS);
     let secret = new_secret(keys, &mut record).await?;

@@ -148,19 +148,17 @@ pub async fn run(store: &Store, keys: &dyn KeyWrap, command: WebhookCommand) -> 
                 enabled,
                 description,
             };
-            one(shown(
-                &manage::update(store, &settings, &id, req)
-                    .await
-                    .map_err(text)?,
-                None,
-            ))
+            let record = manage::get(store, &id).await.map_err(text)?;
+            let record = manage::update(store, &settings, record, req).await;
+            one(shown(&record.map_err(text)?, None))
         }
         WebhookCommand::Delete { id } => {
             manage::delete(store, &id).await.map_err(text)?;
             one(serde_json::json!({ "id": id, "deleted": true }))
         }
         WebhookCommand::Rotate { id } => {
-            let (record, secret) = manage::rotate(store, keys, &id).await.map_err(text)?;
+            let record = manage::get(store, &id).await.map_err(text)?;
+            let (record, secret) = manage::rotate(store, keys, record).await.map_err(text)?;
             one(shown(&record, Some(&secret)))
         }
         WebhookCommand::Deliveries { id, limit } => {

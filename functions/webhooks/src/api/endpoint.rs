@@ -25,8 +25,9 @@ pub async fn update(
     Path(id): Path<String>,
     Input(req, _): Input<EndpointRequest, ApiError>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.check(&state.store).await?;
-    let record = manage::update(&state.store, &Settings::from_env(), &id, req).await?;
+    let (auth, record) = tokio::join!(caller.check(&state.store), manage::get(&state.store, &id));
+    auth?;
+    let record = manage::update(&state.store, &Settings::from_env(), record?, req).await?;
     Ok(Json(json!({ "webhook": manage::endpoint_view(&record) })))
 }
 
