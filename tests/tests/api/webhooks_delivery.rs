@@ -292,3 +292,37 @@ async fn backoff_then_failed_then_replayed() {
     let payload: &Value = &r.body["deliveries"][0]["payload"];
     assert_eq!(payload["type"], "user.created");
 }
+
+#[tokio::test]
+async fn an_accepted_invitation_is_an_event() {
+    use crate::sites_support::{invite, person, post, rel, site};
+    let mut env = env().await;
+    let key = writer(&env).await;
+    let receiver = Receiver::start(0).await;
+    register(&env, &key, &receiver.url, &["invitation.accepted"]).await;
+    env.start_webhooks(&FAST);
+    let admin = person(&env).await;
+    let guest = person(&env).await;
+    let id = site(&env, &admin.user, sites::model::SiteType::Shop, "Hooks").await;
+    let body = invite(&env, &admin, id, "guest@example.com").await;
+    let invitation = body["id"].clone();
+    let r = post(
+        &env,
+        &guest.token,
+        &rel(body["link"].as_str().unwrap()),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let seen = receiver.wait(30, |s| !s.is_empty()).await;
+    assert_eq!(
+        seen.len(),
+        1,
+        "the site's creation and the invitation are no events: {seen:?}"
+    );
+    let event = seen[0].json();
+    assert_eq!(event["type"], "invitation.accepted");
+    assert_eq!(event["data"]["site_id"], id);
+    assert_eq!(event["data"]["invitation_id"], invitation);
+    assert_eq!(event["data"]["id"], guest.user.seq);
+}
