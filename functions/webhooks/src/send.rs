@@ -77,3 +77,40 @@ async fn public_only(url: &url::Url) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed() -> Signed<'static> {
+        Signed {
+            id: "msg_1",
+            timestamp: 1,
+            signature: "v1,x".into(),
+        }
+    }
+
+    /// In the cloud a name that resolves to loopback is refused before any
+    /// connection (SSRF); locally it is where the receiver is.
+    #[tokio::test]
+    async fn private_addresses_are_refused_in_the_cloud() {
+        for url in [
+            "https://localhost:9/",
+            "https://127.0.0.1:9/",
+            "https://[::1]:9/",
+        ] {
+            let url = url::Url::parse(url).unwrap();
+            let answer = post(&url, "{}", &signed(), false).await;
+            assert!(
+                answer.as_ref().is_err_and(|e| e.contains("private")),
+                "{url}: {answer:?}"
+            );
+        }
+        let url = url::Url::parse("http://127.0.0.1:9/").unwrap();
+        let answer = post(&url, "{}", &signed(), true).await;
+        assert!(
+            answer.is_err_and(|e| !e.contains("private")),
+            "locally it is attempted"
+        );
+    }
+}

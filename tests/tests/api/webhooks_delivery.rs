@@ -41,7 +41,7 @@ async fn real_actions_deliver_every_event_once_after_three_failures() {
 
     // Sign up, verify, sign in, edit the profile, change the password.
     let person = users_support::verified(&env).await;
-    session(&env, &person).await;
+    let cookie = session(&env, &person).await;
     let bearer = users_support::bearer(
         &users_support::token(&env, &person, &[PROFILE_WRITE, ADMIN_PROFILE_WRITE]).await,
     );
@@ -51,6 +51,15 @@ async fn real_actions_deliver_every_event_once_after_three_failures() {
         "/user/me",
         Some(json!({ "firstName": "Ann" })),
         &[("authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = call(
+        &env,
+        Method::POST,
+        "/user/2fa/enable",
+        Some(json!({ "password": PASSWORD })),
+        &[("cookie", &cookie)],
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
