@@ -30,9 +30,8 @@ pub async fn rotate(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let (auth, record) = tokio::join!(caller.check(&state.store), manage::get(&state.store, &id));
-    auth?;
-    let (record, secret) = manage::rotate(&state.store, state.secrets()?, record?).await?;
+    let record = caller.endpoint(&state.store, &id).await?;
+    let (record, secret) = manage::rotate(&state.store, state.secrets()?, record).await?;
     Ok(Json(
         json!({ "webhook": manage::endpoint_view(&record), "secret": secret.expose() }),
     ))

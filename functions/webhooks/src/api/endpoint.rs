@@ -14,9 +14,8 @@ pub async fn get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let (auth, record) = tokio::join!(caller.check(&state.store), manage::get(&state.store, &id));
-    auth?;
-    Ok(Json(json!({ "webhook": manage::endpoint_view(&record?) })))
+    let record = caller.endpoint(&state.store, &id).await?;
+    Ok(Json(json!({ "webhook": manage::endpoint_view(&record) })))
 }
 
 pub async fn update(
@@ -25,9 +24,8 @@ pub async fn update(
     Path(id): Path<String>,
     Input(req, _): Input<EndpointRequest, ApiError>,
 ) -> Result<Json<Value>, ApiError> {
-    let (auth, record) = tokio::join!(caller.check(&state.store), manage::get(&state.store, &id));
-    auth?;
-    let record = manage::update(&state.store, &Settings::from_env(), record?, req).await?;
+    let record = caller.endpoint(&state.store, &id).await?;
+    let record = manage::update(&state.store, &Settings::from_env(), record, req).await?;
     Ok(Json(json!({ "webhook": manage::endpoint_view(&record) })))
 }
 

@@ -45,4 +45,15 @@ impl Caller {
         api_key::authorize(store, &self.0, self.1).await?;
         Ok(())
     }
+
+    /// The endpoint `id`, read beside the key check (which is settled first).
+    pub async fn endpoint(
+        &self,
+        store: &table::Store,
+        id: &str,
+    ) -> Result<crate::store::EndpointRecord, ApiError> {
+        let (auth, record) = tokio::join!(self.check(store), crate::manage::get(store, id));
+        auth?;
+        Ok(record?)
+    }
 }
