@@ -32,7 +32,7 @@ release=$target_dir/release
 
 scripts/venv.sh
 echo "bench: release build of the functions and the bench tools" >&2
-cargo build -q --release "${FUNCTIONS[@]/#/-p}" -p notifier -p bench
+cargo build -q --release "${FUNCTIONS[@]/#/-p}" -p notifier -p webhooks -p bench
 oha=.local/tools/bin/oha
 if [[ ! -x $oha ]] || [[ $($oha --version) != *"$OHA_VERSION"* ]]; then
     echo "bench: installing oha $OHA_VERSION into .local/tools (once)" >&2
@@ -50,10 +50,14 @@ echo "## Cold start ($RUNS runs each; $(nproc) cores, $(uname -m))"
 echo
 bins=("$release/hello-lambda")
 for f in "${FUNCTIONS[@]}"; do bins+=("$release/$f"); done
+bins+=("$release/webhooks-api")
 "$release/coldstart" --runs "$RUNS" "${bins[@]}"
 # The notifier takes a stream event, not an HTTP one.
 "$release/coldstart" --runs "$RUNS" --event events/notifier/outbox-insert.json \
     "$release/hello-lambda" "$release/notifier" | tail -n 1
+# So does the webhooks' deliverer (a user insert; no endpoint registered).
+"$release/coldstart" --runs "$RUNS" --event events/webhooks-stream/user-insert.json \
+    "$release/hello-lambda" "$release/webhooks" | tail -n 1
 
 echo
 echo "## Password hash (argon2id, the platform's parameters)"

@@ -18,6 +18,7 @@ import oauth_client  # noqa: E402
 import sites_client  # noqa: E402
 import socialnetworks_client  # noqa: E402
 import users_client  # noqa: E402
+import webhooks_client  # noqa: E402
 from accounts_client.api.default import create_account  # noqa: E402
 from accounts_client.models import CreateAccountRequest  # noqa: E402
 from app_client.api.default import check_email  # noqa: E402
@@ -27,6 +28,8 @@ from sites_client.api.default import list_sites  # noqa: E402
 from socialnetworks_client.api.default import list_networks  # noqa: E402
 from users_client.api.default import create_user  # noqa: E402
 from users_client.models import CreateUserRequest  # noqa: E402
+from webhooks_client.api.default import create_webhook  # noqa: E402
+from webhooks_client.models import WebhookEndpointInput  # noqa: E402
 
 n = secrets.token_hex(4)
 failures = []
@@ -58,4 +61,7 @@ check("sites", list_sites.sync_detailed(client=sites_client.Client(BASE)), 401)
 check("app", check_email.sync_detailed(
     client=app_client.Client(BASE, headers=keyed),
     body=CheckEmailJsonBody.from_dict({"email": f"genacct_{n}@example.com"})), 200)
+check("webhooks", create_webhook.sync_detailed(
+    client=webhooks_client.Client(BASE, headers=keyed),
+    body=WebhookEndpointInput.from_dict({"url": "https://hooks.example.com/in", "events": ["user.created"]})), 201)
 sys.exit(f"clients: calls that failed: {', '.join(failures)}" if failures else 0)

@@ -15,6 +15,8 @@ export AWS_EC2_METADATA_DISABLED=true
 
 export TABLE_NAME=${TABLE_NAME:-platform}
 export EMAIL_FROM=${EMAIL_FROM:-no-reply@platform.local}
+# Webhook endpoints may be plain HTTP on loopback (the local stack only).
+export WEBHOOK_ALLOW_LOCAL=${WEBHOOK_ALLOW_LOCAL:-true}
 
 # SAM CLI: no telemetry (it would reach the network on every command).
 export SAM_CLI_TELEMETRY=0

@@ -147,9 +147,11 @@ def things(p):
     ok(call("POST", "/api/user/notification/", {
         "user_id": ids["app"]["id"], "title": "Fuzz", "message": "A notification to list",
         "type": "system", "data": '{"k": 1}'}, api_key, form=True), "notification")
+    _, _, webhook = ok(call("POST", "/api/webhooks", {
+        "url": "https://hooks.example.com/fuzz", "events": ["*"]}, api_key), "webhook")
     return {"request": request, "entry": entry, "key": key, "site": site["id"],
             "invitation": invitation["id"], "link": linked["link"].rsplit("/", 1)[1],
-            "network": net_id}
+            "network": net_id, "webhook": webhook["webhook"]["id"]}
 
 
 def main():
@@ -180,6 +182,7 @@ def main():
     })
     write("sites", {"path.site": [t["site"]], "path.id": [t["invitation"]], "path.link": [t["link"]]})
     write("app", {"body.user_id": [ids["other"]["id"]]})
+    write("webhooks", {"path.id": [t["webhook"]]})
     bearer = lambda who: f"Bearer {p['tokens'][who]['access_token']}"
     headers("none", {})
     headers("users", {"Authorization": bearer("users"), "Cookie": f"sid={sids['users']}"})

@@ -23,11 +23,16 @@ pub struct TestEnv {
     pub endpoint: String,
     /// The notifier polling this table's stream (aborted on drop).
     notifier: Option<tokio::task::JoinHandle<()>>,
+    /// The webhooks' poller and sweep, when a test starts them.
+    webhooks: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for TestEnv {
     fn drop(&mut self) {
-        if let Some(task) = self.notifier.take() {
+        for task in [self.notifier.take(), self.webhooks.take()]
+            .into_iter()
+            .flatten()
+        {
             task.abort();
         }
     }
@@ -101,6 +106,36 @@ impl TestEnv {
         })
     }
 
+    /// A webhooks worker on this table, retrying on `schedule` (seconds
+    /// before each attempt), delivering to loopback receivers.
+    pub fn webhook_worker(&self, schedule: &[u64]) -> webhooks::worker::Worker {
+        let sdk = table::aws::sdk_config();
+        let keys = std::sync::Arc::new(kms::Kms::new(&sdk, kms::DEFAULT_ALIAS));
+        let settings = webhooks::settings::Settings {
+            schedule: schedule
+                .iter()
+                .map(|s| std::time::Duration::from_secs(*s))
+                .collect(),
+            local: true,
+        };
+        webhooks::worker::Worker::new(self.state.store.clone(), keys, settings)
+    }
+
+    /// Runs the webhooks on this table's stream, with the sweep of due
+    /// retries (opt-in: most tests have no endpoint to deliver to).
+    pub fn start_webhooks(&mut self, schedule: &[u64]) {
+        let worker = self.webhook_worker(schedule);
+        let sdk = table::aws::sdk_config();
+        let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
+        let streams = aws_sdk_dynamodbstreams::Client::new(&sdk);
+        let table = self.state.store.table().to_owned();
+        self.webhooks = Some(tokio::spawn(async move {
+            if let Err(e) = webhooks::local::run(&worker, &dynamodb, &streams, &table).await {
+                eprintln!("webhooks on {table} stopped: {e}");
+            }
+        }));
+    }
+
     /// A fresh table with no notifier on its stream: for the tests that
     /// drive the notifier's handler themselves.
     pub async fn without_notifier(app: fn(AppState) -> Router) -> Self {
@@ -111,6 +146,8 @@ impl TestEnv {
             ("AWS_SECRET_ACCESS_KEY", "testing"),
             // The browser origins `make dev` allows (web::cors).
             ("ALLOWED_ORIGINS", "http://localhost:*,http://127.0.0.1:*"),
+            // Webhook endpoints on loopback (the tests' receivers), as `make dev`.
+            ("WEBHOOK_ALLOW_LOCAL", "true"),
         ] {
             if std::env::var(k).is_err() {
                 // Tests run on threads of one process; the values are the same for all.
@@ -148,6 +185,7 @@ impl TestEnv {
             state,
             endpoint,
             notifier: None,
+            webhooks: None,
         }
     }
 

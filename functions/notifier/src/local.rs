@@ -80,8 +80,9 @@ async fn sweep<S: Sender>(notifier: &Notifier<S>, age: Duration) {
 }
 
 /// Where the poll stands: the stream, its shards and an iterator per shard.
+/// Also the webhooks' local poller's reader (`webhooks::local`).
 #[derive(Default)]
-struct StreamReader {
+pub struct StreamReader {
     arn: Option<String>,
     shards: Vec<String>,
     iterators: HashMap<String, String>,
@@ -90,7 +91,7 @@ struct StreamReader {
 
 impl StreamReader {
     /// The records added since the last poll, over every shard.
-    async fn poll(
+    pub async fn poll(
         &mut self,
         dynamodb: &aws_sdk_dynamodb::Client,
         streams: &Streams,

@@ -126,13 +126,13 @@ async fn seed_accounts(env: &TestEnv) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// The API Gateway events (the notifier's stream events are replayed by
+/// The API Gateway events (the notifier's and the webhooks' stream events are replayed by
 /// the email_delivery tests).
 fn event_files() -> Vec<String> {
     let mut files = Vec::new();
     for group in std::fs::read_dir(events_dir()).unwrap() {
         let group = group.unwrap().path();
-        if group.is_dir() && !group.ends_with("notifier") {
+        if group.is_dir() && !group.ends_with("notifier") && !group.ends_with("webhooks-stream") {
             for file in std::fs::read_dir(&group).unwrap() {
                 let file = file.unwrap().path();
                 if file.extension().is_some_and(|e| e == "json") {

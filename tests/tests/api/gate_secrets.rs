@@ -81,7 +81,8 @@ async fn network_secrets_are_sealed_and_shown_masked() {
 }
 
 /// Only the signer may unwrap signing keys, only the Social Networks API
-/// may seal its secrets, and no other function touches KMS.
+/// may seal its secrets, only the webhooks' deliverer opens theirs, and no
+/// other function touches KMS.
 #[test]
 fn the_template_gives_each_function_only_its_own_kms_purpose() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -99,6 +100,9 @@ fn the_template_gives_each_function_only_its_own_kms_purpose() {
             "OAuthFunction" => &["kms:Decrypt", "signing-key"],
             "SocialNetworksFunction" => &["kms:GenerateDataKey", "social-network"],
             "PagesFunction" => &["kms:Decrypt", "social-network"],
+            // Webhook secrets: the API seals them, only the deliverer opens them.
+            "WebhooksApiFunction" => &["kms:GenerateDataKey", "webhook"],
+            "WebhooksFunction" => &["kms:Decrypt", "webhook"],
             _ => &[],
         };
         for part in expected {

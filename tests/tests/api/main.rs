@@ -71,3 +71,8 @@ mod users_social_races;
 #[allow(dead_code)]
 mod users_support;
 mod users_totp;
+mod webhooks;
+mod webhooks_delivery;
+mod webhooks_receiver;
+#[allow(dead_code)]
+mod webhooks_support;

@@ -21,6 +21,7 @@ fn routes_of(surface: &str) -> Vec<Route> {
         "socialnetworks" => socialnetworks::route_table().routes().to_vec(),
         "sites" => sites::route_table().routes().to_vec(),
         "app" => app::route_table().routes().to_vec(),
+        "webhooks" => webhooks::route_table().routes().to_vec(),
         other => panic!("no route table for the document {other}"),
     }
 }
@@ -149,6 +150,7 @@ fn every_surface_with_routes_has_a_document() {
         "socialnetworks",
         "sites",
         "app",
+        "webhooks",
     ]);
     assert_eq!(names, surfaces);
 }

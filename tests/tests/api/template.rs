@@ -27,6 +27,10 @@ fn functions() -> BTreeMap<&'static str, Vec<Route>> {
             socialnetworks::route_table().routes().to_vec(),
         ),
         ("SitesFunction", sites::route_table().routes().to_vec()),
+        (
+            "WebhooksApiFunction",
+            webhooks::route_table().routes().to_vec(),
+        ),
     ])
 }
 

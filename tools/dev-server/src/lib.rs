@@ -21,6 +21,7 @@ pub fn app(state: AppState) -> Router {
         .merge(app::routes(state.clone()))
         .merge(users::routes(state.clone()))
         .merge(pages::routes(state.clone()))
+        .merge(webhooks::routes(state.clone()))
         .merge(openapi::routes())
         .merge(docs::routes())
         .fallback(|| async {

@@ -15,6 +15,7 @@ async fn main() -> std::io::Result<()> {
     spawn_notifier(&state).await;
     // Deletions and exports, as the stream trigger runs them in the cloud.
     tokio::spawn(lifecycle::local::run(state.clone()));
+    spawn_webhooks(&state);
     if let Err(e) = dev_server::docs::ensure_client(&state.store, port).await {
         tracing::warn!(error = %e, "no OAuth client for /docs: its Authorize will not work");
     }
@@ -54,6 +55,25 @@ async fn spawn_notifier(state: &identity::AppState) {
     tokio::spawn(async move {
         if let Err(e) = notifier::local::run(&notifier, &dynamodb, &streams, &table).await {
             tracing::error!(error = e, "the notifier stopped: no more emails");
+        }
+    });
+}
+
+/// The webhooks on the table's stream and their retry sweep (every
+/// `webhooks::local::SWEEP_EVERY`), as the function's two triggers run
+/// it in the cloud. `WEBHOOK_ALLOW_LOCAL` (scripts/env.sh) lets endpoints
+/// be plain HTTP on loopback.
+fn spawn_webhooks(state: &identity::AppState) {
+    let sdk = table::aws::sdk_config();
+    let keys = std::sync::Arc::new(kms::Kms::from_env(&sdk));
+    let settings = webhooks::settings::Settings::from_env();
+    let worker = webhooks::worker::Worker::new(state.store.clone(), keys, settings);
+    let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
+    let streams = aws_sdk_dynamodbstreams::Client::new(&sdk);
+    let table = state.store.table().to_owned();
+    tokio::spawn(async move {
+        if let Err(e) = webhooks::local::run(&worker, &dynamodb, &streams, &table).await {
+            tracing::error!(error = e, "the webhooks stopped: no more deliveries");
         }
     });
 }

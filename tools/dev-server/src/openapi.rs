@@ -12,7 +12,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 
 /// Each surface's name (its crate under `functions/`) and its document.
-pub const DOCUMENTS: [(&str, &str); 6] = [
+pub const DOCUMENTS: [(&str, &str); 7] = [
     ("accounts", include_str!("../../../openapi/accounts.yaml")),
     ("users", include_str!("../../../openapi/users.yaml")),
     ("oauth", include_str!("../../../openapi/oauth.yaml")),
@@ -22,6 +22,7 @@ pub const DOCUMENTS: [(&str, &str); 6] = [
     ),
     ("sites", include_str!("../../../openapi/sites.yaml")),
     ("app", include_str!("../../../openapi/app.yaml")),
+    ("webhooks", include_str!("../../../openapi/webhooks.yaml")),
 ];
 
 /// `GET /openapi/` (the list) and `GET /openapi/<surface>.yaml`.

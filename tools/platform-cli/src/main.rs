@@ -19,6 +19,7 @@ mod roles;
 mod signing_keys;
 mod sites;
 mod user;
+mod webhook;
 
 #[derive(Parser)]
 #[command(
@@ -64,6 +65,9 @@ enum Command {
     /// hand (what the scheduled sweep does every 5 minutes).
     #[command(subcommand)]
     Outbox(outbox::OutboxCommand),
+    /// Manage the endpoints signed webhooks go to, their deliveries and replays.
+    #[command(subcommand)]
+    Webhook(webhook::WebhookCommand),
     /// Manage the App Users API's country / city catalogue.
     #[command(subcommand)]
     Place(app_users::PlaceCommand),
@@ -132,6 +136,11 @@ async fn main() -> ExitCode {
             let store = Store::new(dynamo, config.table_name.as_str());
             let ses = aws_sdk_sesv2::Client::new(&sdk);
             outbox::run(&store, ses, &config, command).await
+        }
+        Command::Webhook(command) => {
+            let keys = kms::Kms::from_env(&sdk);
+            let store = Store::new(dynamo, config.table_name.as_str());
+            webhook::run(&store, &keys, command).await
         }
         Command::Place(command) => {
             app_users::place(&Store::new(dynamo, config.table_name.as_str()), command).await
