@@ -346,3 +346,70 @@ async fn an_export_holds_every_surfaces_data_and_its_link_is_mailed() {
     let body: Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
     assert_eq!(body["account"]["email"], json!(x.email));
 }
+
+/// The App Users API's statistics and an OAuth grant (consent, code,
+/// refresh family) of a deleted account: the statistics no longer count
+/// it, and nothing of the grant is left.
+#[tokio::test]
+async fn app_statistics_and_oauth_grants_go_with_the_account() {
+    use crate::app_support::{cookie as app_cookie, form, full_key, register, with_key};
+    let env = crate::app_support::env().await;
+    let key = full_key(&env).await;
+    let a = register(&env).await;
+    let baseline = form(&env, "/api/users/stats/sex/", "", with_key(&key))
+        .await
+        .body;
+    let r = form(
+        &env,
+        "/api/update/profile/",
+        "sex=female&birth_date=1990-01-01",
+        app_cookie(&a.sid),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let counted = form(&env, "/api/users/stats/sex/", "", with_key(&key))
+        .await
+        .body;
+    assert_ne!(counted, baseline, "the statistics count the account");
+    let user = crate::app_support::user(&env.state, a.seq).await;
+    // An OAuth grant: a session, a consent, a code redeemed into a family.
+    let session = crate::oauth::new_session(&env, &user.id).await;
+    let client =
+        crate::oauth::client(&env, table::ClientType::Public, &["delegated:profile:read"]).await;
+    let code = crate::oauth::code(&env, &session, &client, "delegated:profile:read").await;
+    let r = crate::oauth::exchange(&env, &client, &code).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = call(
+        &env,
+        Method::DELETE,
+        "/user/me",
+        Some(json!({ "password": crate::app_support::PASSWORD })),
+        &[("cookie", &session)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    drain(&env).await;
+    env.settle().await;
+    let after = form(&env, "/api/users/stats/sex/", "", with_key(&key))
+        .await
+        .body;
+    assert_eq!(
+        after, baseline,
+        "the statistics no longer count the account"
+    );
+    let needles = [
+        user.id.to_string(),
+        a.name.to_lowercase(),
+        a.email.to_lowercase(),
+    ];
+    for item in env.items().await {
+        let pk = item["pk"].as_s().unwrap();
+        if pk.starts_with("TOMBSTONE#") || pk.starts_with("AUDIT#") {
+            continue;
+        }
+        assert!(
+            !item.values().any(|v| names(v, &needles)),
+            "an item still names the deleted user: {item:?}"
+        );
+    }
+}
