@@ -93,6 +93,11 @@ pub fn device(hash: &str) -> String {
 }
 pub const DEVICE_SK: &str = "DEVICE";
 
+/// A user's security events (audit.rs).
+pub fn audit(user: &UserId) -> String {
+    format!("AUDIT#{user}")
+}
+
 /// A sign-in through a social network waiting for its callback.
 pub fn network_signin(state_hash: &str) -> String {
     format!("NETSIGNIN#{state_hash}")

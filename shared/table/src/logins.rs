@@ -79,14 +79,15 @@ impl Store {
             second: login.second,
         };
         let update = login_update(table, login.user, login.rehash, &proof)?;
-        match self
+        let mut tx = self
             .transaction()
             .update_if(Login::StillValid, update)
             .put_if(Login::FreshToken, login.token.1.put(table, login.token.0)?)
-            .put(self.device_put(login.device.0, login.device.1)?)
-            .commit()
-            .await
-        {
+            .put(self.device_put(login.device.0, login.device.1)?);
+        for event in login.audit {
+            tx = tx.put(self.audit_put(login.user, event)?);
+        }
+        match tx.commit().await {
             Ok(()) => Ok(()),
             Err(e) if e.failed(Login::StillValid) => Err(LoginWriteError::Voided),
             Err(TxError::Failed(_)) => {
@@ -110,6 +111,8 @@ pub struct LoginWrite<'a> {
     pub second: Option<&'a SecondFactor>,
     /// The device's token hash and record (new or renewed).
     pub device: (&'a str, &'a DeviceRecord),
+    /// The security events the login records (the sign-in, a new device).
+    pub audit: &'a [domain::audit::Event],
 }
 
 /// Why a completed login was not written.

@@ -11,6 +11,7 @@ fn attempt() -> Attempt {
     Attempt {
         source: Some("203.0.113.7".parse().unwrap()),
         device: None,
+        user_agent: None,
     }
 }
 

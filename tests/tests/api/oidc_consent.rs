@@ -121,7 +121,7 @@ async fn revoking_a_client_ends_its_tokens_and_asks_again() {
     let t = super::oauth::exchange(&env, &c, &code).await;
     let refresh_token = t.body["refresh_token"].as_str().unwrap().to_owned();
 
-    identity::consent::revoke(&env.state, &user.id, &c.id)
+    identity::consent::revoke(&env.state, &Default::default(), &user.id, &c.id)
         .await
         .unwrap();
     assert_eq!(

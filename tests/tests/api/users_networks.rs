@@ -47,7 +47,14 @@ async fn link(env: &TestEnv, network: u64, p: &Person) {
         url: String::new(),
     };
     store
-        .link_account(network, user.seq, &account, false, snapshot)
+        .link_account(
+            network,
+            user.seq,
+            &account,
+            false,
+            snapshot,
+            &domain::audit::Event::by_user(domain::audit::Kind::NetworkLinked),
+        )
         .await
         .unwrap();
 }

@@ -186,7 +186,12 @@ pub async fn refuse(
 
 /// `POST /account/sessions/end`: ends one of the user's other sessions
 /// (`identity::sessions`), then back to the account page.
-pub async fn end_session(State(state): State<AppState>, ctx: Ctx, form: Form) -> Response {
+pub async fn end_session(
+    State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
+    ctx: Ctx,
+    form: Form,
+) -> Response {
     let id = form.text("id").unwrap_or_default();
     let (signed, found) = tokio::join!(signed_in(&state, &ctx), sessions::find(&state, &id));
     let Some((_, user)) = signed else {
@@ -195,7 +200,7 @@ pub async fn end_session(State(state): State<AppState>, ctx: Ctx, form: Form) ->
     let lang = ctx.lang(Some(&user));
     let ended = match (ctx.check_csrf(&form), found) {
         (Err(e), _) | (_, Err(e)) => Err(e),
-        (Ok(()), Ok(found)) => sessions::end(&state, &user, &id, found).await,
+        (Ok(()), Ok(found)) => sessions::end(&state, &attempt, &user, &id, found).await,
     };
     match ended {
         Ok(()) => see_other(&action("/account", lang), Vec::new()),
