@@ -77,9 +77,30 @@ pub enum Actor {
     /// A moderator, by id (the Accounts API's `updateRole`, the App Users
     /// API's moderation).
     Moderator(UserId),
-    /// An app: an OAuth client revoking its own grant (`client_id` in
-    /// the detail).
+    /// An app: a backend with an API key (the App Users API's moderation,
+    /// the Social Networks API's links), or an OAuth client revoking its
+    /// own grant (`client_id` in the detail).
     App,
+}
+
+impl Actor {
+    /// The actor's kind as shown: `user`, `operator`, `moderator`, `app`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Actor::User => "user",
+            Actor::Operator => "operator",
+            Actor::Moderator(_) => "moderator",
+            Actor::App => "app",
+        }
+    }
+
+    /// The moderator's id, for a moderator's action.
+    pub fn id(&self) -> Option<&UserId> {
+        match self {
+            Actor::Moderator(id) => Some(id),
+            _ => None,
+        }
+    }
 }
 
 /// Why a sign-in failed, in words.

@@ -8,8 +8,8 @@
 
 use super::cursor::{InvalidCursor, Listing};
 use super::item::{from_item, key, to_item};
-use super::{keys, Page, Store, StoreError};
-use aws_sdk_dynamodb::types::Put;
+use super::{keys, Page, Store, StoreError, TxError};
+use aws_sdk_dynamodb::types::{Put, Update};
 use domain::audit::{Actor, Event, Kind};
 use domain::{time, UserId};
 use serde::{Deserialize, Serialize};
@@ -98,6 +98,31 @@ impl Store {
     /// Writes `event` on its own (one `PutItem`).
     pub async fn record_audit(&self, user: &UserId, event: &Event) -> Result<(), StoreError> {
         self.put_alone(self.audit_put(user, event)?).await
+    }
+
+    /// Applies `update` (on `user`'s item) and records `event` in one
+    /// transaction: both or neither. `false` when the update's condition
+    /// failed (nothing is recorded then).
+    pub async fn update_recording(
+        &self,
+        update: Update,
+        user: &UserId,
+        event: &Event,
+    ) -> Result<bool, StoreError> {
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        enum Recording {
+            Condition,
+        }
+        let tx = self.transaction();
+        let tx = match update.condition_expression() {
+            Some(_) => tx.update_if(Recording::Condition, update),
+            None => tx.update(update),
+        };
+        match tx.put(self.audit_put(user, event)?).commit().await {
+            Ok(()) => Ok(true),
+            Err(TxError::Failed(_)) => Ok(false),
+            Err(TxError::Store(e)) => Err(e),
+        }
     }
 
     /// The user's security events, newest first, one page.
