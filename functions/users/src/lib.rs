@@ -56,6 +56,11 @@ pub fn route_table() -> RouteTable<AppState> {
         .add(Method::POST, "/user/private", private::set_private)
         .add(Method::GET, "/user/me", user::me)
         .add(Method::PATCH, "/user/me", update_me::update_me)
+        .add(
+            Method::GET,
+            "/user/me/security-events",
+            security_events::list,
+        )
         .add(Method::PATCH, "/user/profile-picture", profile_picture::set)
         .add(
             Method::DELETE,

@@ -86,7 +86,21 @@ impl Store {
     /// The write of `event` for a transaction of the change it records.
     /// The key ends in 64 random bits: the put needs no condition.
     pub fn audit_put(&self, user: &UserId, event: &Event) -> Result<Put, StoreError> {
+        self.audit_put_at(user, event, time::now_ms())
+    }
+
+    /// The writes of several events of one change, in the order they
+    /// happened: each a millisecond after the one before, so the log
+    /// lists them in that order.
+    pub fn audit_puts(&self, user: &UserId, events: &[Event]) -> Result<Vec<Put>, StoreError> {
         let now = time::now_ms();
+        (0..)
+            .zip(events)
+            .map(|(i, e)| self.audit_put_at(user, e, now + i))
+            .collect()
+    }
+
+    fn audit_put_at(&self, user: &UserId, event: &Event, now: i64) -> Result<Put, StoreError> {
         let mut item = to_item(&AuditRecord::of(user, event, now))?;
         item.extend(key(keys::audit(user), &sort_key(now)));
         Ok(Put::builder()

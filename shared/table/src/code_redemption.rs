@@ -142,8 +142,8 @@ impl Store {
                 .table_name(table)
                 .set_key(Some(key(keys::user(r.user), keys::USER_SK)))
         };
-        for event in r.audit {
-            tx = tx.put(self.audit_put(r.user, event)?);
+        for put in self.audit_puts(r.user, r.audit)? {
+            tx = tx.put(put);
         }
         if let Some(notice) = r.notice {
             tx = tx.put(self.outbox_put(notice)?);

@@ -75,8 +75,8 @@ impl Store {
             .update_if(Login::StillValid, update)
             .put_if(Login::FreshToken, login.token.1.put(table, login.token.0)?)
             .put(self.device_put(login.device.0, login.device.1)?);
-        for event in login.audit {
-            tx = tx.put(self.audit_put(login.user, event)?);
+        for put in self.audit_puts(login.user, login.audit)? {
+            tx = tx.put(put);
         }
         match tx.commit().await {
             Ok(()) => Ok(()),

@@ -811,7 +811,7 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
 #[tokio::test]
 async fn revocation_follows_rfc_7009() {
     let env = env().await;
-    let (_, cookie) = signed_in(&env).await;
+    let (user, cookie) = signed_in(&env).await;
     let c = client(&env, ClientType::Public, &[READ]).await;
     let revoke = |form: Vec<(&'static str, String)>| {
         let env = &env;
@@ -859,6 +859,11 @@ async fn revocation_follows_rfc_7009() {
         call(&env, &access, READ).await.status,
         StatusCode::UNAUTHORIZED
     );
+    // The user's log says which app revoked its grant.
+    let events = crate::audit_support::events_of(&env, user.id.as_str()).await;
+    assert_eq!(crate::audit_support::kinds(&events), ["token_revoked"]);
+    assert_eq!(events[0].actor, domain::audit::Actor::App);
+    assert_eq!(events[0].detail["client_id"], c.id);
 
     // An access token: revokes its family too. Another client's request does nothing.
     let code = self::code(&env, &cookie, &c, READ).await;

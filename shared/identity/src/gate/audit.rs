@@ -26,8 +26,8 @@ pub(super) fn second_factor(second: Option<&SecondFactor>, emailed: bool) -> Opt
     }
 }
 
-/// The events of a completed sign-in: the sign-in, and a new device when
-/// the device token kept is not the one presented.
+/// The events of a completed sign-in, in their order: a new device when
+/// the device token kept is not the one presented, then the sign-in.
 pub(super) fn signed_in(
     attempt: &Attempt,
     first: FirstFactor,
@@ -42,10 +42,11 @@ pub(super) fn signed_in(
         .device
         .as_ref()
         .is_some_and(|d| d.hash() == device.hash());
-    let mut events = vec![event];
+    let mut events = Vec::new();
     if !known {
         events.push(attempt.event(Kind::NewDevice).with("method", method(first)));
     }
+    events.push(event);
     events
 }
 
