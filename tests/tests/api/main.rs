@@ -11,6 +11,7 @@ mod app_support;
 mod app_users;
 mod audit;
 mod audit_changes;
+mod audit_pages;
 mod audit_support;
 mod cors;
 mod e2e_http;

@@ -23,10 +23,12 @@ const PASSWORD_FIELDS: &[&str] = &["currentPassword", "password"];
 /// read shows none rather than no page).
 pub async fn account_page(state: &AppState, ctx: &Ctx, lang: Language, user: &User) -> Page {
     let own = super::signout::cookie_session(ctx);
-    let (listed, apps, networks) = tokio::join!(
+    let cursor = ctx.query("events");
+    let (listed, apps, networks, (events, older)) = tokio::join!(
         sessions::list(state, user, own.as_ref(), None),
         identity::consent::connected_apps(state, &user.id),
-        super::account_networks::views(state, user)
+        super::account_networks::views(state, user),
+        super::account_events::section(state, lang, user, cursor)
     );
     let sessions: Vec<_> = listed
         .map(|page| page.items.iter().map(session_view).collect())
@@ -47,6 +49,8 @@ pub async fn account_page(state: &AppState, ctx: &Ctx, lang: Language, user: &Us
             "unlink_network_action",
             action("/account/networks/unlink", lang),
         )
+        .var("events", events)
+        .var("events_older", older)
 }
 
 fn session_view(s: &sessions::Session) -> serde_json::Value {
