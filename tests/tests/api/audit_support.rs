@@ -62,3 +62,12 @@ pub async fn api_page(env: &TestEnv, query: &str, headers: &[(&str, &str)]) -> V
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     r.body["data"].clone()
 }
+
+/// A snapshot (`TestEnv::snapshot`) without the audit log's items: what a
+/// refusal must leave as it was (it writes only its event).
+pub fn without_events(snapshot: Vec<String>) -> Vec<String> {
+    snapshot
+        .into_iter()
+        .filter(|item| !item.contains("pk=S(\"AUDIT#"))
+        .collect()
+}
