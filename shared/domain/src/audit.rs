@@ -36,9 +36,40 @@ pub enum Kind {
     Unlocked,
     RoleChanged,
     SuperuserChanged,
+    /// Recorded by the account's deletion and export (issue 22's other
+    /// half), which leave the log in place until its TTL.
+    AccountDeleted,
+    DataExported,
 }
 
 impl Kind {
+    /// Every kind, for the lists that must name each one (the account
+    /// page's words, the API's enum).
+    pub const ALL: [Kind; 22] = [
+        Kind::SignIn,
+        Kind::SignInFailed,
+        Kind::NewDevice,
+        Kind::TotpEnabled,
+        Kind::TwoFactorDisabled,
+        Kind::EmailTwoFactorEnabled,
+        Kind::PasswordChanged,
+        Kind::PasswordReset,
+        Kind::EmailChanged,
+        Kind::SessionRevoked,
+        Kind::SessionsRevokedAll,
+        Kind::OauthAccessRevoked,
+        Kind::TokenRevoked,
+        Kind::NetworkLinked,
+        Kind::NetworkUnlinked,
+        Kind::Banned,
+        Kind::Unbanned,
+        Kind::Unlocked,
+        Kind::RoleChanged,
+        Kind::SuperuserChanged,
+        Kind::AccountDeleted,
+        Kind::DataExported,
+    ];
+
     /// The wire name (`sign_in_failed`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -62,6 +93,8 @@ impl Kind {
             Kind::Unlocked => "unlocked",
             Kind::RoleChanged => "role_changed",
             Kind::SuperuserChanged => "superuser_changed",
+            Kind::AccountDeleted => "account_deleted",
+            Kind::DataExported => "data_exported",
         }
     }
 }
@@ -203,11 +236,7 @@ mod tests {
 
     #[test]
     fn kinds_serialize_as_their_wire_names() {
-        for kind in [
-            Kind::SignIn,
-            Kind::OauthAccessRevoked,
-            Kind::SuperuserChanged,
-        ] {
+        for kind in Kind::ALL {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }

@@ -70,3 +70,37 @@ async fn the_account_page_shows_security_activity_and_pages_to_older_events() {
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(html(&r).matches("Lockout lifted").count(), 10);
 }
+
+#[test]
+fn every_kind_reason_and_actor_has_words_in_both_languages_and_the_api_enum() {
+    use domain::audit::{Actor, Failure};
+    let api = include_str!("../../../openapi/users.yaml");
+    for lang in ["en", "es"] {
+        let path = format!(
+            "{}/../functions/pages/templates/i18n/{lang}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let words: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        for kind in Kind::ALL {
+            assert!(
+                words["event_kinds"][kind.as_str()].is_string(),
+                "{lang}: {kind:?}"
+            );
+            assert!(api.contains(kind.as_str()), "openapi: {kind:?}");
+        }
+        for reason in [
+            Failure::WrongPassword,
+            Failure::WrongCode,
+            Failure::Locked,
+            Failure::Banned,
+            Failure::Unverified,
+        ] {
+            assert!(words["event_reasons"][reason.as_str()].is_string());
+        }
+        let moderator = Actor::Moderator(domain::UserId::generate());
+        for actor in [Actor::User, Actor::Operator, moderator, Actor::App] {
+            assert!(words["event_actors"][actor.label()].is_string());
+        }
+    }
+}
