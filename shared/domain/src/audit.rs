@@ -114,6 +114,9 @@ pub enum Actor {
     /// the Social Networks API's links), or an OAuth client revoking its
     /// own grant (`client_id` in the detail).
     App,
+    /// The platform itself: a replayed code or refresh token revokes its
+    /// grant (`reason` in the detail).
+    Platform,
 }
 
 impl Actor {
@@ -124,6 +127,7 @@ impl Actor {
             Actor::Operator => "operator",
             Actor::Moderator(_) => "moderator",
             Actor::App => "app",
+            Actor::Platform => "platform",
         }
     }
 

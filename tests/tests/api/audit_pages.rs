@@ -99,7 +99,13 @@ fn every_kind_reason_and_actor_has_words_in_both_languages_and_the_api_enum() {
             assert!(words["event_reasons"][reason.as_str()].is_string());
         }
         let moderator = Actor::Moderator(domain::UserId::generate());
-        for actor in [Actor::User, Actor::Operator, moderator, Actor::App] {
+        for actor in [
+            Actor::User,
+            Actor::Operator,
+            moderator,
+            Actor::App,
+            Actor::Platform,
+        ] {
             assert!(words["event_actors"][actor.label()].is_string());
         }
     }

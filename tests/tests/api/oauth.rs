@@ -765,7 +765,7 @@ async fn an_expired_code_is_refused() {
 #[tokio::test]
 async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
     let env = env().await;
-    let (_, cookie) = signed_in(&env).await;
+    let (user, cookie) = signed_in(&env).await;
     let c = client(&env, ClientType::Public, &[READ]).await;
     let code = code(&env, &cookie, &c, READ).await;
     let (_, rt1) = tokens(&exchange(&env, &c, &code).await);
@@ -788,6 +788,12 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
         call(&env, &access3, READ).await.status,
         StatusCode::UNAUTHORIZED
     );
+    // The user's log says the platform revoked the grant, and why.
+    let events = crate::audit_support::events_of(&env, user.id.as_str()).await;
+    let revoked = crate::audit_support::newest(&events, "token_revoked");
+    assert_eq!(revoked.actor, domain::audit::Actor::Platform);
+    assert_eq!(revoked.detail["reason"], "refresh_token_reused");
+    assert_eq!(revoked.detail["client_id"], c.id);
 
     // Another client cannot use the token; concurrent use of one token by
     // its client: one rotation, and every request gets its successor
