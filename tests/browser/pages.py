@@ -37,6 +37,10 @@ def scenario_sign_up_totp(browser, n):
 
     sign_in(page, name, PASSWORD)
     page.wait_for_url("**/account")
+    # The security activity lists the refusal and the sign-in (axe checks the table).
+    events = page.get_by_role("table", name="Latest security events of your account, newest first")
+    assert events.is_visible()
+    assert "Sign-in refused (wrong password)" in events.inner_text()
     check(page, "account")
     secret = set_up_totp(page)
     sign_out(page)

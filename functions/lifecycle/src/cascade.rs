@@ -6,10 +6,11 @@
 //! a run that stops anywhere is resumed from the first phase, whose done
 //! batches find nothing left.
 
+use domain::audit::{Actor, Event, Kind};
 use domain::{Error, User};
 use identity::AppState;
 use std::time::{Duration, Instant};
-use table::lifecycle::Job;
+use table::lifecycle::{Job, Requester};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -69,7 +70,8 @@ pub async fn run(state: &AppState, job: &Job, budget: Duration) -> Result<(), Er
     }
     // One step each, before the partition sweep takes the invite list.
     users::erasure::invites(state, &user.id).await?;
-    socialnetworks::erasure::links(state, user.seq).await?;
+    let unlinked = Event::new(Kind::NetworkUnlinked, actor(job));
+    socialnetworks::erasure::links(state, user.seq, &unlinked).await?;
     for phase in Phase::ALL {
         while !phase.step(state, &user).await? {
             if started.elapsed() >= budget {
@@ -91,4 +93,12 @@ pub async fn run(state: &AppState, job: &Job, budget: Duration) -> Result<(), Er
         .await?;
     tracing::info!(user = %user.id, "account deleted");
     Ok(())
+}
+
+/// Who the cascade acts for: whoever asked for the deletion.
+fn actor(job: &Job) -> Actor {
+    match job.requested_by {
+        Requester::Owner => Actor::User,
+        Requester::Operator => Actor::Operator,
+    }
 }

@@ -46,6 +46,8 @@ pub async fn run(state: &AppState, job: &Job) -> Result<(), Error> {
         .with("url", url)
         .with("minutes", minutes);
     state.store.queue_message(&message).await?;
+    let event = domain::audit::Event::by_user(domain::audit::Kind::DataExported);
+    table::audit::record(&state.store, &user.id, &event).await;
     Ok(state.store.end_job(job).await?)
 }
 

@@ -5,6 +5,7 @@
 //! (a handful), so one step reads them all.
 
 use crate::store::{LinkError, MemberRecord, NetworksStore};
+use domain::audit::Event;
 use domain::Error;
 use identity::AppState;
 use table::erasure::Scope;
@@ -32,11 +33,13 @@ pub async fn memberships(
         .collect())
 }
 
-pub async fn links(state: &AppState, user_seq: u64) -> Result<(), Error> {
+/// Unlinks every network of the account; `event` (`network_unlinked`, by
+/// whoever asked for the deletion) goes into its audit log with each.
+pub async fn links(state: &AppState, user_seq: u64, event: &Event) -> Result<(), Error> {
     let store = NetworksStore::of(state);
     for (id, _) in memberships(state, user_seq).await? {
         let snapshot = store.unlink_snapshot(id, user_seq).await?;
-        match store.unlink_account(id, user_seq, snapshot).await {
+        match store.unlink_account(id, user_seq, snapshot, event).await {
             Ok(_) | Err(LinkError::NotLinked) | Err(LinkError::NetworkNotFound) => {}
             Err(e) => return Err(e.into()),
         }

@@ -111,7 +111,12 @@ pub fn last_way_in() -> Error {
 
 /// Unlinks `user` from `network`, unless it is their last way in: no
 /// verified address to reset a password through, and no other network.
-pub async fn unlink(state: &AppState, user: &domain::User, network: u64) -> Result<(), Error> {
+pub async fn unlink(
+    state: &AppState,
+    attempt: &identity::gate::Attempt,
+    user: &domain::User,
+    network: u64,
+) -> Result<(), Error> {
     if !user.email_verified {
         let links = links_of(state, user.seq).await?;
         let others = links
@@ -124,7 +129,10 @@ pub async fn unlink(state: &AppState, user: &domain::User, network: u64) -> Resu
     }
     let store = NetworksStore::of(state);
     let snapshot = store.unlink_snapshot(network, user.seq).await?;
-    store.unlink_account(network, user.seq, snapshot).await?;
+    let event = attempt.event(domain::audit::Kind::NetworkUnlinked);
+    store
+        .unlink_account(network, user.seq, snapshot, &event)
+        .await?;
     Ok(())
 }
 

@@ -59,6 +59,11 @@ pub fn route_table() -> RouteTable<AppState> {
         .add(Method::PATCH, "/user/me", update_me::update_me)
         .add(Method::DELETE, "/user/me", account::delete_me)
         .add(Method::POST, "/user/me/export", account::export_me)
+        .add(
+            Method::GET,
+            "/user/me/security-events",
+            security_events::list,
+        )
         .add(Method::PATCH, "/user/profile-picture", profile_picture::set)
         .add(
             Method::DELETE,

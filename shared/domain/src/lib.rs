@@ -25,6 +25,7 @@ pub use user::{PrivacySettings, User};
 pub use user_id::UserId;
 pub use username::{Username, UsernameRule};
 
+pub mod audit;
 pub mod codes;
 pub mod error;
 pub mod lockout;

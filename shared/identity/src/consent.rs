@@ -86,8 +86,19 @@ pub async fn connected_apps(state: &AppState, user: &UserId) -> Result<Vec<Conne
 /// Revokes `client`'s access for `user`: the consent is forgotten (the
 /// next authorization asks again) and every refresh family the client
 /// holds is revoked, with their access tokens.
-pub async fn revoke(state: &AppState, user: &UserId, client_id: &str) -> Result<(), Error> {
+pub async fn revoke(
+    state: &AppState,
+    attempt: &crate::gate::Attempt,
+    user: &UserId,
+    client_id: &str,
+) -> Result<(), Error> {
     let families = state.store.forget_client(user, client_id).await?;
-    state.store.revoke_refresh_families(&families).await?;
-    Ok(())
+    let event = attempt
+        .event(domain::audit::Kind::OauthAccessRevoked)
+        .with("client_id", client_id);
+    let (revoked, ()) = tokio::join!(
+        state.store.revoke_refresh_families(&families),
+        table::audit::record(&state.store, user, &event)
+    );
+    Ok(revoked?)
 }

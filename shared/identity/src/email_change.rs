@@ -5,8 +5,10 @@
 //! An address becomes the account's when it is proven: its sentinel is
 //! taken then, never on a mere claim (docs/decisions.md).
 
+use crate::gate::Attempt;
 use crate::AppState;
 use aws_sdk_dynamodb::types::Put;
+use domain::audit::Kind;
 use domain::codes::{LinkCode, Purpose};
 use domain::{Email, Error, Language, Message, MessageKind, User};
 use serde::{Deserialize, Serialize};
@@ -61,7 +63,7 @@ pub fn request(state: &AppState, user: &User, new: &Email) -> Result<Option<Vec<
 /// account becomes usable and owns its address) or an address change (the
 /// new address replaces the old, which hears of it in the same write).
 #[tracing::instrument(skip_all)]
-pub async fn redeem(state: &AppState, code: &LinkCode) -> Result<(), Error> {
+pub async fn redeem(state: &AppState, attempt: &Attempt, code: &LinkCode) -> Result<(), Error> {
     let hash = code.hash();
     let pointer = state
         .store
@@ -70,18 +72,20 @@ pub async fn redeem(state: &AppState, code: &LinkCode) -> Result<(), Error> {
         .filter(|p| p.expires_at > domain::time::now_secs())
         .ok_or(RedeemError::Invalid)?;
     let payload = pointer.payload.as_deref().ok_or(RedeemError::Invalid)?;
-    let redemption = |purpose, effect, notice| Redemption {
+    let changed = [attempt.event(Kind::EmailChanged)];
+    let redemption = |purpose, effect, notice, audit| Redemption {
         user: &pointer.user_id,
         purpose,
         code_hash: &hash,
         pointer: true,
         effect,
         notice,
+        audit,
     };
     match pointer.purpose() {
         Some(Purpose::VerifyEmail) => {
             let effect = CodeEffect::VerifyEmail { email: payload };
-            let r = redemption(Purpose::VerifyEmail, effect, None);
+            let r = redemption(Purpose::VerifyEmail, effect, None, &[]);
             Ok(state.store.redeem_code(&r).await?)
         }
         Some(Purpose::ChangeEmail) => {
@@ -95,7 +99,12 @@ pub async fn redeem(state: &AppState, code: &LinkCode) -> Result<(), Error> {
             let same = change.old.eq_ignore_ascii_case(&change.new);
             let notice =
                 Message::new(&change.old, MessageKind::EmailChanged).for_user(&pointer.user_id);
-            let r = redemption(Purpose::ChangeEmail, effect, (!same).then_some(&notice));
+            let r = redemption(
+                Purpose::ChangeEmail,
+                effect,
+                (!same).then_some(&notice),
+                &changed,
+            );
             Ok(state.store.redeem_code(&r).await?)
         }
         _ => Err(RedeemError::Invalid.into()),

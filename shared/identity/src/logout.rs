@@ -1,7 +1,9 @@
 //! Ending sessions as use cases: one cookie session and what it issued, or
 //! every session and token of a user on every surface.
 
+use crate::gate::Attempt;
 use crate::AppState;
+use domain::audit::Kind;
 use domain::{Error, OpaqueToken, UserId};
 
 /// The OAuth grants a cookie session made: a read keyed by the cookie's
@@ -47,6 +49,7 @@ pub async fn end_by_hash(state: &AppState, hash: &str, grants: &[String]) -> Res
 #[tracing::instrument(skip_all)]
 pub async fn end_everywhere(
     state: &AppState,
+    attempt: &Attempt,
     user: &UserId,
     own_session: Option<&OpaqueToken>,
 ) -> Result<(), Error> {
@@ -56,7 +59,12 @@ pub async fn end_everywhere(
             None => Ok(()),
         }
     };
-    let (voided, ended) = tokio::join!(state.store.void_tokens(user), own);
+    let event = attempt.event(Kind::SessionsRevokedAll);
+    let (voided, ended, ()) = tokio::join!(
+        state.store.void_tokens(user),
+        own,
+        table::audit::record(&state.store, user, &event)
+    );
     voided?;
     ended
 }

@@ -4,7 +4,9 @@
 //! of two racing callers exactly one wins. The address the code was sent to
 //! gets a security notice in the same transaction. Nobody is logged in.
 
+use crate::gate::Attempt;
 use crate::AppState;
+use domain::audit::Kind;
 use domain::codes::{LinkCode, Purpose};
 use domain::{password_hash, Error, Message, MessageKind, Password};
 use table::{CodeEffect, RedeemError, Redemption};
@@ -12,6 +14,7 @@ use table::{CodeEffect, RedeemError, Redemption};
 #[tracing::instrument(skip_all)]
 pub async fn reset_password(
     state: &AppState,
+    attempt: &Attempt,
     code: &LinkCode,
     new: &Password,
 ) -> Result<(), Error> {
@@ -39,6 +42,7 @@ pub async fn reset_password(
                 password_hash: &password_hash,
             },
             notice: notice.as_ref(),
+            audit: &[attempt.event(Kind::PasswordReset)],
         })
         .await?;
     Ok(())

@@ -11,6 +11,7 @@
 
 use crate::gate::Attempt;
 use crate::AppState;
+use domain::audit::{Event, Kind};
 use domain::password_hash;
 use domain::{
     Email, Error, Message, MessageKind, Password, PersonName, Role, User, UserId, Username,
@@ -57,6 +58,7 @@ pub async fn update_profile(
     edit: ProfileEdit,
 ) -> Result<ProfileUpdated, Error> {
     let editor_role = editor.role;
+    let editor_id = editor.id.clone();
     let own = edit.target.as_ref().is_none_or(|t| *t == editor.id);
     let editor = match (&edit.password, own) {
         (Some(_), true) => {
@@ -96,11 +98,38 @@ pub async fn update_profile(
         let notice = Message::to_user(&target, MessageKind::PasswordChanged);
         extra.push(state.store.outbox_put(&notice)?);
     }
+    for event in events(attempt, &editor_id, &target, &changes) {
+        extra.push(state.store.audit_put(&target.id, &event)?);
+    }
     state.store.update_profile(&target, &changes, extra).await?;
     Ok(ProfileUpdated {
         target,
         email_change,
     })
+}
+
+/// The security events of an edit, written in its transaction: a new
+/// password and a new role, by the user or by a moderator.
+fn events(
+    attempt: &Attempt,
+    editor: &UserId,
+    target: &User,
+    changes: &ProfileChanges,
+) -> Vec<Event> {
+    let by = |kind| match *editor == target.id {
+        true => attempt.event(kind),
+        false => {
+            Event::by_moderator(kind, editor).from(attempt.source, attempt.user_agent.as_deref())
+        }
+    };
+    let mut events = Vec::new();
+    if changes.password_hash.is_some() {
+        events.push(by(Kind::PasswordChanged));
+    }
+    if let Some(role) = changes.role {
+        events.push(by(Kind::RoleChanged).with("role", role.as_str()));
+    }
+    events
 }
 
 /// The user being edited: the editor, or another user whom the editor may

@@ -6,7 +6,9 @@
 //! A session's id is its token's hash: the name of its item, which
 //! proves nothing (the token itself never leaves the client that holds it).
 
+use crate::gate::Attempt;
 use crate::AppState;
+use domain::audit::Kind;
 use domain::{time, Error, OpaqueToken, User};
 use table::TokenRecord;
 
@@ -99,15 +101,29 @@ pub async fn find(state: &AppState, id: &str) -> Result<Found, Error> {
 /// Ends session `id` of `user` (found by [`find`]) and the OAuth grants
 /// made through it; 404 when it is not a live session of this user.
 #[tracing::instrument(skip_all)]
-pub async fn end(state: &AppState, user: &User, id: &str, found: Found) -> Result<(), Error> {
-    let owned = found
+pub async fn end(
+    state: &AppState,
+    attempt: &Attempt,
+    user: &User,
+    id: &str,
+    found: Found,
+) -> Result<(), Error> {
+    let Some(record) = found
         .record
         .as_ref()
-        .is_some_and(|r| r.user_id == user.id && live(r, user, time::now_secs()));
-    if !owned {
+        .filter(|r| r.user_id == user.id && live(r, user, time::now_secs()))
+    else {
         return Err(no_such_session());
-    }
-    crate::logout::end_by_hash(state, id, &found.grants).await
+    };
+    // Logged beside the deletion (the session's kind, never its id).
+    let event = attempt
+        .event(Kind::SessionRevoked)
+        .with("session_kind", record.kind.as_str());
+    let (ended, ()) = tokio::join!(
+        crate::logout::end_by_hash(state, id, &found.grants),
+        table::audit::record(&state.store, &user.id, &event)
+    );
+    ended
 }
 
 /// Whether `id` names the request's own session.

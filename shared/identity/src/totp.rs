@@ -4,7 +4,9 @@
 //! never locks the account; the confirmation turns TOTP on and hands out
 //! the recovery codes, this once (only their hashes are stored).
 
+use crate::gate::Attempt;
 use crate::AppState;
+use domain::audit::Kind;
 use domain::codes::ShortCode;
 use domain::totp::{accepted_step, RecoveryCode, TotpSecret, RECOVERY_CODES};
 use domain::{Error, ErrorKind, Message, MessageKind, User};
@@ -42,6 +44,7 @@ pub async fn start(state: &AppState, user: &User) -> Result<TotpSecret, Error> {
 #[tracing::instrument(skip_all)]
 pub async fn confirm(
     state: &AppState,
+    attempt: &Attempt,
     user: &User,
     code: &ShortCode,
 ) -> Result<Vec<RecoveryCode>, Error> {
@@ -54,9 +57,10 @@ pub async fn confirm(
         .collect();
     let hashes: Vec<String> = codes.iter().map(|c| c.hash(&user.id)).collect();
     let notice = Message::to_user(user, MessageKind::TotpEnabled);
+    let event = attempt.event(Kind::TotpEnabled);
     if !state
         .store
-        .activate_totp(&user.id, pending, step, &hashes, &notice)
+        .activate_totp(&user.id, pending, step, &hashes, &notice, &event)
         .await?
     {
         return Err(invalid_code());

@@ -52,6 +52,8 @@ pub struct Redemption<'a> {
     /// A message the redemption sends (a security notice), queued in the
     /// same transaction.
     pub notice: Option<&'a domain::Message>,
+    /// The security events the redemption records, in the same write.
+    pub audit: &'a [domain::audit::Event],
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -140,6 +142,9 @@ impl Store {
                 .table_name(table)
                 .set_key(Some(key(keys::user(r.user), keys::USER_SK)))
         };
+        for put in self.audit_puts(r.user, r.audit)? {
+            tx = tx.put(put);
+        }
         if let Some(notice) = r.notice {
             tx = tx.put(self.outbox_put(notice)?);
         }

@@ -101,6 +101,11 @@ pub fn user_oauth_codes(user: &UserId) -> String {
     format!("OAUTHCODES#{user}")
 }
 
+/// A user's security events (audit.rs).
+pub fn audit(user: &UserId) -> String {
+    format!("AUDIT#{user}")
+}
+
 /// A sign-in through a social network waiting for its callback.
 pub fn network_signin(state_hash: &str) -> String {
     format!("NETSIGNIN#{state_hash}")

@@ -5,6 +5,7 @@
 //! docs/data-model.md lists every pattern. No Scan on any request path.
 
 mod api_keys;
+pub mod audit;
 pub mod aws;
 mod code_redemption;
 mod codes;
@@ -40,6 +41,7 @@ mod user_lookup;
 mod users;
 
 pub use api_keys::{ApiKeyRecord, RevokeApiKeyError};
+pub use audit::AuditRecord;
 pub use code_redemption::{CodeEffect, RedeemError, Redemption};
 pub use codes::{CodePointer, CodeSlot};
 pub use consents::Consent;

@@ -100,10 +100,13 @@ impl Store {
     /// stops signing in and every credential dies (the holder guard and
     /// `tokens_valid_after`), its username and address are released, it
     /// leaves the search index and the lookups, and the job is queued.
+    /// `event` (`account_deleted`, by whom, from where) goes into the
+    /// audit log in the same transaction.
     pub async fn request_deletion(
         &self,
         user: &User,
         by: Requester,
+        event: &domain::audit::Event,
     ) -> Result<Job, TxError<RequestTag>> {
         let table = self.table();
         let hide = Update::builder()
@@ -127,7 +130,8 @@ impl Store {
             tx = tx.delete(delete);
         }
         let job = Job::new(&user.id, JobKind::Delete, by);
-        tx.put_if(RequestTag::Pending, self.job_put(&job)?)
+        tx.put(self.audit_put(&user.id, event)?)
+            .put_if(RequestTag::Pending, self.job_put(&job)?)
             .commit()
             .await?;
         Ok(job)

@@ -6,6 +6,7 @@ use super::guard::Holder;
 use super::item::{key, n, s};
 use super::{keys, DeviceRecord, SecondFactor, Store, StoreError, TokenRecord, TxError};
 use aws_sdk_dynamodb::types::Update;
+use domain::audit::{Event, Kind};
 use domain::UserId;
 
 impl Store {
@@ -33,28 +34,18 @@ impl Store {
     }
 
     /// Lifts a lockout (the operator CLI's `user unlock`): the failure
-    /// count back to zero, no `locked_until`. `false`: no such user.
+    /// count back to zero, no `locked_until`, and the operator's event in
+    /// the same write. `false`: no such user.
     pub async fn clear_lockout(&self, user: &UserId) -> Result<bool, StoreError> {
-        let out = self
-            .client
-            .update_item()
+        let update = Update::builder()
             .table_name(self.table())
             .set_key(Some(key(keys::user(user), keys::USER_SK)))
             .condition_expression("attribute_exists(pk)")
             .update_expression("SET failed_logins = :zero REMOVE locked_until")
             .expression_attribute_values(":zero", n(0))
-            .send()
-            .await;
-        match out {
-            Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(e.into()),
-        }
+            .build()?;
+        let event = Event::by_operator(Kind::Unlocked);
+        self.update_recording(update, user, &event).await
     }
 
     /// A successful login: issues the token and, in the same transaction,
@@ -79,14 +70,15 @@ impl Store {
             second: login.second,
         };
         let update = login_update(table, login.user, login.rehash, &proof)?;
-        match self
+        let mut tx = self
             .transaction()
             .update_if(Login::StillValid, update)
             .put_if(Login::FreshToken, login.token.1.put(table, login.token.0)?)
-            .put(self.device_put(login.device.0, login.device.1)?)
-            .commit()
-            .await
-        {
+            .put(self.device_put(login.device.0, login.device.1)?);
+        for put in self.audit_puts(login.user, login.audit)? {
+            tx = tx.put(put);
+        }
+        match tx.commit().await {
             Ok(()) => Ok(()),
             Err(e) if e.failed(Login::StillValid) => Err(LoginWriteError::Voided),
             Err(TxError::Failed(_)) => {
@@ -110,6 +102,8 @@ pub struct LoginWrite<'a> {
     pub second: Option<&'a SecondFactor>,
     /// The device's token hash and record (new or renewed).
     pub device: (&'a str, &'a DeviceRecord),
+    /// The security events the login records (the sign-in, a new device).
+    pub audit: &'a [domain::audit::Event],
 }
 
 /// Why a completed login was not written.

@@ -104,7 +104,11 @@ impl Store {
     /// Queues a message on its own (one write), for sends that go with no
     /// state change (a notice to an address that has no account).
     pub async fn queue_message(&self, message: &Message) -> Result<(), StoreError> {
-        let put = self.outbox_put(message)?;
+        self.put_alone(self.outbox_put(message)?).await
+    }
+
+    /// A transaction's unconditioned put, written on its own (`PutItem`).
+    pub(crate) async fn put_alone(&self, put: Put) -> Result<(), StoreError> {
         self.client
             .put_item()
             .table_name(self.table())
@@ -165,12 +169,14 @@ impl Store {
         tx.commit().await.map_err(crate::TxError::into_store_error)
     }
 
-    /// Applies `update` and queues `notice` in one transaction: both or
-    /// neither. `false` when the update's condition failed.
+    /// Applies `update`, queues `notice` and puts `audit` (a security
+    /// event's item) in one transaction: all or none. `false` when the
+    /// update's condition failed.
     pub async fn update_noting(
         &self,
         update: Update,
         notice: &Message,
+        audit: Option<Put>,
     ) -> Result<bool, StoreError> {
         #[derive(Debug, Clone, Copy, PartialEq)]
         enum Noting {
@@ -180,6 +186,10 @@ impl Store {
         let tx = match update.condition_expression() {
             Some(_) => tx.update_if(Noting::Condition, update),
             None => tx.update(update),
+        };
+        let tx = match audit {
+            Some(put) => tx.put(put),
+            None => tx,
         };
         match tx.put(self.outbox_put(notice)?).commit().await {
             Ok(()) => Ok(true),

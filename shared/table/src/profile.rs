@@ -258,16 +258,18 @@ impl Store {
     }
 
     /// Sets a flag of an existing user and queues `notice` (a security
-    /// notice) in the same transaction; `false` when there is no such user.
+    /// notice) and `audit` (its security event) in the same transaction; `false` when there is no such user.
     pub async fn set_user_flag_noting(
         &self,
         user: &UserId,
         flag: UserFlag,
         value: bool,
         notice: &domain::Message,
+        audit: &domain::audit::Event,
     ) -> Result<bool, StoreError> {
         let update = self.flag_update(user, flag, value)?;
-        self.update_noting(update, notice).await
+        let audit = self.audit_put(user, audit)?;
+        self.update_noting(update, notice, Some(audit)).await
     }
 
     /// Voids every session, access and refresh token issued so far (they

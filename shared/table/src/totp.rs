@@ -6,6 +6,7 @@
 use super::item::{key, n, s};
 use super::{keys, Store, StoreError};
 use aws_sdk_dynamodb::types::{AttributeValue, Update};
+use domain::audit::Event;
 use domain::{Message, UserId};
 use std::collections::HashMap;
 
@@ -53,6 +54,7 @@ impl Store {
         step: i64,
         recovery_hashes: &[String],
         notice: &Message,
+        audit: &Event,
     ) -> Result<bool, StoreError> {
         let codes: HashMap<String, AttributeValue> = recovery_hashes
             .iter()
@@ -71,7 +73,8 @@ impl Store {
             .expression_attribute_values(":codes", AttributeValue::M(codes))
             .expression_attribute_values(":t", AttributeValue::Bool(true))
             .build()?;
-        self.update_noting(update, notice).await
+        let audit = self.audit_put(user, audit)?;
+        self.update_noting(update, notice, Some(audit)).await
     }
 
     /// Turns 2FA off and forgets every TOTP secret and recovery code;
@@ -80,6 +83,7 @@ impl Store {
         &self,
         user: &UserId,
         notice: &Message,
+        audit: &Event,
     ) -> Result<bool, StoreError> {
         let update = Update::builder()
             .table_name(self.table())
@@ -91,6 +95,7 @@ impl Store {
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_values(":f", AttributeValue::Bool(false))
             .build()?;
-        self.update_noting(update, notice).await
+        let audit = self.audit_put(user, audit)?;
+        self.update_noting(update, notice, Some(audit)).await
     }
 }

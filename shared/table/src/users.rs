@@ -2,6 +2,7 @@ use super::item::{from_item, key, n, s, to_item, Item};
 use super::{keys, InvalidCursor, Listing, Store, StoreError, TokenRecord};
 use crate::TxError;
 use aws_sdk_dynamodb::types::{Put, ReturnValue, Update};
+use domain::audit::{Event, Kind};
 use domain::{Role, User, UserId};
 
 #[derive(Debug, thiserror::Error)]
@@ -281,6 +282,11 @@ impl Store {
             Actor,
             Target,
         }
+        // Who changed it: the moderator of the guard, else an operator.
+        let event = match &guard {
+            Some(g) => Event::by_moderator(Kind::RoleChanged, g.actor),
+            None => Event::by_operator(Kind::RoleChanged),
+        };
         let mut tx = self.transaction();
         match guard {
             Some(g) => {
@@ -298,7 +304,9 @@ impl Store {
             }
             None => update = update.condition_expression("attribute_exists(pk)"),
         }
-        let tx = tx.update_if(Guard::Target, update.build().map_err(StoreError::from)?);
+        let tx = tx
+            .update_if(Guard::Target, update.build().map_err(StoreError::from)?)
+            .put(self.audit_put(target, &event.with("role", role.as_str()))?);
         match tx.commit().await {
             Ok(()) => Ok(()),
             Err(e) if e.failed(Guard::Actor) => Err(GuardedWriteError::Actor),

@@ -35,6 +35,7 @@ impl<S: Send + Sync> FromRequestParts<S> for SignInAttempt {
         Ok(SignInAttempt(Attempt {
             source: client_ip(parts),
             device: Attempt::device_of(&parts.headers),
+            user_agent: Attempt::user_agent_of(&parts.headers),
         }))
     }
 }

@@ -78,7 +78,14 @@ async fn seed_social_networks(env: &TestEnv) -> Vec<(&'static str, String)> {
     };
     let snapshot = networks.link_snapshot(1, 1001).await.unwrap();
     networks
-        .link_account(1, 1001, &account, false, snapshot)
+        .link_account(
+            1,
+            1001,
+            &account,
+            false,
+            snapshot,
+            &domain::audit::Event::by_user(domain::audit::Kind::NetworkLinked),
+        )
         .await
         .unwrap();
     vec![

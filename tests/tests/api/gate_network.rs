@@ -11,6 +11,7 @@ fn attempt() -> Attempt {
     Attempt {
         source: Some("203.0.113.7".parse().unwrap()),
         device: None,
+        user_agent: None,
     }
 }
 
@@ -81,7 +82,9 @@ async fn banned_unverified_and_missing_accounts_sign_in_nowhere() {
     let p = person(&env).await;
     let id = UserId::parse(&p.id).unwrap();
     let app = app::store::AppStore::new(&env.state.store);
-    app.set_banned(&id, true, Some("spam")).await.unwrap();
+    app.set_banned(&id, true, Some("spam"), domain::audit::Actor::Operator)
+        .await
+        .unwrap();
     let e = sign_in_by_network(&env.state, &attempt(), &id, Issue::Session).await;
     assert_eq!(e.err().unwrap().code, "account_banned");
 }

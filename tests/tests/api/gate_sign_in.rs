@@ -3,6 +3,7 @@
 //! account with 2FA on and for a sign-up that never verified its address;
 //! every door now goes through `identity::gate`.
 
+use crate::audit_support::{events_of, kinds, without_events};
 use crate::gate_support::*;
 use crate::users_support::{last_code, PASSWORD};
 use domain::totp::totp_at;
@@ -106,7 +107,7 @@ async fn the_accounts_api_takes_an_authenticator_or_recovery_code_inline() {
 async fn a_sign_up_that_never_verified_its_address_signs_in_nowhere() {
     let env = env().await;
     let p = unverified(&env).await;
-    let before = env.snapshot().await;
+    let before = without_events(env.snapshot().await);
     let anon = Caller::default();
     let r = accounts_auth(&env, &p.username, PASSWORD, json!({}), &anon).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
@@ -119,10 +120,14 @@ async fn a_sign_up_that_never_verified_its_address_signs_in_nowhere() {
     let r = app_login(&env, &p.username, PASSWORD, &anon).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     assert_eq!(
-        env.snapshot().await,
+        without_events(env.snapshot().await),
         before,
         "nothing issued, nothing counted"
     );
+    // Only the account's log heard of each refusal.
+    let events = events_of(&env, &p.id).await;
+    assert_eq!(kinds(&events), ["sign_in_failed"; 3]);
+    assert!(events.iter().all(|e| e.detail["reason"] == "unverified"));
     // The backend's credential check says the same, in its own words.
     let key = crate::app_support::full_key(&env).await;
     let r = crate::app_support::form(

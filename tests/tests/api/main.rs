@@ -9,6 +9,10 @@ mod app_stats;
 #[allow(dead_code)]
 mod app_support;
 mod app_users;
+mod audit;
+mod audit_changes;
+mod audit_pages;
+mod audit_support;
 mod cors;
 mod e2e_http;
 mod email_delivery;

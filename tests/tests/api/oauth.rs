@@ -765,7 +765,7 @@ async fn an_expired_code_is_refused() {
 #[tokio::test]
 async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
     let env = env().await;
-    let (_, cookie) = signed_in(&env).await;
+    let (user, cookie) = signed_in(&env).await;
     let c = client(&env, ClientType::Public, &[READ]).await;
     let code = code(&env, &cookie, &c, READ).await;
     let (_, rt1) = tokens(&exchange(&env, &c, &code).await);
@@ -788,6 +788,12 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
         call(&env, &access3, READ).await.status,
         StatusCode::UNAUTHORIZED
     );
+    // The user's log says the platform revoked the grant, and why.
+    let events = crate::audit_support::events_of(&env, user.id.as_str()).await;
+    let revoked = crate::audit_support::newest(&events, "token_revoked");
+    assert_eq!(revoked.actor, domain::audit::Actor::Platform);
+    assert_eq!(revoked.detail["reason"], "refresh_token_reused");
+    assert_eq!(revoked.detail["client_id"], c.id);
 
     // Another client cannot use the token; concurrent use of one token by
     // its client: one rotation, and every request gets its successor
@@ -811,7 +817,7 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
 #[tokio::test]
 async fn revocation_follows_rfc_7009() {
     let env = env().await;
-    let (_, cookie) = signed_in(&env).await;
+    let (user, cookie) = signed_in(&env).await;
     let c = client(&env, ClientType::Public, &[READ]).await;
     let revoke = |form: Vec<(&'static str, String)>| {
         let env = &env;
@@ -859,6 +865,11 @@ async fn revocation_follows_rfc_7009() {
         call(&env, &access, READ).await.status,
         StatusCode::UNAUTHORIZED
     );
+    // The user's log says which app revoked its grant.
+    let events = crate::audit_support::events_of(&env, user.id.as_str()).await;
+    assert_eq!(crate::audit_support::kinds(&events), ["token_revoked"]);
+    assert_eq!(events[0].actor, domain::audit::Actor::App);
+    assert_eq!(events[0].detail["client_id"], c.id);
 
     // An access token: revokes its family too. Another client's request does nothing.
     let code = self::code(&env, &cookie, &c, READ).await;

@@ -121,9 +121,19 @@ async fn revoking_a_client_ends_its_tokens_and_asks_again() {
     let t = super::oauth::exchange(&env, &c, &code).await;
     let refresh_token = t.body["refresh_token"].as_str().unwrap().to_owned();
 
-    identity::consent::revoke(&env.state, &user.id, &c.id)
+    let attempt = identity::gate::Attempt {
+        source: Some("198.51.100.23".parse().unwrap()),
+        device: None,
+        user_agent: Some("consent-tests".into()),
+    };
+    identity::consent::revoke(&env.state, &attempt, &user.id, &c.id)
         .await
         .unwrap();
+    let events = crate::audit_support::events_of(&env, user.id.as_str()).await;
+    let revoked = crate::audit_support::newest(&events, "oauth_access_revoked");
+    assert_eq!(revoked.detail["client_id"], c.id);
+    assert_eq!(revoked.ip.as_deref(), Some("198.51.100.23"));
+    assert_eq!(revoked.user_agent.as_deref(), Some("consent-tests"));
     assert_eq!(
         refresh(&env, &c, &refresh_token).await.body["error"],
         "invalid_grant"

@@ -634,6 +634,16 @@ async fn delete_is_refused_while_users_are_linked_and_allowed_after_unlink() {
         .delete(&format!("/api/social-networks/{id}/links/{u}"))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    // The backend's link and unlink are in the user's security log.
+    let owner = env.state.store.user_id_by_seq(u).await.unwrap().unwrap();
+    let events = crate::audit_support::events_of(&env, owner.as_str()).await;
+    assert_eq!(
+        crate::audit_support::kinds(&events),
+        ["network_unlinked", "network_linked"]
+    );
+    assert!(events
+        .iter()
+        .all(|e| e.actor == domain::audit::Actor::App && e.detail["network"] == "discord"));
     let r = api.delete(&format!("/api/social-networks/{id}")).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(

@@ -44,6 +44,7 @@ async fn complete(env: &TestEnv, user: &User, issued: &IssuedToken) -> Result<()
             rehash: None,
             second: None,
             device: ("device-hash", &device),
+            audit: &[],
         })
         .await
 }

@@ -47,7 +47,14 @@ async fn link(env: &TestEnv, network: u64, p: &Person) {
         url: String::new(),
     };
     store
-        .link_account(network, user.seq, &account, false, snapshot)
+        .link_account(
+            network,
+            user.seq,
+            &account,
+            false,
+            snapshot,
+            &domain::audit::Event::by_user(domain::audit::Kind::NetworkLinked),
+        )
         .await
         .unwrap();
 }
@@ -97,6 +104,13 @@ async fn list_and_unlink_over_the_api() {
 
     let r = call(&env, Method::DELETE, &uri, &cookie).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
+    // The link and the unlink are in the user's security log, by network.
+    let events = crate::audit_support::events_of(&env, &p.id).await;
+    let unlinked = crate::audit_support::newest(&events, "network_unlinked");
+    assert_eq!(unlinked.detail["network"], "oidc");
+    assert_eq!(unlinked.actor, domain::audit::Actor::User);
+    let linked = crate::audit_support::newest(&events, "network_linked");
+    assert_eq!(linked.detail["network"], "oidc");
     assert_eq!(call(&env, Method::DELETE, &uri, &cookie).await.status, 404);
     let r = call(&env, Method::GET, "/user/networks", &cookie).await;
     assert_eq!(r.body["data"]["networks"][0]["linked"], false);

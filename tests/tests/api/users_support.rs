@@ -138,6 +138,16 @@ pub async fn call(
     body: Option<Value>,
     headers: &[(&str, &str)],
 ) -> Reply {
+    env.send(request(method, uri, body, headers)).await
+}
+
+/// The request [`call`] sends (a JSON body, when given).
+pub fn request(
+    method: Method,
+    uri: &str,
+    body: Option<Value>,
+    headers: &[(&str, &str)],
+) -> Request<Body> {
     let mut req = Request::builder().method(method).uri(uri);
     for (k, v) in headers {
         req = req.header(*k, *v);
@@ -149,7 +159,7 @@ pub async fn call(
         }
         None => Body::empty(),
     };
-    env.send(req.body(body).unwrap()).await
+    req.body(body).unwrap()
 }
 
 pub fn bearer(token: &str) -> String {

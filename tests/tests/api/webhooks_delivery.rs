@@ -77,10 +77,13 @@ async fn real_actions_deliver_every_event_once_after_three_failures() {
     let id = UserId::parse(&person.id).unwrap();
     let moderation = app::store::AppStore::new(&env.state.store);
     assert!(moderation
-        .set_banned(&id, true, Some("spam"))
+        .set_banned(&id, true, Some("spam"), domain::audit::Actor::Operator)
         .await
         .unwrap());
-    assert!(moderation.set_banned(&id, false, None).await.unwrap());
+    assert!(moderation
+        .set_banned(&id, false, None, domain::audit::Actor::Operator)
+        .await
+        .unwrap());
     env.state
         .store
         .set_role(&id, Role::Moderator, None)

@@ -143,7 +143,10 @@ async fn the_reference_library_verifies_every_delivery() {
     .await;
     let user = domain::UserId::parse(&person.id).unwrap();
     let moderation = app::store::AppStore::new(&env.state.store);
-    assert!(moderation.set_banned(&user, true, None).await.unwrap());
+    assert!(moderation
+        .set_banned(&user, true, None, domain::audit::Actor::Operator)
+        .await
+        .unwrap());
     let all = [
         "user.created",
         "email.verified",

@@ -19,6 +19,7 @@ mod roles;
 mod signing_keys;
 mod sites;
 mod user;
+mod user_events;
 mod webhook;
 
 #[derive(Parser)]

@@ -1,4 +1,4 @@
-//! `platform user show|list|search|ban|unban|unlock`: users as every
+//! `platform user show|list|search|ban|unban|unlock|events`: users as every
 //! surface names them (docs/surfaces.md, "Ids"). No API shows the integer
 //! id the Social Networks and App Users APIs link by, and the ids have gaps
 //! (a failed create still takes a number), so operators and walk-throughs
@@ -9,6 +9,7 @@
 use crate::output::{one, Outcome};
 use app::store::AppStore;
 use clap::Subcommand;
+use domain::audit::Actor;
 use domain::{Email, User, UserId, Username, UsernameRule};
 use table::search_index::fold;
 use table::Store;
@@ -54,6 +55,19 @@ pub enum UserCommand {
     Unban {
         /// A username, an email address, a 24-hex id or an integer id.
         who: String,
+    },
+    /// A user's security events (the audit log), newest first: sign-ins
+    /// and refusals, 2FA, password and email changes, revocations, admin
+    /// actions. The next page's cursor goes to stderr.
+    Events {
+        /// A username, an email address, a 24-hex id or an integer id.
+        who: String,
+        /// At most this many events.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100))]
+        limit: u64,
+        /// Where to go on (the cursor a previous page printed).
+        #[arg(long)]
+        cursor: Option<String>,
     },
     /// Lift a login lockout: the failed-login count back to zero.
     Unlock {
@@ -118,6 +132,10 @@ pub async fn run(store: &Store, command: UserCommand) -> Outcome {
             let user = named(store, &who).await?;
             banned(store, user, false, None).await
         }
+        UserCommand::Events { who, limit, cursor } => {
+            let user = named(store, &who).await?;
+            crate::user_events::page(store, &user.id, limit, cursor.as_deref()).await
+        }
         UserCommand::Unlock { who } => {
             let mut user = named(store, &who).await?;
             if !store.clear_lockout(&user.id).await.map_err(err)? {
@@ -134,7 +152,11 @@ pub async fn run(store: &Store, command: UserCommand) -> Outcome {
 /// Queues the deletion (as an operator), and with `wait` sees it through.
 async fn delete(store: &Store, user: User, wait: bool) -> Outcome {
     use table::lifecycle::Requester;
-    match store.request_deletion(&user, Requester::Operator).await {
+    let event = domain::audit::Event::by_operator(domain::audit::Kind::AccountDeleted);
+    match store
+        .request_deletion(&user, Requester::Operator, &event)
+        .await
+    {
         Ok(_) => {}
         Err(table::TxError::Failed(_)) => {
             return Err(format!("{} is already being deleted", user.id))
@@ -170,7 +192,7 @@ async fn named(store: &Store, who: &str) -> Result<User, String> {
 
 async fn banned(store: &Store, mut user: User, on: bool, reason: Option<&str>) -> Outcome {
     let found = AppStore::new(store)
-        .set_banned(&user.id, on, reason)
+        .set_banned(&user.id, on, reason, Actor::Operator)
         .await
         .map_err(|e| e.to_string())?;
     if !found {

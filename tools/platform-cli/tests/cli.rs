@@ -85,6 +85,7 @@ fn version_and_help() {
     assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
     for sub in [
         vec!["user", "--help"],
+        vec!["user", "events", "--help"],
         vec!["site", "delete", "--help"],
         vec!["oauth-client", "update", "--help"],
         vec!["outbox", "redrive", "--help"],
@@ -170,6 +171,51 @@ async fn users_are_listed_searched_banned_and_unlocked() {
     let mut lines = text.lines();
     assert!(lines.next().unwrap().starts_with("_ID"), "{text}");
     assert_eq!(lines.count(), 2);
+}
+
+#[tokio::test]
+async fn admin_actions_are_in_the_users_security_events() {
+    let (env, cli) = setup().await;
+    let a = unique_name("clie");
+    account(&env, &a).await;
+    cli.one(&["user", "ban", &a, "--reason", "spam"]);
+    cli.one(&["user", "unban", &a]);
+    cli.one(&["user", "unlock", &a]);
+    let run = |args: &[&str]| assert!(cli.run(args).status.success(), "{args:?}");
+    run(&["set-role", "--username", &a, "--role", "student"]);
+    run(&["superuser", "--username", &a]);
+    let events = cli.records(&["user", "events", &a]);
+    let kinds: Vec<&str> = events.iter().filter_map(|e| e["kind"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "superuser_changed",
+            "role_changed",
+            "unlocked",
+            "unbanned",
+            "banned"
+        ],
+        "{events:?}"
+    );
+    assert!(events.iter().all(|e| e["actor"] == "operator"));
+    assert_eq!(events[1]["detail"]["role"], "student");
+    assert!(!format!("{events:?}").contains("spam"));
+
+    // Pages of two: the next page's cursor is a note on stderr.
+    let out = cli.run(&["user", "events", &a, "--limit", "2"]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+    let note = String::from_utf8(out.stderr).unwrap();
+    let cursor = note.split("--cursor ").nth(1).unwrap().trim().to_owned();
+    let next = cli.records(&["user", "events", &a, "--limit", "2", "--cursor", &cursor]);
+    assert_eq!(next[0]["kind"], "unlocked");
+    assert!(cli
+        .fails(&["user", "events", &a, "--cursor", "junk"])
+        .contains("invalid cursor"));
+    let table = cli.run(&["user", "events", &a, "--table"]);
+    assert!(String::from_utf8(table.stdout)
+        .unwrap()
+        .starts_with("ACTOR"));
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ use crate::views::{self, done};
 use crate::{caller, ApiError};
 use axum::extract::State;
 use axum::Json;
+use domain::audit::{Actor, Event, Kind};
 use domain::{Error, UserId};
 use http::HeaderMap;
 use identity::api_key::Permission;
@@ -51,7 +52,7 @@ pub async fn ban(
     }
     let id = target(&state, &headers, Permission::Write, seq).await?;
     if !AppStore::of(&state)
-        .set_banned(&id, banned, reason.as_deref())
+        .set_banned(&id, banned, reason.as_deref(), Actor::App)
         .await?
     {
         return Err(user_not_found().into());
@@ -84,6 +85,11 @@ pub async fn force_logout(
 ) -> Result<Json<Value>, ApiError> {
     let seq = fields.required_id("user_id")?;
     let id = target(&state, &headers, Permission::Write, seq).await?;
-    state.store.void_tokens(&id).await?;
+    let event = Event::new(Kind::SessionsRevokedAll, Actor::App);
+    let (voided, ()) = tokio::join!(
+        state.store.void_tokens(&id),
+        table::audit::record(&state.store, &id, &event)
+    );
+    voided?;
     Ok(done("User logged out from all sessions"))
 }

@@ -6,10 +6,11 @@ use crate::OAuthError;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
+use domain::audit::{Actor, Event, Kind};
 use identity::jwt;
 use identity::AppState;
 use serde::Deserialize;
-use web::{required, Input};
+use web::{required, Input, SignInAttempt};
 
 #[derive(Deserialize)]
 pub struct RevokeRequest {
@@ -28,6 +29,7 @@ pub struct RevokeRequest {
 /// what exists.
 pub async fn revoke(
     State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
     headers: HeaderMap,
     uri: Uri,
     Input(req, _): Input<RevokeRequest, OAuthError>,
@@ -56,7 +58,15 @@ pub async fn revoke(
     let client = creds.authenticate(client?)?;
     if let Some(family) = family? {
         if family.client_id == client.client_id && !family.revoked {
-            state.store.revoke_refresh_family(&family.family_id).await?;
+            // The app revoked its own grant: the user's log says which app.
+            let event = Event::new(Kind::TokenRevoked, Actor::App)
+                .from(attempt.source, attempt.user_agent.as_deref())
+                .with("client_id", client.client_id.as_str());
+            let (revoked, ()) = tokio::join!(
+                state.store.revoke_refresh_family(&family.family_id),
+                table::audit::record(&state.store, &family.user_id, &event)
+            );
+            revoked?;
         }
     }
     Ok(no_store(serde_json::json!({})))

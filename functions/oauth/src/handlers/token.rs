@@ -121,3 +121,24 @@ struct WithResource {
     #[serde(skip_serializing_if = "Option::is_none")]
     resource_uri: Option<String>,
 }
+
+/// A replayed code or refresh token: its grant is revoked (the token may
+/// be stolen), and the user's security log says so, beside the revocation.
+pub(super) async fn revoke_replayed(
+    state: &AppState,
+    family_id: &str,
+    user: &domain::UserId,
+    client_id: &str,
+    replayed: &str,
+) -> Result<(), Error> {
+    use domain::audit::{Actor, Event, Kind};
+    let event = Event::new(Kind::TokenRevoked, Actor::Platform)
+        .with("client_id", client_id)
+        .with("reason", replayed);
+    let (revoked, ()) = tokio::join!(
+        state.store.revoke_refresh_family(family_id),
+        table::audit::record(&state.store, user, &event)
+    );
+    revoked?;
+    Ok(())
+}

@@ -3,7 +3,7 @@
 //! (exactly one caller wins), re-checks the user's revocation stamp and
 //! creates the refresh family.
 
-use super::token::{respond, Grant, TokenRequest};
+use super::token::{respond, revoke_replayed, Grant, TokenRequest};
 use crate::client_auth::Credentials;
 use crate::error::invalid_grant;
 use crate::oidc::id_token;
@@ -54,8 +54,7 @@ pub async fn exchange(
     if stored.used_at.is_some() {
         // A replayed code: revoke what its first redemption issued
         // (RFC 6749 §4.1.2).
-        state.store.revoke_refresh_family(&stored.family_id).await?;
-        return Err(invalid());
+        return Err(replayed(state, &stored).await);
     }
     if time::now_secs() >= stored.expires_at {
         return Err(invalid());
@@ -112,10 +111,7 @@ async fn redeem(state: &AppState, hash: &str, stored: &AuthCode) -> Result<Respo
     };
     match state.store.redeem_auth_code(hash, stored, &family).await {
         Ok(()) => {}
-        Err(GrantWriteError::Replayed) => {
-            state.store.revoke_refresh_family(&stored.family_id).await?;
-            return Err(invalid());
-        }
+        Err(GrantWriteError::Replayed) => return Err(replayed(state, stored).await),
         Err(GrantWriteError::UserVoided) => return Err(invalid()),
         Err(GrantWriteError::Store(e)) => return Err(e.into()),
     }
@@ -131,4 +127,13 @@ async fn redeem(state: &AppState, hash: &str, stored: &AuthCode) -> Result<Respo
         },
     };
     respond(state, grant, refresh).await
+}
+
+/// The answer to a replayed code, once what it issued is revoked.
+async fn replayed(state: &AppState, stored: &AuthCode) -> Error {
+    let (id, user) = (&stored.family_id, &stored.user_id);
+    match revoke_replayed(state, id, user, &stored.client_id, "code_reused").await {
+        Ok(()) => invalid(),
+        Err(e) => e,
+    }
 }

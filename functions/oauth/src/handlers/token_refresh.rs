@@ -5,7 +5,7 @@
 //! `REUSE_GRACE_MS` of that rotation it gets the same successor; later,
 //! its reuse revokes the whole family.
 
-use super::token::{respond, Grant, TokenRequest};
+use super::token::{respond, revoke_replayed, Grant, TokenRequest};
 use crate::client_auth::Credentials;
 use crate::error::{invalid_grant, invalid_scope};
 use crate::oidc::id_token;
@@ -103,7 +103,8 @@ async fn replayed(
         return Err(invalid());
     }
     tracing::warn!(client = %family.client_id, "refresh token reuse: family revoked");
-    state.store.revoke_refresh_family(&family.family_id).await?;
+    let (id, user) = (&family.family_id, &family.user_id);
+    revoke_replayed(state, id, user, &family.client_id, "refresh_token_reused").await?;
     Err(invalid())
 }
 

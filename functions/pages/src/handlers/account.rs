@@ -23,10 +23,12 @@ const PASSWORD_FIELDS: &[&str] = &["currentPassword", "password"];
 /// read shows none rather than no page).
 pub async fn account_page(state: &AppState, ctx: &Ctx, lang: Language, user: &User) -> Page {
     let own = super::signout::cookie_session(ctx);
-    let (listed, apps, networks) = tokio::join!(
+    let cursor = ctx.query("events");
+    let (listed, apps, networks, (events, older)) = tokio::join!(
         sessions::list(state, user, own.as_ref(), None),
         identity::consent::connected_apps(state, &user.id),
-        super::account_networks::views(state, user)
+        super::account_networks::views(state, user),
+        super::account_events::section(state, lang, user, cursor)
     );
     let sessions: Vec<_> = listed
         .map(|page| page.items.iter().map(session_view).collect())
@@ -47,6 +49,8 @@ pub async fn account_page(state: &AppState, ctx: &Ctx, lang: Language, user: &Us
             "unlink_network_action",
             action("/account/networks/unlink", lang),
         )
+        .var("events", events)
+        .var("events_older", older)
 }
 
 fn session_view(s: &sessions::Session) -> serde_json::Value {
@@ -188,7 +192,12 @@ pub async fn refuse(
 
 /// `POST /account/sessions/end`: ends one of the user's other sessions
 /// (`identity::sessions`), then back to the account page.
-pub async fn end_session(State(state): State<AppState>, ctx: Ctx, form: Form) -> Response {
+pub async fn end_session(
+    State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
+    ctx: Ctx,
+    form: Form,
+) -> Response {
     let id = form.text("id").unwrap_or_default();
     let (signed, found) = tokio::join!(signed_in(&state, &ctx), sessions::find(&state, &id));
     let Some((_, user)) = signed else {
@@ -197,7 +206,7 @@ pub async fn end_session(State(state): State<AppState>, ctx: Ctx, form: Form) ->
     let lang = ctx.lang(Some(&user));
     let ended = match (ctx.check_csrf(&form), found) {
         (Err(e), _) | (_, Err(e)) => Err(e),
-        (Ok(()), Ok(found)) => sessions::end(&state, &user, &id, found).await,
+        (Ok(()), Ok(found)) => sessions::end(&state, &attempt, &user, &id, found).await,
     };
     match ended {
         Ok(()) => see_other(&action("/account", lang), Vec::new()),

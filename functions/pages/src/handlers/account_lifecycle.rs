@@ -9,6 +9,7 @@ use crate::form::Form;
 use crate::render::see_other;
 use axum::extract::State;
 use axum::response::Response;
+use domain::audit::{Event, Kind};
 use domain::{Error, ErrorKind};
 use identity::{session, AppState};
 use table::lifecycle::{RequestTag, Requester};
@@ -55,7 +56,11 @@ pub async fn delete(
         Err(e) => Err(e),
     };
     let requested = match proven {
-        Ok(user) => match state.store.request_deletion(&user, Requester::Owner).await {
+        Ok(user) => match state
+            .store
+            .request_deletion(&user, Requester::Owner, &deleted_by_owner(&attempt))
+            .await
+        {
             Ok(_) => Ok(()),
             Err(TxError::Failed(_)) => Err(Error::new(
                 ErrorKind::Unauthenticated,
@@ -76,4 +81,9 @@ pub async fn delete(
         ),
         Err(e) => super::account::refuse(&state, &ctx, lang, &user, &e, &["deletePassword"]).await,
     }
+}
+
+/// The audit log's record of the owner's request, from where it came.
+fn deleted_by_owner(attempt: &identity::gate::Attempt) -> Event {
+    Event::by_user(Kind::AccountDeleted).from(attempt.source, attempt.user_agent.as_deref())
 }

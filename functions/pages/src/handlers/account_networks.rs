@@ -12,12 +12,15 @@ use crate::form::Form;
 use crate::render::see_other;
 use axum::extract::State;
 use axum::response::Response;
+use domain::audit::Kind;
 use domain::{Error, User, UserId};
 use federation::ExternalIdentity;
+use identity::gate::Attempt;
 use identity::AppState;
 use serde_json::{json, Value};
 use socialnetworks::signin::not_this_browsers;
 use socialnetworks::store::{NetworkAccount, NetworkRecord, NetworksStore};
+use web::SignInAttempt;
 
 /// The account page's rows: each offered network, linked or not.
 pub async fn views(state: &AppState, user: &User) -> Vec<Value> {
@@ -50,6 +53,7 @@ pub fn account_of(who: &ExternalIdentity, fallback: &str) -> NetworkAccount {
 /// the browser where `user` is still signed in.
 pub async fn linked(
     state: &AppState,
+    attempt: &Attempt,
     ctx: &Ctx,
     network: &NetworkRecord,
     who: &ExternalIdentity,
@@ -58,7 +62,7 @@ pub async fn linked(
     let Some((_, me)) = signed_in(state, ctx).await.filter(|(_, me)| me.id == *user) else {
         return Err(not_this_browsers());
     };
-    link(state, network.id, &me, who).await?;
+    link(state, attempt, network.id, &me, who).await?;
     let lang = ctx.lang(Some(&me));
     Ok(see_other(
         &format!("{}&notice=network_linked", action("/account", lang)),
@@ -68,6 +72,7 @@ pub async fn linked(
 
 pub async fn link(
     state: &AppState,
+    attempt: &Attempt,
     network: u64,
     user: &User,
     who: &ExternalIdentity,
@@ -75,8 +80,9 @@ pub async fn link(
     let store = NetworksStore::of(state);
     let snapshot = store.link_snapshot(network, user.seq).await?;
     let account = account_of(who, &user.username);
+    let event = attempt.event(Kind::NetworkLinked);
     store
-        .link_account(network, user.seq, &account, false, snapshot)
+        .link_account(network, user.seq, &account, false, snapshot, &event)
         .await?;
     Ok(())
 }
@@ -98,13 +104,18 @@ pub async fn start_link(State(state): State<AppState>, ctx: Ctx, form: Form) -> 
     started.unwrap_or_else(|e| error::page(&ctx, &e))
 }
 
-pub async fn unlink(State(state): State<AppState>, ctx: Ctx, form: Form) -> Response {
+pub async fn unlink(
+    State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
+    ctx: Ctx,
+    form: Form,
+) -> Response {
     let Some((_, user)) = signed_in(&state, &ctx).await else {
         return to_signin(&ctx, "/account");
     };
     let lang = ctx.lang(Some(&user));
     let done = match ctx.check_csrf(&form).and_then(|()| network_id(&form)) {
-        Ok(id) => socialnetworks::signin::unlink(&state, &user, id).await,
+        Ok(id) => socialnetworks::signin::unlink(&state, &attempt, &user, id).await,
         Err(e) => Err(e),
     };
     match done {

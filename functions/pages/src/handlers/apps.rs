@@ -13,6 +13,7 @@ use domain::{Error, Language};
 use identity::consent::ConnectedApp;
 use identity::AppState;
 use serde_json::{json, Value};
+use web::SignInAttempt;
 
 /// The apps as the account page lists them, scopes in plain words.
 pub fn views(lang: Language, apps: &[ConnectedApp]) -> Vec<Value> {
@@ -29,7 +30,12 @@ pub fn views(lang: Language, apps: &[ConnectedApp]) -> Vec<Value> {
         .collect()
 }
 
-pub async fn revoke(State(state): State<AppState>, ctx: Ctx, form: Form) -> Response {
+pub async fn revoke(
+    State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
+    ctx: Ctx,
+    form: Form,
+) -> Response {
     let Some((_, user)) = signed_in(&state, &ctx).await else {
         return to_signin(&ctx, "/account");
     };
@@ -40,7 +46,9 @@ pub async fn revoke(State(state): State<AppState>, ctx: Ctx, form: Form) -> Resp
         .ok_or_else(|| Error::invalid("client_id", "names no app"));
     let done = match (ctx.check_csrf(&form), client_id) {
         (Err(e), _) | (_, Err(e)) => Err(e),
-        (Ok(()), Ok(client_id)) => identity::consent::revoke(&state, &user.id, &client_id).await,
+        (Ok(()), Ok(client_id)) => {
+            identity::consent::revoke(&state, &attempt, &user.id, &client_id).await
+        }
     };
     match done {
         Ok(()) => see_other(

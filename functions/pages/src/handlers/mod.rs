@@ -1,6 +1,7 @@
 //! One module per page; what several share is here.
 
 pub mod account;
+pub mod account_events;
 pub mod account_lifecycle;
 pub mod account_networks;
 pub mod apps;

@@ -84,7 +84,9 @@ async fn arrive(
         .await
         .map_err(refused)?;
     match started.link_to {
-        Some(user) => super::account_networks::linked(state, ctx, &network, &who, &user).await,
+        Some(user) => {
+            super::account_networks::linked(state, attempt, ctx, &network, &who, &user).await
+        }
         None => settle(state, attempt, ctx, &network, &who, &started.return_to).await,
     }
 }

@@ -18,6 +18,7 @@ use identity::AppState;
 use serde_json::json;
 use socialnetworks::store::NetworkRecord;
 use table::network_signins::{expiry, NetworkLinkOffer, TTL_SECS};
+use web::SignInAttempt;
 
 const COOKIE: &str = "nlink";
 const HERE: &str = "/account/networks/confirm";
@@ -97,7 +98,12 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Response {
     }
 }
 
-pub async fn confirm(State(state): State<AppState>, ctx: Ctx, form: Form) -> Response {
+pub async fn confirm(
+    State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
+    ctx: Ctx,
+    form: Form,
+) -> Response {
     let Some((_, user)) = signed_in(&state, &ctx).await else {
         return to_signin(&ctx, HERE);
     };
@@ -106,7 +112,8 @@ pub async fn confirm(State(state): State<AppState>, ctx: Ctx, form: Form) -> Res
         ctx.check_csrf(&form)?;
         let offer = read(&state, &ctx, true).await?;
         let network = socialnetworks::signin::enabled_network(&state, offer.network_id).await?;
-        super::account_networks::link(&state, network.id, &user, &identity_of(&offer)).await
+        super::account_networks::link(&state, &attempt, network.id, &user, &identity_of(&offer))
+            .await
     };
     let mut response = match linked.await {
         Ok(()) => see_other(

@@ -55,7 +55,7 @@ pub async fn settle(
         None if address_owned(state, who).await? => {
             return super::network_confirm::offer(state, network, who).await;
         }
-        None => register(state, network, who).await?,
+        None => register(state, attempt, network, who).await?,
     };
     let signed = sign_in_by_network(state, attempt, &user, Issue::Session).await?;
     if linked.is_some() {
@@ -94,6 +94,7 @@ async fn address_owned(state: &AppState, who: &ExternalIdentity) -> Result<bool,
 
 async fn register(
     state: &AppState,
+    attempt: &Attempt,
     network: &NetworkRecord,
     who: &ExternalIdentity,
 ) -> Result<UserId, Error> {
@@ -112,8 +113,9 @@ async fn register(
     let account = super::account_networks::account_of(who, &user.username);
     let store = NetworksStore::of(state);
     let snapshot = store.link_snapshot(network.id, user.seq).await?;
+    let event = attempt.event(domain::audit::Kind::NetworkLinked);
     store
-        .link_account(network.id, user.seq, &account, true, snapshot)
+        .link_account(network.id, user.seq, &account, true, snapshot, &event)
         .await
         .map_err(Error::from)?;
     Ok(user.id)

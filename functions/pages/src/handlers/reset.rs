@@ -14,6 +14,7 @@ use domain::codes::LinkCode;
 use domain::{Email, Error, Language, Password};
 use identity::password_reset::{reset_password, send_code};
 use identity::AppState;
+use web::SignInAttempt;
 
 fn request_page(lang: Language, email: Option<String>) -> Page {
     Page::new("reset_request.html")
@@ -65,7 +66,12 @@ fn parse(form: &Form) -> Result<(LinkCode, Password), Error> {
     Ok((code, password))
 }
 
-pub async fn submit(State(state): State<AppState>, ctx: Ctx, form: Form) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
+    ctx: Ctx,
+    form: Form,
+) -> Response {
     let lang = ctx.lang(None);
     let refuse = |e: Error| {
         reset_page(lang, form.text("code"))
@@ -79,7 +85,7 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, form: Form) -> Resp
         Ok(parsed) => parsed,
         Err(e) => return refuse(e),
     };
-    match reset_password(&state, &code, &password).await {
+    match reset_password(&state, &attempt, &code, &password).await {
         Ok(()) => {
             let ui = crate::lang::code(lang);
             see_other(

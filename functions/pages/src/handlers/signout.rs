@@ -11,6 +11,7 @@ use axum::response::Response;
 use domain::OpaqueToken;
 use identity::logout::{end_everywhere, end_session, session_grants};
 use identity::{session, AppState};
+use web::SignInAttempt;
 
 pub fn cookie_session(ctx: &Ctx) -> Option<OpaqueToken> {
     session::cookie_token(&ctx.headers).and_then(|t| OpaqueToken::parse(&t))
@@ -51,14 +52,20 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, form: Form) -> Resp
 }
 
 /// Signs the user out everywhere (the revocation stamp moves).
-pub async fn everywhere(State(state): State<AppState>, ctx: Ctx, form: Form) -> Response {
+pub async fn everywhere(
+    State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
+    ctx: Ctx,
+    form: Form,
+) -> Response {
     if let Err(e) = ctx.check_csrf(&form) {
         return error::page(&ctx, &e);
     }
     let Some((_, user)) = super::signed_in(&state, &ctx).await else {
         return super::to_signin(&ctx, "/account");
     };
-    if let Err(e) = end_everywhere(&state, &user.id, cookie_session(&ctx).as_ref()).await {
+    if let Err(e) = end_everywhere(&state, &attempt, &user.id, cookie_session(&ctx).as_ref()).await
+    {
         return error::page(&ctx, &e);
     }
     signed_out(&ctx)

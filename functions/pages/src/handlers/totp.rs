@@ -93,7 +93,12 @@ pub async fn start(
         .render(&ctx, lang)
 }
 
-pub async fn confirm(State(state): State<AppState>, ctx: Ctx, form: Form) -> Response {
+pub async fn confirm(
+    State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
+    ctx: Ctx,
+    form: Form,
+) -> Response {
     let Some((_, user)) = signed_in(&state, &ctx).await else {
         return to_signin(&ctx, "/account");
     };
@@ -117,7 +122,7 @@ pub async fn confirm(State(state): State<AppState>, ctx: Ctx, form: Form) -> Res
     let Some(code) = form.text("code").and_then(|c| ShortCode::parse(&c)) else {
         return refuse(Error::invalid("code", "must be 6 digits"));
     };
-    match totp::confirm(&state, &user, &code).await {
+    match totp::confirm(&state, &attempt, &user, &code).await {
         Ok(codes) => {
             let shown: Vec<String> = codes.iter().map(RecoveryCode::expose).collect();
             Page::new("recovery_codes.html")

@@ -13,6 +13,7 @@ use axum::response::Response;
 use domain::codes::LinkCode;
 use domain::{Error, Language};
 use identity::AppState;
+use web::SignInAttempt;
 
 fn form_page(lang: Language, code: Option<&str>, sent: bool) -> Page {
     Page::new("verify.html")
@@ -26,7 +27,12 @@ pub async fn show(ctx: Ctx) -> Response {
     form_page(lang, ctx.query("code"), ctx.query("sent").is_some()).render(&ctx, lang)
 }
 
-pub async fn submit(State(state): State<AppState>, ctx: Ctx, form: Form) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
+    ctx: Ctx,
+    form: Form,
+) -> Response {
     let lang = ctx.lang(None);
     let code = form.text("code");
     let refuse = |e: Error| {
@@ -40,7 +46,7 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, form: Form) -> Resp
     let Some(parsed) = code.as_deref().and_then(LinkCode::parse) else {
         return refuse(invalid_code());
     };
-    match identity::email_change::redeem(&state, &parsed).await {
+    match identity::email_change::redeem(&state, &attempt, &parsed).await {
         Ok(()) => {
             let ui = crate::lang::code(lang);
             see_other(

@@ -6,6 +6,7 @@ use crate::ApiError;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use domain::audit::{Actor, Event, Kind};
 use domain::FieldError;
 use identity::AppState;
 use serde::Deserialize;
@@ -108,8 +109,9 @@ pub async fn link(
     let (Some(id), Some(snapshot)) = (id, snapshot?) else {
         return Err(network_not_found().into());
     };
+    let event = Event::new(Kind::NetworkLinked, Actor::App);
     let slot = store
-        .link_account(id, user_seq, &account, registration, snapshot)
+        .link_account(id, user_seq, &account, registration, snapshot, &event)
         .await?;
     Ok((
         StatusCode::CREATED,

@@ -3,6 +3,7 @@ use crate::store::{network_not_found, not_linked, NetworksStore};
 use crate::ApiError;
 use axum::extract::{Path, State};
 use axum::Json;
+use domain::audit::{Actor, Event, Kind};
 use identity::AppState;
 use serde_json::{json, Value};
 use web::path_id;
@@ -31,7 +32,8 @@ pub async fn unlink(
         }
         .into());
     };
-    store.unlink_account(id, user, snapshot).await?;
+    let event = Event::new(Kind::NetworkUnlinked, Actor::App);
+    store.unlink_account(id, user, snapshot, &event).await?;
     Ok(Json(json!({
         "message": "Social network account unlinked successfully"
     })))

@@ -16,8 +16,9 @@
 use super::network::{active_attr, registered_attr};
 use super::{boolean, iso, keys, lost_race, put_new, records, retrying, with_key, NetworksStore};
 use super::{month_of, LinkError, Network, NetworkRecord};
-use aws_sdk_dynamodb::types::{ConditionCheck, Update};
+use aws_sdk_dynamodb::types::{ConditionCheck, Put, Update};
 use chrono::{DateTime, Utc};
+use domain::audit::Event;
 use domain::UserId;
 use serde::{Deserialize, Serialize};
 use table::contention::Step;
@@ -210,6 +211,7 @@ impl NetworksStore<'_> {
         account: &NetworkAccount,
         registration: bool,
         snapshot: LinkSnapshot,
+        event: &Event,
     ) -> Result<SlotRecord, LinkError> {
         retrying(
             "link account",
@@ -224,8 +226,16 @@ impl NetworksStore<'_> {
                 if registration && !network.record.allow_to_register {
                     return Err(LinkError::RegistrationClosed);
                 }
-                self.try_link(&network.record, (user_seq, &user), account, registration)
-                    .await
+                let event = event.clone().with("network", network.record.key.as_str());
+                let audit = self.table.audit_put(&user, &event)?;
+                self.try_link(
+                    &network.record,
+                    (user_seq, &user),
+                    account,
+                    registration,
+                    audit,
+                )
+                .await
             },
         )
         .await
@@ -237,6 +247,7 @@ impl NetworksStore<'_> {
         user: (u64, &UserId),
         account: &NetworkAccount,
         registration: bool,
+        audit: Put,
     ) -> Result<Step<SlotRecord>, LinkError> {
         let table = self.name();
         let now = domain::time::now();
@@ -256,6 +267,7 @@ impl NetworksStore<'_> {
             .put_if(LinkTag::Member, put_new(table, member)?)
             .put_if(LinkTag::Slot, put_new(table, slot)?)
             .check(LinkTag::User, user_exists(table, user.1)?)
+            .put(audit)
             .commit()
             .await;
         match result {

@@ -7,6 +7,7 @@ use super::network::active_attr;
 use super::{first, keys, lost_race, month_of, retrying, with_key, NetworksStore};
 use super::{LinkError, MemberRecord, Network, NetworkRecord, SlotRecord};
 use aws_sdk_dynamodb::types::{Delete, Put, Update};
+use domain::audit::Event;
 use table::contention::Step;
 use table::item::{n, s};
 use table::{StoreError, Transaction};
@@ -180,6 +181,7 @@ impl NetworksStore<'_> {
         network_id: u64,
         user_seq: u64,
         snapshot: UnlinkSnapshot,
+        event: &Event,
     ) -> Result<MemberRecord, LinkError> {
         retrying(
             "unlink account",
@@ -188,7 +190,9 @@ impl NetworksStore<'_> {
             |snapshot| async move {
                 let network = snapshot.network.ok_or(LinkError::NetworkNotFound)?;
                 let member = snapshot.member.ok_or(LinkError::NotLinked)?;
-                self.try_unlink(&network.record, &member, snapshot.last.as_ref())
+                let event = event.clone().with("network", network.record.key.as_str());
+                let audit = self.table.audit_put(&member.user_id, &event)?;
+                self.try_unlink(&network.record, &member, snapshot.last.as_ref(), audit)
                     .await
             },
         )
@@ -200,6 +204,7 @@ impl NetworksStore<'_> {
         network: &NetworkRecord,
         member: &MemberRecord,
         last: Option<&SlotRecord>,
+        audit: Put,
     ) -> Result<Step<MemberRecord>, LinkError> {
         let table = self.name();
         let id = network.id;
@@ -213,7 +218,8 @@ impl NetworksStore<'_> {
             .transaction()
             .delete_if(UnlinkTag::Member, drop_member(table, id, member)?)
             .delete_if(UnlinkTag::Account, drop_account(table, id, member)?)
-            .update_if(UnlinkTag::Network, unlink_counters(table, network, member)?);
+            .update_if(UnlinkTag::Network, unlink_counters(table, network, member)?)
+            .put(audit);
         let tx = if k == count {
             tx.delete_if(UnlinkTag::Slot, drop_slot(table, id, k, member.user_seq)?)
         } else {

@@ -9,6 +9,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
+use domain::audit::{Event, Kind};
 use domain::scopes::{PROFILE_READ, PROFILE_WRITE};
 use domain::{Error, ErrorKind, User};
 use identity::gate::Attempt;
@@ -29,7 +30,13 @@ pub async fn delete_me(
     body: Bytes,
 ) -> Result<Json<impl serde::Serialize>, ApiError> {
     let user = proven(&state, &attempt, &headers, &body).await?;
-    match state.store.request_deletion(&user, Requester::Owner).await {
+    let event =
+        Event::by_user(Kind::AccountDeleted).from(attempt.source, attempt.user_agent.as_deref());
+    match state
+        .store
+        .request_deletion(&user, Requester::Owner, &event)
+        .await
+    {
         Ok(_) => Ok(done()),
         Err(TxError::Failed(_)) => Err(crate::error::unauthenticated().into()),
         Err(TxError::Store(e)) => Err(e.into()),

@@ -24,7 +24,7 @@ pub struct LoginRequest {
 const MAX_USER_AGENT_CHARS: usize = 1024;
 
 impl LoginRequest {
-    fn parse(self) -> Result<(LoginName, String), ApiError> {
+    fn parse(self) -> Result<(LoginName, String, String), ApiError> {
         let password = required(self.password, "password")?;
         if password.chars().count() > MAX_PASSWORD_CHARS {
             return Err(Error::invalid("password", "is too long").into());
@@ -45,7 +45,7 @@ impl LoginRequest {
                 return Err(Error::invalid("username", "give a username or an email").into())
             }
         };
-        Ok((id, password))
+        Ok((id, password, agent))
     }
 }
 
@@ -55,10 +55,13 @@ impl LoginRequest {
 /// rules (`identity::gate`) decide; this surface only issues a session.
 pub async fn login(
     State(state): State<AppState>,
-    SignInAttempt(attempt): SignInAttempt,
+    SignInAttempt(mut attempt): SignInAttempt,
     Input(req, _): Input<LoginRequest, ApiError>,
 ) -> Result<Response, ApiError> {
-    let (name, password) = req.parse()?;
+    let (name, password, agent) = req.parse()?;
+    // The agent the document asks the client to name is the one its
+    // security events show.
+    attempt.user_agent = Some(agent);
     // The follower count of the answer, read beside the sign-in.
     let owner = {
         let (state, name) = (state.clone(), name.clone());

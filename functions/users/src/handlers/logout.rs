@@ -9,6 +9,7 @@ use domain::OpaqueToken;
 use identity::logout::{end_everywhere, end_session, session_grants};
 use identity::session;
 use identity::AppState;
+use web::SignInAttempt;
 
 /// Ends the cookie session of the request and what it issued: the session
 /// item is deleted and the OAuth grants made through it are revoked, so
@@ -38,11 +39,12 @@ pub async fn logout(
 /// `delegated:profile:write`.
 pub async fn logout_all(
     State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let caller = caller::either(&state, &headers, PROFILE_WRITE).await?;
     let own = cookie_session(&headers).filter(|_| caller.by_session);
-    end_everywhere(&state, &caller.user.id, own.as_ref()).await?;
+    end_everywhere(&state, &attempt, &caller.user.id, own.as_ref()).await?;
     Ok(([session::clear_cookie()], done()).into_response())
 }
 

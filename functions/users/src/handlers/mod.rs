@@ -15,6 +15,7 @@ pub mod profile_picture;
 pub mod reset_password;
 pub mod roles;
 pub mod search;
+pub mod security_events;
 pub mod sessions;
 pub mod totp;
 pub mod two_factor;

@@ -17,6 +17,7 @@ use domain::scopes::{PROFILE_READ, PROFILE_WRITE};
 use domain::Error;
 use identity::AppState;
 use serde_json::{json, Value};
+use web::SignInAttempt;
 
 pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let caller = caller::either(&state, &headers, PROFILE_READ).await?;
@@ -49,11 +50,12 @@ async fn writer(
 
 pub async fn unlink(
     State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Result<Response, ApiError> {
     let (id, caller) = writer(&state, &headers, &raw).await?;
-    socialnetworks::signin::unlink(&state, &caller.user, id).await?;
+    socialnetworks::signin::unlink(&state, &attempt, &caller.user, id).await?;
     Ok(done().into_response())
 }
 

@@ -8,7 +8,7 @@ use domain::Password;
 use identity::password_reset::reset_password as reset_password_with;
 use identity::AppState;
 use serde::Deserialize;
-use web::{required, Input};
+use web::{required, Input, SignInAttempt};
 
 #[derive(Deserialize)]
 pub struct ResetRequest {
@@ -20,12 +20,13 @@ pub struct ResetRequest {
 /// revocation stamp moves in the same write) and logs nobody in.
 pub async fn reset_password(
     State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
     Input(req, _): Input<ResetRequest, ApiError>,
 ) -> Result<Json<impl serde::Serialize>, ApiError> {
     let raw = required(req.code, "code")?;
     let new =
         Password::parse(&required(req.password, "password")?).map_err(|e| e.at("password"))?;
     let code = LinkCode::parse(&raw).ok_or_else(invalid_code)?;
-    reset_password_with(&state, &code, &new).await?;
+    reset_password_with(&state, &attempt, &code, &new).await?;
     Ok(done())
 }

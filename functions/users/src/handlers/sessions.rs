@@ -17,7 +17,7 @@ use identity::sessions::{self, Session};
 use identity::{session, AppState};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use web::Input;
+use web::{Input, SignInAttempt};
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -70,6 +70,7 @@ pub async fn list(
 /// cleared). 404 for any id that is not a live session of the caller.
 pub async fn end(
     State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -79,7 +80,7 @@ pub async fn end(
     );
     let caller = caller?;
     let own = own_session(&headers, &caller);
-    sessions::end(&state, &caller.user, &id, found?).await?;
+    sessions::end(&state, &attempt, &caller.user, &id, found?).await?;
     if sessions::is_current(&id, own.as_ref()) {
         return Ok(([session::clear_cookie()], done()).into_response());
     }

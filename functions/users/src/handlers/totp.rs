@@ -52,12 +52,13 @@ fn confirm_code(raw: Value) -> Result<ShortCode, Error> {
 /// this once (only their hashes are stored).
 pub async fn confirm(
     State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
     headers: HeaderMap,
     Input(req, _): Input<ConfirmRequest, ApiError>,
 ) -> Result<Response, ApiError> {
     let code = confirm_code(required(req.code, "code")?)?;
     let user = caller::either(&state, &headers, PROFILE_WRITE).await?.user;
-    let codes = totp::confirm(&state, &user, &code).await?;
+    let codes = totp::confirm(&state, &attempt, &user, &code).await?;
     let shown: Vec<String> = codes.iter().map(RecoveryCode::expose).collect();
     Ok(ok(json!({ "recoveryCodes": shown })).into_response())
 }

@@ -5,6 +5,7 @@ use crate::ApiError;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
+use domain::audit::Kind;
 use domain::{Message, MessageKind};
 use identity::gate::Attempt;
 use identity::AppState;
@@ -43,13 +44,20 @@ async fn set(
         // Off also forgets the TOTP secret and recovery codes: turning 2FA
         // back on later starts from emailed codes, not an old authenticator.
         let notice = Message::to_user(&user, MessageKind::TwoFactorChanged).with("enabled", on);
+        let event = attempt.event(match on {
+            true => Kind::EmailTwoFactorEnabled,
+            false => Kind::TwoFactorDisabled,
+        });
         let changed = if on {
             state
                 .store
-                .set_user_flag_noting(&user.id, UserFlag::TwoFactor, true, &notice)
+                .set_user_flag_noting(&user.id, UserFlag::TwoFactor, true, &notice, &event)
                 .await?
         } else {
-            state.store.disable_two_factor(&user.id, &notice).await?
+            state
+                .store
+                .disable_two_factor(&user.id, &notice, &event)
+                .await?
         };
         if !changed {
             return Err(unauthenticated().into());

@@ -6,7 +6,7 @@ use axum::Json;
 use domain::codes::LinkCode;
 use identity::AppState;
 use serde::Deserialize;
-use web::{required, Input};
+use web::{required, Input, SignInAttempt};
 
 #[derive(Deserialize)]
 pub struct VerifyRequest {
@@ -18,10 +18,11 @@ pub struct VerifyRequest {
 /// old one now). `identity::email_change::redeem`.
 pub async fn verify_email(
     State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
     Input(req, _): Input<VerifyRequest, ApiError>,
 ) -> Result<Json<impl serde::Serialize>, ApiError> {
     let raw = required(req.code, "code")?;
     let code = LinkCode::parse(&raw).ok_or_else(invalid_code)?;
-    identity::email_change::redeem(&state, &code).await?;
+    identity::email_change::redeem(&state, &attempt, &code).await?;
     Ok(done())
 }

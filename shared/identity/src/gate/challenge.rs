@@ -6,10 +6,12 @@
 //! code, TOTP step or recovery code is spent by the same transaction that
 //! completes the sign-in, so of two racing callers exactly one wins.
 
+use super::audit::{refused, second_factor, signed_in};
 use super::complete::{complete, device_for, Completed, FirstFactor, Issue, Proof};
 use super::password::{banned, Trust};
-use super::{account_rules, Attempt, SignedIn};
+use super::{rules_noted, Attempt, SignedIn};
 use crate::AppState;
+use domain::audit::Failure;
 use domain::codes::{same_hash, Challenge, Purpose, ShortCode, TWO_FACTOR_SEND_LIMIT};
 use domain::lockout::DEVICE_TTL_SECS;
 use domain::totp::{accepted_step, RecoveryCode, TotpSecret};
@@ -154,7 +156,7 @@ async fn answer_once(
     let slot = live(slot.as_ref(), challenge, now).ok_or_else(invalid_code)?;
     let user = user?.ok_or_else(invalid_code)?;
     let Some(second) = check(Some(slot), Some(challenge), answer, &user, now) else {
-        count_failure(&state.store, target, slot).await?;
+        count_failure(&state.store, attempt, target, Some(slot)).await?;
         return Err(invalid_code());
     };
     // A reset or logout-all since the password was checked voids the
@@ -162,13 +164,15 @@ async fn answer_once(
     if slot.issued_at < user.tokens_valid_after {
         return Err(invalid_code());
     }
+    let first = FirstFactor::from_stored(slot.first_factor.as_deref());
     if user.banned {
+        refused(&state.store, &user.id, attempt, Failure::Banned, first).await;
         return Err(banned());
     }
-    account_rules(&user)?;
+    rules_noted(&state.store, attempt, &user, first).await?;
     let trust = Trust::of(attempt, device?, Some(&user), time::now_ms());
     let device = device_for(attempt, matches!(trust, Trust::Device { .. }));
-    redeem(state, user, slot, second, issue, device).await
+    redeem(state, attempt, user, slot, second, issue, device).await
 }
 
 /// A second factor given with the password (surfaces without a challenge
@@ -176,6 +180,7 @@ async fn answer_once(
 /// challenge it answers (`slot`, read beside the account).
 pub(super) async fn inline(
     state: &AppState,
+    attempt: &Attempt,
     verified: super::password::Verified,
     given: &super::Inline,
     slot: Option<CodeSlot>,
@@ -201,35 +206,55 @@ pub(super) async fn inline(
         return Err(too_many_challenges());
     }
     let Some(second) = check(slot, challenge, &given.answer, &user, now) else {
-        if let Some(slot) = slot {
-            count_failure(&state.store, &user.id, slot).await?;
-        }
+        count_failure(&state.store, attempt, &user.id, slot).await?;
         return Err(invalid_code());
     };
     match (slot, second) {
         // An emailed code: its slot is spent with the completion.
-        (Some(slot), None) => redeem(state, user, slot, None, issue, device).await,
+        (Some(slot), None) => redeem(state, attempt, user, slot, None, issue, device).await,
         (_, second) => {
+            let first = FirstFactor::Password;
+            let named = second_factor(second.as_ref(), false);
             let proof = Proof {
-                first: FirstFactor::Password,
+                first,
                 checked_hash: &user.password_hash.clone(),
                 rehash: verified.rehash.as_deref(),
                 second: second.as_ref(),
+                events: signed_in(attempt, first, named, &device),
             };
             complete(state, user, issue, device, proof).await
         }
     }
 }
 
-async fn count_failure(store: &Store, user: &UserId, slot: &CodeSlot) -> Result<(), Error> {
-    Ok(store
-        .count_code_failure(user, Purpose::TwoFactor, &slot.code_hash)
-        .await?)
+/// A wrong code: counted on its challenge (if any), and written to the
+/// account's log beside the count.
+async fn count_failure(
+    store: &Store,
+    attempt: &Attempt,
+    user: &UserId,
+    slot: Option<&CodeSlot>,
+) -> Result<(), Error> {
+    let first = FirstFactor::from_stored(slot.and_then(|s| s.first_factor.as_deref()));
+    let counted = async {
+        match slot {
+            Some(slot) => {
+                store
+                    .count_code_failure(user, Purpose::TwoFactor, &slot.code_hash)
+                    .await
+            }
+            None => Ok(()),
+        }
+    };
+    let note = refused(store, user, attempt, Failure::WrongCode, first);
+    let (counted, ()) = tokio::join!(counted, note);
+    Ok(counted?)
 }
 
 /// Spends the challenge's slot and completes the sign-in in one write.
 async fn redeem(
     state: &AppState,
+    attempt: &Attempt,
     user: User,
     slot: &CodeSlot,
     second: Option<SecondFactor>,
@@ -240,6 +265,8 @@ async fn redeem(
     let issued = super::complete::issue_for(state, &user, issue, first);
     let record = DeviceRecord::signed_in(&user.id, time::now_ms(), DEVICE_TTL_SECS);
     let device_hash = device.hash();
+    let named = second_factor(second.as_ref(), true);
+    let events = signed_in(attempt, first, named, &device);
     let redeemed = state
         .store
         .redeem_code(&Redemption {
@@ -256,11 +283,12 @@ async fn redeem(
                 device: (&device_hash, &record),
             },
             notice: None,
+            audit: &events,
         })
         .await;
     if let (Err(RedeemError::Invalid), Some(_)) = (&redeemed, &second) {
         // A replayed TOTP step or spent recovery code is a wrong guess too.
-        count_failure(&state.store, &user.id, slot).await?;
+        count_failure(&state.store, attempt, &user.id, Some(slot)).await?;
     }
     match redeemed {
         Ok(()) => Ok(Completed {

@@ -102,6 +102,8 @@ pub(super) struct Proof<'a> {
     pub checked_hash: &'a str,
     pub rehash: Option<&'a str>,
     pub second: Option<&'a SecondFactor>,
+    /// The security events the completion records (`gate::audit`).
+    pub events: Vec<domain::audit::Event>,
 }
 
 /// The device token to keep: the one presented when it is this account's,
@@ -163,6 +165,7 @@ pub(super) async fn complete(
             rehash: proof.rehash,
             second: proof.second,
             device: (&device_hash, &record),
+            audit: &proof.events,
         })
         .await;
     match written {

@@ -19,6 +19,7 @@
 //! here, and `functions/clippy.toml` forbids the surfaces to call them.
 
 mod attempt;
+mod audit;
 mod challenge;
 mod complete;
 mod network;
@@ -116,6 +117,36 @@ fn account_rules(user: &User) -> Result<(), Error> {
     Ok(())
 }
 
+/// [`account_rules`], with a refusal written to the account's audit log.
+async fn rules_noted(
+    store: &Store,
+    attempt: &Attempt,
+    user: &User,
+    first: complete::FirstFactor,
+) -> Result<(), Error> {
+    let ruled = account_rules(user);
+    if ruled.is_err() {
+        let reason = domain::audit::Failure::Unverified;
+        audit::refused(store, &user.id, attempt, reason, first).await;
+    }
+    ruled
+}
+
+/// The password step, then the account's rules: every password sign-in.
+async fn verify_standing(
+    store: &Store,
+    attempt: &Attempt,
+    found: Option<User>,
+    password: &str,
+    trust: &Trust,
+    hits: u32,
+) -> Result<password::Verified, Error> {
+    let verified = password::verify(store, attempt, found, password, trust, hits).await?;
+    let first = complete::FirstFactor::Password;
+    rules_noted(store, attempt, &verified.user, first).await?;
+    Ok(verified)
+}
+
 /// Signs `name` in with `password` (and `inline`, a second factor given
 /// with it), issuing `issue` when every rule of the account holds. Two
 /// rounds: the account, the device, the address's budget (and an inline
@@ -170,22 +201,23 @@ async fn sign_in_once(
     );
     let found = found?;
     let trust = Trust::of(attempt, device?, found.as_ref(), time::now_ms());
-    let verified = password::verify(store, attempt, found, password, &trust, hits?).await?;
-    account_rules(&verified.user)?;
+    let verified = verify_standing(store, attempt, found, password, &trust, hits?).await?;
     let device = complete::device_for(attempt, matches!(trust, Trust::Device { .. }));
     if !verified.user.two_factor_enabled {
+        let first = complete::FirstFactor::Password;
         let proof = complete::Proof {
-            first: complete::FirstFactor::Password,
+            first,
             checked_hash: &verified.user.password_hash.clone(),
             rehash: verified.rehash.as_deref(),
             second: None,
+            events: audit::signed_in(attempt, first, None, &device),
         };
         let done = complete::complete(state, verified.user, issue, device, proof).await?;
         return Ok(SignedIn::Completed(done));
     }
     match inline {
         Some(given) => Ok(SignedIn::Completed(
-            challenge::inline(state, verified, &given, slot?, issue, device).await?,
+            challenge::inline(state, attempt, verified, &given, slot?, issue, device).await?,
         )),
         None => {
             let first = complete::FirstFactor::Password;
@@ -216,8 +248,7 @@ pub async fn check_password(
     caller?;
     let found = found?;
     let trust = Trust::of(attempt, device?, found.as_ref(), time::now_ms());
-    let verified = password::verify(store, attempt, found, password, &trust, hits?).await?;
-    account_rules(&verified.user)?;
+    let verified = verify_standing(store, attempt, found, password, &trust, hits?).await?;
     Ok(verified.user)
 }
 

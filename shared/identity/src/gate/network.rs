@@ -4,10 +4,11 @@
 //! verification, and the second factor (the challenge remembers that a
 //! network, not a password, proved the first one: `amr` says `fed`).
 
+use super::audit::{refused, signed_in};
 use super::challenge;
 use super::complete::{complete, device_for, FirstFactor, Issue, Proof};
 use super::password::{banned, device, invalid_credentials, Trust};
-use super::{account_rules, Attempt, SignedIn};
+use super::{rules_noted, Attempt, SignedIn};
 use crate::AppState;
 use domain::metrics::{self, Metric};
 use domain::{time, Error, UserId};
@@ -41,9 +42,18 @@ async fn sign_in_once(
         .filter(|u| u.deleting_since.is_none())
         .ok_or_else(invalid_credentials)?;
     if user.banned {
+        let reason = domain::audit::Failure::Banned;
+        refused(
+            &state.store,
+            &user.id,
+            attempt,
+            reason,
+            FirstFactor::Network,
+        )
+        .await;
         return Err(banned());
     }
-    account_rules(&user)?;
+    rules_noted(&state.store, attempt, &user, FirstFactor::Network).await?;
     if user.two_factor_enabled {
         return challenge::open(&state.store, user, None, FirstFactor::Network).await;
     }
@@ -55,6 +65,7 @@ async fn sign_in_once(
         checked_hash: &checked,
         rehash: None,
         second: None,
+        events: signed_in(attempt, FirstFactor::Network, None, &device),
     };
     Ok(SignedIn::Completed(
         complete(state, user, issue, device, proof).await?,

@@ -4,7 +4,10 @@
 //! Unknown and locked accounts cost one argon2 verify like everyone else,
 //! so neither the answer nor its timing tells who exists.
 
+use super::audit::refused;
+use super::complete::FirstFactor;
 use super::Attempt;
+use domain::audit::Failure;
 use domain::lockout::{self, SOURCE_FAILURES};
 use domain::{password_hash as password, time, Error, ErrorKind, User};
 use table::{DeviceRecord, Store};
@@ -86,21 +89,55 @@ pub(super) async fn verify(
     {
         return Err(source_refused());
     }
+    let locked = |u: &User| *trust == Trust::Untrusted && u.locked_until.is_some_and(|t| t > now);
     let user = match found {
-        Some(u) if !(*trust == Trust::Untrusted && u.locked_until.is_some_and(|t| t > now)) => u,
-        // Unknown, or locked for untrusted clients: the same answer and cost.
-        _ => {
+        Some(u) if !locked(&u) => u,
+        // Unknown, or locked for untrusted clients: the same answer and cost
+        // (a locked account's log says so, beside the address's count).
+        found => {
             password::verify(password, None).await;
-            count_source_failure(store, attempt).await?;
+            let note = async {
+                if let Some(u) = &found {
+                    refused(
+                        store,
+                        &u.id,
+                        attempt,
+                        Failure::Locked,
+                        FirstFactor::Password,
+                    )
+                    .await;
+                }
+            };
+            let (counted, ()) = tokio::join!(count_source_failure(store, attempt), note);
+            counted?;
             return Err(invalid_credentials());
         }
     };
     match password::verify(password, Some(&user.password_hash)).await {
         password::Verdict::Mismatch => {
-            count_failure(store, attempt, &user, trust, now).await?;
+            let note = refused(
+                store,
+                &user.id,
+                attempt,
+                Failure::WrongPassword,
+                FirstFactor::Password,
+            );
+            let (counted, ()) =
+                tokio::join!(count_failure(store, attempt, &user, trust, now), note);
+            counted?;
             Err(invalid_credentials())
         }
-        password::Verdict::Match { .. } if user.banned => Err(banned()),
+        password::Verdict::Match { .. } if user.banned => {
+            refused(
+                store,
+                &user.id,
+                attempt,
+                Failure::Banned,
+                FirstFactor::Password,
+            )
+            .await;
+            Err(banned())
+        }
         password::Verdict::Match { needs_rehash } => {
             let rehash = match needs_rehash {
                 true => Some(password::hash(password).await),
@@ -183,6 +220,7 @@ mod tests {
         let attempt = Attempt {
             source: None,
             device: Some(token.clone()),
+            user_agent: None,
         };
         let now = 10_000_000;
         let mine = DeviceRecord::signed_in(&me.id, now, 3600);
