@@ -65,6 +65,7 @@ pub async fn archive(state: &AppState, user: &User) -> Result<Value, Error> {
         ("sessions", gsi1(keys::user_tokens(&user.id))),
         ("connected_apps", mine(keys::CONSENT_PREFIX)),
         ("notifications", mine(keys::NOTIFICATION_PREFIX)),
+        ("security_events", Scope::table(keys::audit(&user.id), "")),
     ];
     let mut out = Map::new();
     out.insert(

@@ -305,6 +305,7 @@ async fn an_export_holds_every_surfaces_data_and_its_link_is_mailed() {
     );
     follow(&env, &tx, &y).await;
     follow(&env, &ty, &x).await;
+    assert_eq!(login(&env, &x).await.status, StatusCode::OK);
     let ux = user_of(&env, &x).await.unwrap();
     let site =
         crate::sites_support::site(&env, &ux, sites::model::SiteType::Shop, "Export Shop").await;
@@ -332,6 +333,15 @@ async fn an_export_holds_every_surfaces_data_and_its_link_is_mailed() {
     assert_eq!(archive["following"][0]["target"], json!(y.id));
     assert_eq!(archive["followers"][0]["source"], json!(y.id));
     assert_eq!(archive["site_memberships"][0]["site_id"], json!(site));
+    assert!(
+        archive["security_events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "sign_in" || e["kind"] == "new_device"),
+        "{}",
+        archive["security_events"]
+    );
     assert!(!archive["sessions"].as_array().unwrap().is_empty() || archive["sessions"].is_array());
     drain(&env).await;
     env.settle().await;
