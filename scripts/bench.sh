@@ -32,7 +32,7 @@ release=$target_dir/release
 
 scripts/venv.sh
 echo "bench: release build of the functions and the bench tools" >&2
-cargo build -q --release "${FUNCTIONS[@]/#/-p}" -p notifier -p webhooks -p bench
+cargo build -q --release "${FUNCTIONS[@]/#/-p}" -p notifier -p webhooks -p lifecycle -p bench
 oha=.local/tools/bin/oha
 if [[ ! -x $oha ]] || [[ $($oha --version) != *"$OHA_VERSION"* ]]; then
     echo "bench: installing oha $OHA_VERSION into .local/tools (once)" >&2
@@ -58,6 +58,9 @@ bins+=("$release/webhooks-api")
 # So does the webhooks' deliverer (a user insert; no endpoint registered).
 "$release/coldstart" --runs "$RUNS" --event events/webhooks-stream/user-insert.json \
     "$release/hello-lambda" "$release/webhooks" | tail -n 1
+# And the lifecycle worker (a job's insert; the job is gone: one GetItem).
+"$release/coldstart" --runs "$RUNS" --event events/lifecycle-stream/job-insert.json \
+    "$release/hello-lambda" "$release/lifecycle" | tail -n 1
 
 echo
 echo "## Password hash (argon2id, the platform's parameters)"

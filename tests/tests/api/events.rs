@@ -133,13 +133,14 @@ async fn seed_accounts(env: &TestEnv) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// The API Gateway events (the notifier's and the webhooks' stream events are replayed by
+/// The API Gateway events (the notifier's, the webhooks' and the lifecycle's stream events are replayed by
 /// the email_delivery tests).
 fn event_files() -> Vec<String> {
     let mut files = Vec::new();
     for group in std::fs::read_dir(events_dir()).unwrap() {
         let group = group.unwrap().path();
-        if group.is_dir() && !group.ends_with("notifier") && !group.ends_with("webhooks-stream") {
+        let name = group.file_name().unwrap_or_default().to_string_lossy();
+        if group.is_dir() && name != "notifier" && !name.ends_with("-stream") {
             for file in std::fs::read_dir(&group).unwrap() {
                 let file = file.unwrap().path();
                 if file.extension().is_some_and(|e| e == "json") {
