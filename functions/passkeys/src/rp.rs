@@ -1,0 +1,232 @@
+//! The relying party: `webauthn_rp` does every check of the ceremonies
+//! (CBOR, attestation `none`/`packed`, signatures ES256/ES384/EdDSA/RS256,
+//! challenge, origin, RP ID hash, flags, counter); this module only turns
+//! its types into what the table keeps (base64url bytes) and back.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine;
+use domain::{Error, User, UserId};
+use std::sync::OnceLock;
+use webauthn_rp::bin::{Decode, Encode};
+use webauthn_rp::request::auth::AuthenticationVerificationOptions;
+use webauthn_rp::request::register::{
+    PublicKeyCredentialUserEntity, RegistrationVerificationOptions, UserHandle, Username,
+};
+use webauthn_rp::request::{AsciiDomain, RpId, TimedCeremony};
+use webauthn_rp::response::register::{CompressedPubKey, DynamicState, StaticState};
+use webauthn_rp::response::{Backup, CredentialId, SentChallenge};
+use webauthn_rp::{
+    AuthenticatedCredential, DiscoverableAuthentication, DiscoverableAuthenticationServerState,
+    DiscoverableCredentialRequestOptions, PublicKeyCredentialCreationOptions, Registration,
+    RegistrationServerState,
+};
+
+/// User handles are the account's id (24 ASCII hex digits).
+pub const HANDLE_LEN: usize = 24;
+pub type Handle = UserHandle<HANDLE_LEN>;
+
+/// Where passkeys are valid: `WEBAUTHN_RP_ID` (a domain: browsers and
+/// clients refuse IP literals, so locally `localhost`) and the origins
+/// allowed to run ceremonies, `WEBAUTHN_ORIGINS` (comma separated;
+/// locally `http://localhost:3000`).
+pub struct Relying {
+    pub rp_id: RpId,
+    pub origins: Vec<String>,
+}
+
+pub fn relying() -> &'static Relying {
+    static RELYING: OnceLock<Relying> = OnceLock::new();
+    RELYING.get_or_init(|| {
+        let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
+        let id = var("WEBAUTHN_RP_ID").unwrap_or_else(|| "localhost".into());
+        let rp_id = RpId::Domain(AsciiDomain::try_from(id).expect("WEBAUTHN_RP_ID: a domain"));
+        let origins = var("WEBAUTHN_ORIGINS")
+            .unwrap_or_else(|| "http://localhost:3000".into())
+            .split(',')
+            .map(|o| o.trim().trim_end_matches('/').to_owned())
+            .filter(|o| !o.is_empty())
+            .collect();
+        Relying { rp_id, origins }
+    })
+}
+
+/// A challenge as the table keys its ceremony.
+pub fn challenge_key(c: SentChallenge) -> String {
+    format!("{:032x}", c.0)
+}
+
+pub fn handle_of(user: &UserId) -> Handle {
+    let mut bytes = [0u8; HANDLE_LEN];
+    bytes.copy_from_slice(&user.as_str().as_bytes()[..HANDLE_LEN]);
+    Handle::decode(bytes).unwrap_or_else(|e| match e {})
+}
+
+pub fn bad_response(detail: impl std::fmt::Display) -> Error {
+    tracing::info!(%detail, "webauthn response refused");
+    Error::new(
+        domain::ErrorKind::InvalidInput,
+        "invalid_credential",
+        "the authenticator's response could not be verified",
+    )
+}
+
+/// A ceremony begun: what the table keeps, and the options for the client.
+pub struct Started {
+    pub challenge: String,
+    pub state: String,
+    pub options: serde_json::Value,
+}
+
+pub fn start_registration(user: &User) -> Result<Started, Error> {
+    let rp = relying();
+    let handle = handle_of(&user.id);
+    let name = Username::try_from(user.username.as_str())
+        .map_err(|e| Error::internal(format!("webauthn username: {e}")))?;
+    let entity = PublicKeyCredentialUserEntity {
+        name,
+        id: &handle,
+        display_name: None,
+    };
+    let (server, client) = PublicKeyCredentialCreationOptions::passkey(&rp.rp_id, entity, vec![])
+        .start_ceremony()
+        .map_err(|e| Error::internal(format!("webauthn options: {e}")))?;
+    Ok(Started {
+        challenge: challenge_key(server.sent_challenge()),
+        state: B64.encode(encode(&server)?),
+        options: serde_json::to_value(&client).map_err(|e| Error::internal(e.to_string()))?,
+    })
+}
+
+pub fn start_login() -> Result<Started, Error> {
+    let (server, client) = DiscoverableCredentialRequestOptions::passkey(&relying().rp_id)
+        .start_ceremony()
+        .map_err(|e| Error::internal(format!("webauthn options: {e}")))?;
+    Ok(Started {
+        challenge: challenge_key(server.sent_challenge()),
+        state: B64.encode(encode(&server)?),
+        options: serde_json::to_value(&client).map_err(|e| Error::internal(e.to_string()))?,
+    })
+}
+
+fn encode<T: Encode>(value: &T) -> Result<Vec<u8>, Error>
+where
+    for<'a> T::Output<'a>: Into<Vec<u8>>,
+    T::Err: std::fmt::Display,
+{
+    value
+        .encode()
+        .map(Into::into)
+        .map_err(|e| Error::internal(format!("webauthn state: {e}")))
+}
+
+/// A verified registration, as the table keeps it.
+pub struct NewPasskey {
+    pub id: String,
+    pub static_state: String,
+    pub dynamic: DynamicState,
+}
+
+pub fn parse_registration(json: &[u8]) -> Result<(Registration, String), Error> {
+    let reg = Registration::from_json_relaxed(json).map_err(bad_response)?;
+    let challenge = reg.challenge_relaxed().map_err(bad_response)?;
+    Ok((reg, challenge_key(challenge)))
+}
+
+pub fn finish_registration(state: &str, reg: &Registration) -> Result<NewPasskey, Error> {
+    let rp = relying();
+    let bytes = B64
+        .decode(state)
+        .map_err(|e| Error::internal(e.to_string()))?;
+    let server = RegistrationServerState::<HANDLE_LEN>::decode(bytes.as_slice())
+        .map_err(|e| Error::internal(format!("webauthn state: {e}")))?;
+    let options = RegistrationVerificationOptions::<&str, &str> {
+        allowed_origins: &rp.origins.iter().map(String::as_str).collect::<Vec<_>>(),
+        ..Default::default()
+    };
+    let cred = server
+        .verify(&rp.rp_id, reg, &options)
+        .map_err(bad_response)?;
+    let static_state = cred.static_state().encode().unwrap_or_else(|e| match e {});
+    Ok(NewPasskey {
+        id: B64.encode(cred.id().as_ref()),
+        static_state: B64.encode(static_state),
+        dynamic: cred.dynamic_state(),
+    })
+}
+
+pub fn parse_login(json: &[u8]) -> Result<(DiscoverableAuthentication<HANDLE_LEN>, String), Error> {
+    let auth =
+        DiscoverableAuthentication::<HANDLE_LEN>::from_json_relaxed(json).map_err(bad_response)?;
+    let challenge = auth.challenge_relaxed().map_err(bad_response)?;
+    Ok((auth, challenge_key(challenge)))
+}
+
+pub fn credential_id(auth: &DiscoverableAuthentication<HANDLE_LEN>) -> String {
+    B64.encode(auth.raw_id().as_ref())
+}
+
+/// How a verified assertion left the credential, or why it failed.
+pub enum Asserted {
+    Ok(DynamicState),
+    /// The counter did not grow: a cloned authenticator, maybe.
+    CounterBackwards,
+}
+
+pub fn finish_login(
+    state: &str,
+    auth: &DiscoverableAuthentication<HANDLE_LEN>,
+    owner: &UserId,
+    static_state: &str,
+    dynamic_state: &str,
+) -> Result<Asserted, Error> {
+    let rp = relying();
+    let corrupt = |e: &dyn std::fmt::Debug| Error::internal(format!("passkey record: {e:?}"));
+    let bytes = B64.decode(state).map_err(|e| corrupt(&e))?;
+    let server =
+        DiscoverableAuthenticationServerState::decode(bytes.as_slice()).map_err(|e| corrupt(&e))?;
+    let key_bytes = B64.decode(static_state).map_err(|e| corrupt(&e))?;
+    let key: StaticState<CompressedPubKey<[u8; 32], [u8; 32], [u8; 48], Vec<u8>>> =
+        StaticState::decode(key_bytes.as_slice()).map_err(|e| corrupt(&e))?;
+    let dynamic = decode_dynamic(dynamic_state)?;
+    let handle = handle_of(owner);
+    let raw_id = auth.raw_id();
+    let id = CredentialId::<&[u8]>::decode(raw_id.as_ref()).map_err(|e| corrupt(&e))?;
+    let mut cred =
+        AuthenticatedCredential::new(id, &handle, key, dynamic).map_err(|e| corrupt(&e))?;
+    let origins: Vec<&str> = rp.origins.iter().map(String::as_str).collect();
+    let options = AuthenticationVerificationOptions::<&str, &str> {
+        allowed_origins: &origins,
+        update_uv: true,
+        ..Default::default()
+    };
+    match server.verify(&rp.rp_id, auth, &mut cred, &options) {
+        Ok(_) => Ok(Asserted::Ok(cred.dynamic_state())),
+        Err(webauthn_rp::response::auth::error::AuthCeremonyErr::SignatureCounter) => {
+            Ok(Asserted::CounterBackwards)
+        }
+        Err(e) => Err(bad_response(format!("{e:?}"))),
+    }
+}
+
+pub fn encode_dynamic(d: DynamicState) -> String {
+    B64.encode(d.encode().unwrap_or_else(|e| match e {}))
+}
+
+fn decode_dynamic(raw: &str) -> Result<DynamicState, Error> {
+    let bytes = B64
+        .decode(raw)
+        .map_err(|e| Error::internal(e.to_string()))?;
+    let arr: [u8; 7] = bytes
+        .try_into()
+        .map_err(|_| Error::internal("passkey record: dynamic state"))?;
+    DynamicState::decode(arr).map_err(|e| Error::internal(format!("passkey record: {e}")))
+}
+
+/// (backup eligible, backed up) of a credential's state.
+pub fn backup_flags(d: DynamicState) -> (bool, bool) {
+    match d.backup {
+        Backup::NotEligible => (false, false),
+        Backup::Eligible => (true, false),
+        Backup::Exists => (true, true),
+    }
+}
