@@ -1,37 +1,15 @@
-//! The Users API's envelopes (`{"ok": 1, "data": …}`; errors `{"ok": 0,
-//! "error", "code", "field"}`, the code in PascalCase): passkeys are part
-//! of that API, served by their own function.
+//! The Users API's envelopes (`{"ok": 1, "data": …}`; errors
+//! `web::UsersEnvelope`): passkeys are part of that API, served by their
+//! own function. And who is calling.
 
 use axum::http::{header::AUTHORIZATION, HeaderMap};
 use axum::Json;
 use domain::scopes::PROFILE_WRITE;
-use domain::{Error, ErrorKind, User};
+use domain::User;
 use identity::{bearer, session, AppState};
 use serde_json::{json, Value};
 
-pub struct PasskeysEnvelope;
-
-impl web::Envelope for PasskeysEnvelope {
-    fn body(error: &Error) -> Value {
-        let (code, message) = match error.kind {
-            ErrorKind::Internal => ("InternalError".to_owned(), "Internal server error"),
-            ErrorKind::RateLimited => ("TooManyRequests".to_owned(), &*error.message),
-            _ if error.is("invalid_token") => ("Unauthorized".to_owned(), &*error.message),
-            _ => (web::pascal_case(error.code), &*error.message),
-        };
-        let mut body = json!({ "ok": 0, "error": message, "code": code });
-        if let Some(field) = &error.field {
-            body["field"] = json!(field);
-        }
-        body
-    }
-
-    fn status(error: &Error) -> http::StatusCode {
-        web::default_status(error.kind)
-    }
-}
-
-pub type ApiError = web::Problem<PasskeysEnvelope>;
+pub type ApiError = web::Problem<web::UsersEnvelope>;
 
 pub fn ok(data: Value) -> Json<Value> {
     Json(json!({ "ok": 1, "data": data }))

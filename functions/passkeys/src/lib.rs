@@ -42,11 +42,11 @@ pub fn route_table() -> RouteTable<AppState> {
 /// The routes (each request logged), for merging into the dev server.
 pub fn routes(state: AppState) -> Router {
     route_table()
-        .into_router::<envelope::PasskeysEnvelope>()
+        .into_router::<web::UsersEnvelope>()
         .with_state(state)
 }
 
 /// The function's whole app.
 pub fn app(state: AppState) -> Router {
-    web::surface_app::<envelope::PasskeysEnvelope>(routes(state))
+    web::surface_app::<web::UsersEnvelope>(routes(state))
 }

@@ -11,6 +11,7 @@ use crate::store::{CeremonyRecord, PasskeyStore, Used};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use domain::message::{Message, MessageKind};
 use domain::{Error, ErrorKind, User, UserId};
 use identity::gate::{sign_in_by_passkey, Issue, SignedIn};
 use identity::AppState;
@@ -21,11 +22,9 @@ pub const LOGIN: &str = "login";
 
 /// `POST /user/passkeys/login/options`: PublicKeyCredentialRequestOptionsJSON.
 pub async fn options(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let started = rp::start_login()?;
+    let started = rp::start_login(&rp::relying(&state.config)?)?;
     let record = CeremonyRecord::new(&started.challenge, LOGIN, None, started.state);
-    PasskeyStore::new(&state.store)
-        .put_ceremony(&record)
-        .await?;
+    PasskeyStore(&state.store).put_ceremony(&record).await?;
     Ok(ok(started.options).into_response())
 }
 
@@ -35,6 +34,33 @@ fn refused() -> Error {
         "invalid_credentials",
         "this passkey cannot sign in",
     )
+}
+
+/// A counter that did not grow: a copy of the authenticator may exist.
+/// Every session of the account ends and its owner hears of it; the
+/// sign-in is refused either way.
+async fn counter_backwards(state: &AppState, owner: &UserId, name: &str) -> ApiError {
+    tracing::warn!(user = %owner, "passkey counter went backwards");
+    let (ended, user) = tokio::join!(
+        identity::logout::end_everywhere(state, owner, None),
+        state.store.get_user(owner)
+    );
+    let notice = async {
+        if let Some(user) = user? {
+            let message = Message::to_user(&user, MessageKind::PasskeyCounter).with("name", name);
+            state.store.queue_message(&message).await?;
+        }
+        Ok::<_, Error>(())
+    };
+    if let Err(e) = ended.and(notice.await) {
+        return e.into();
+    }
+    Error::new(
+        ErrorKind::Unauthenticated,
+        "passkey_counter",
+        "this passkey's counter went backwards: the account was signed out everywhere",
+    )
+    .into()
 }
 
 fn brief(user: &User) -> Value {
@@ -55,13 +81,14 @@ pub async fn verify(
         .filter(|c| c.is_object())
         .ok_or_else(|| Error::invalid("credential", "is required"))?;
     let (auth, challenge) = rp::parse_login(credential.to_string().as_bytes())?;
-    let store = PasskeyStore::new(&state.store);
+    let store = PasskeyStore(&state.store);
     let id = rp::credential_id(&auth);
     let (ceremony, found) = tokio::join!(store.take_ceremony(&challenge), store.get(&id));
     let ceremony = ceremony?.filter(|c| c.kind == LOGIN).ok_or_else(expired)?;
     let found = found?.ok_or_else(refused)?;
     let owner = UserId::parse(&found.user).map_err(|_| Error::internal("passkey owner"))?;
     let asserted = rp::finish_login(
+        &rp::relying(&state.config)?,
         &ceremony.state,
         &auth,
         &owner,
@@ -71,15 +98,7 @@ pub async fn verify(
     let dynamic = match asserted {
         Asserted::Ok(d) => d,
         Asserted::CounterBackwards => {
-            // A cloned authenticator may be signing in: end every session.
-            tracing::warn!(user = %owner, "passkey counter went backwards");
-            identity::logout::end_everywhere(&state, &owner, None).await?;
-            return Err(Error::new(
-                ErrorKind::Unauthenticated,
-                "passkey_counter",
-                "this passkey's counter went backwards: the account was signed out everywhere",
-            )
-            .into());
+            return Err(counter_backwards(&state, &owner, &found.name).await)
         }
     };
     let used = Used {

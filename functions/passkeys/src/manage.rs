@@ -47,7 +47,7 @@ pub async fn list(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     let user = caller(&state, &headers).await?;
-    let found = PasskeyStore::new(&state.store).list(&user.id).await?;
+    let found = PasskeyStore(&state.store).list(&user.id).await?;
     let items: Vec<Value> = found.iter().map(view).collect();
     Ok(ok(json!({ "passkeys": items })))
 }
@@ -68,7 +68,7 @@ pub async fn rename(
         .ok_or_else(|| Error::invalid("name", "is required"))?;
     let name = valid_name(name)?;
     if !valid_id(&id)
-        || !PasskeyStore::new(&state.store)
+        || !PasskeyStore(&state.store)
             .rename(&user.id, &id, &name)
             .await?
     {
@@ -84,11 +84,7 @@ pub async fn delete(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     let user = caller(&state, &headers).await?;
-    if !valid_id(&id)
-        || !PasskeyStore::new(&state.store)
-            .delete(&user.id, &id)
-            .await?
-    {
+    if !valid_id(&id) || !PasskeyStore(&state.store).delete(&user.id, &id).await? {
         return Err(not_found().into());
     }
     Ok(ok(json!({ "id": id })))

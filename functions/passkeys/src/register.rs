@@ -24,11 +24,9 @@ pub async fn options(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     let user = caller(&state, &headers).await?;
-    let started = rp::start_registration(&user)?;
+    let started = rp::start_registration(&rp::relying(&state.config)?, &user)?;
     let record = CeremonyRecord::new(&started.challenge, REGISTER, Some(&user.id), started.state);
-    PasskeyStore::new(&state.store)
-        .put_ceremony(&record)
-        .await?;
+    PasskeyStore(&state.store).put_ceremony(&record).await?;
     Ok(ok(started.options))
 }
 
@@ -72,13 +70,13 @@ pub async fn verify(
     let user = caller(&state, &headers).await?;
     let (credential, name) = parse_body(&body)?;
     let (reg, challenge) = rp::parse_registration(credential.to_string().as_bytes())?;
-    let store = PasskeyStore::new(&state.store);
+    let store = PasskeyStore(&state.store);
     let ceremony = store
         .take_ceremony(&challenge)
         .await?
         .filter(|c| c.kind == REGISTER && c.user.as_deref() == Some(user.id.as_str()))
         .ok_or_else(expired)?;
-    let new = rp::finish_registration(&ceremony.state, &reg)?;
+    let new = rp::finish_registration(&rp::relying(&state.config)?, &ceremony.state, &reg)?;
     let (backup_eligible, backed_up) = rp::backup_flags(new.dynamic);
     let record = PasskeyRecord {
         pk: keys::passkey(&new.id),

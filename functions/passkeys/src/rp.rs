@@ -6,7 +6,6 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use domain::{Error, User, UserId};
-use std::sync::OnceLock;
 use webauthn_rp::bin::{Decode, Encode};
 use webauthn_rp::request::auth::AuthenticationVerificationOptions;
 use webauthn_rp::request::register::{
@@ -25,29 +24,57 @@ use webauthn_rp::{
 pub const HANDLE_LEN: usize = 24;
 pub type Handle = UserHandle<HANDLE_LEN>;
 
-/// Where passkeys are valid: `WEBAUTHN_RP_ID` (a domain: browsers and
-/// clients refuse IP literals, so locally `localhost`) and the origins
-/// allowed to run ceremonies, `WEBAUTHN_ORIGINS` (comma separated;
-/// locally `http://localhost:3000`).
+/// Where passkeys are valid: the RP ID (a domain) and the origins
+/// allowed to run ceremonies. From `WEBAUTHN_RP_ID` / `WEBAUTHN_ORIGINS`
+/// (comma separated) when set, else the hosted pages' address
+/// (`FRONTEND_URL`, else `OAUTH_ISSUER`) and the issuer's. WebAuthn
+/// clients refuse IP literals, so a loopback address becomes `localhost`
+/// (locally: `localhost` and `http://localhost:3000`).
 pub struct Relying {
     pub rp_id: RpId,
     pub origins: Vec<String>,
 }
 
-pub fn relying() -> &'static Relying {
-    static RELYING: OnceLock<Relying> = OnceLock::new();
-    RELYING.get_or_init(|| {
-        let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
-        let id = var("WEBAUTHN_RP_ID").unwrap_or_else(|| "localhost".into());
-        let rp_id = RpId::Domain(AsciiDomain::try_from(id).expect("WEBAUTHN_RP_ID: a domain"));
-        let origins = var("WEBAUTHN_ORIGINS")
-            .unwrap_or_else(|| "http://localhost:3000".into())
+pub fn relying(config: &identity::Config) -> Result<Relying, Error> {
+    let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
+    let pages = url::Url::parse(&config.frontend_url)
+        .map_err(|e| Error::internal(format!("FRONTEND_URL: {e}")))?;
+    let id = match var("WEBAUTHN_RP_ID") {
+        Some(id) => id.trim().to_owned(),
+        None => domain_of(&pages),
+    };
+    let rp_id = AsciiDomain::try_from(id)
+        .map(RpId::Domain)
+        .map_err(|e| Error::internal(format!("WEBAUTHN_RP_ID: {e:?}")))?;
+    let mut origins: Vec<String> = match var("WEBAUTHN_ORIGINS") {
+        Some(list) => list
             .split(',')
             .map(|o| o.trim().trim_end_matches('/').to_owned())
             .filter(|o| !o.is_empty())
-            .collect();
-        Relying { rp_id, origins }
-    })
+            .collect(),
+        None => [&config.frontend_url, &config.oauth_issuer]
+            .into_iter()
+            .filter_map(|u| url::Url::parse(u).ok())
+            .map(|u| origin_of(&u))
+            .collect(),
+    };
+    origins.dedup();
+    Ok(Relying { rp_id, origins })
+}
+
+/// A URL's host as an RP ID: loopback addresses are `localhost`.
+fn domain_of(url: &url::Url) -> String {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.to_ascii_lowercase(),
+        _ => "localhost".to_owned(),
+    }
+}
+
+fn origin_of(url: &url::Url) -> String {
+    match url.port() {
+        Some(port) => format!("{}://{}:{port}", url.scheme(), domain_of(url)),
+        None => format!("{}://{}", url.scheme(), domain_of(url)),
+    }
 }
 
 /// A challenge as the table keys its ceremony.
@@ -77,8 +104,7 @@ pub struct Started {
     pub options: serde_json::Value,
 }
 
-pub fn start_registration(user: &User) -> Result<Started, Error> {
-    let rp = relying();
+pub fn start_registration(rp: &Relying, user: &User) -> Result<Started, Error> {
     let handle = handle_of(&user.id);
     let name = Username::try_from(user.username.as_str())
         .map_err(|e| Error::internal(format!("webauthn username: {e}")))?;
@@ -90,33 +116,34 @@ pub fn start_registration(user: &User) -> Result<Started, Error> {
     let (server, client) = PublicKeyCredentialCreationOptions::passkey(&rp.rp_id, entity, vec![])
         .start_ceremony()
         .map_err(|e| Error::internal(format!("webauthn options: {e}")))?;
-    Ok(Started {
-        challenge: challenge_key(server.sent_challenge()),
-        state: B64.encode(encode(&server)?),
-        options: serde_json::to_value(&client).map_err(|e| Error::internal(e.to_string()))?,
-    })
+    Started::of(&server, &client)
 }
 
-pub fn start_login() -> Result<Started, Error> {
-    let (server, client) = DiscoverableCredentialRequestOptions::passkey(&relying().rp_id)
+pub fn start_login(rp: &Relying) -> Result<Started, Error> {
+    let (server, client) = DiscoverableCredentialRequestOptions::passkey(&rp.rp_id)
         .start_ceremony()
         .map_err(|e| Error::internal(format!("webauthn options: {e}")))?;
-    Ok(Started {
-        challenge: challenge_key(server.sent_challenge()),
-        state: B64.encode(encode(&server)?),
-        options: serde_json::to_value(&client).map_err(|e| Error::internal(e.to_string()))?,
-    })
+    Started::of(&server, &client)
 }
 
-fn encode<T: Encode>(value: &T) -> Result<Vec<u8>, Error>
-where
-    for<'a> T::Output<'a>: Into<Vec<u8>>,
-    T::Err: std::fmt::Display,
-{
-    value
-        .encode()
-        .map(Into::into)
-        .map_err(|e| Error::internal(format!("webauthn state: {e}")))
+impl Started {
+    fn of<S, C>(server: &S, client: &C) -> Result<Self, Error>
+    where
+        S: TimedCeremony + Encode,
+        for<'a> S::Output<'a>: Into<Vec<u8>>,
+        S::Err: std::fmt::Display,
+        C: serde::Serialize,
+    {
+        let state = server
+            .encode()
+            .map(Into::into)
+            .map_err(|e| Error::internal(format!("webauthn state: {e}")))?;
+        Ok(Started {
+            challenge: challenge_key(server.sent_challenge()),
+            state: B64.encode(state),
+            options: serde_json::to_value(client).map_err(|e| Error::internal(e.to_string()))?,
+        })
+    }
 }
 
 /// A verified registration, as the table keeps it.
@@ -132,8 +159,11 @@ pub fn parse_registration(json: &[u8]) -> Result<(Registration, String), Error> 
     Ok((reg, challenge_key(challenge)))
 }
 
-pub fn finish_registration(state: &str, reg: &Registration) -> Result<NewPasskey, Error> {
-    let rp = relying();
+pub fn finish_registration(
+    rp: &Relying,
+    state: &str,
+    reg: &Registration,
+) -> Result<NewPasskey, Error> {
     let bytes = B64
         .decode(state)
         .map_err(|e| Error::internal(e.to_string()))?;
@@ -165,6 +195,9 @@ pub fn credential_id(auth: &DiscoverableAuthentication<HANDLE_LEN>) -> String {
     B64.encode(auth.raw_id().as_ref())
 }
 
+/// A public key as the table keeps it (Ed25519, P-256, P-384 or RSA).
+type StoredKey = StaticState<CompressedPubKey<[u8; 32], [u8; 32], [u8; 48], Vec<u8>>>;
+
 /// How a verified assertion left the credential, or why it failed.
 pub enum Asserted {
     Ok(DynamicState),
@@ -173,20 +206,19 @@ pub enum Asserted {
 }
 
 pub fn finish_login(
+    rp: &Relying,
     state: &str,
     auth: &DiscoverableAuthentication<HANDLE_LEN>,
     owner: &UserId,
     static_state: &str,
     dynamic_state: &str,
 ) -> Result<Asserted, Error> {
-    let rp = relying();
     let corrupt = |e: &dyn std::fmt::Debug| Error::internal(format!("passkey record: {e:?}"));
     let bytes = B64.decode(state).map_err(|e| corrupt(&e))?;
     let server =
         DiscoverableAuthenticationServerState::decode(bytes.as_slice()).map_err(|e| corrupt(&e))?;
     let key_bytes = B64.decode(static_state).map_err(|e| corrupt(&e))?;
-    let key: StaticState<CompressedPubKey<[u8; 32], [u8; 32], [u8; 48], Vec<u8>>> =
-        StaticState::decode(key_bytes.as_slice()).map_err(|e| corrupt(&e))?;
+    let key = StoredKey::decode(key_bytes.as_slice()).map_err(|e| corrupt(&e))?;
     let dynamic = decode_dynamic(dynamic_state)?;
     let handle = handle_of(owner);
     let raw_id = auth.raw_id();

@@ -4,7 +4,7 @@
 //! `PASSKEY#<id>`, what the owner's list walks) and a ceremony's server
 //! state by its challenge (`WEBAUTHN#<challenge>` / `CEREMONY`, taken once).
 
-use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, KeysAndAttributes, ReturnValue, TransactWriteItem,
 };
@@ -67,26 +67,38 @@ impl CeremonyRecord {
     }
 }
 
+/// The passkeys' reads and writes on the one table.
 #[derive(Clone, Copy)]
-pub struct PasskeyStore<'a> {
-    table: &'a Store,
-}
+pub struct PasskeyStore<'a>(pub &'a Store);
 
-fn condition_failed<E: ProvideErrorMetadata>(e: &E) -> bool {
-    e.code() == Some("ConditionalCheckFailedException")
-}
-
-impl<'a> PasskeyStore<'a> {
-    pub fn new(table: &'a Store) -> Self {
-        Self { table }
+/// A write whose condition may fail (a single item's, or a
+/// transaction's): `Ok(false)` when it did.
+fn conditional<T, E, R>(result: Result<T, SdkError<E, R>>) -> Result<bool, StoreError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => Ok(true),
+        Err(e)
+            if matches!(
+                e.code(),
+                Some("ConditionalCheckFailedException" | "TransactionCanceledException")
+            ) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
     }
+}
 
+impl PasskeyStore<'_> {
     fn client(&self) -> &aws_sdk_dynamodb::Client {
-        self.table.client()
+        self.0.client()
     }
 
     fn name(&self) -> &str {
-        self.table.table()
+        self.0.table()
     }
 
     pub async fn put_ceremony(&self, record: &CeremonyRecord) -> Result<(), StoreError> {
@@ -116,7 +128,7 @@ impl<'a> PasskeyStore<'a> {
             .await;
         let out = match taken {
             Ok(out) => out,
-            Err(e) if e.as_service_error().is_some_and(condition_failed) => return Ok(None),
+            Err(e) if e.code() == Some("ConditionalCheckFailedException") => return Ok(None),
             Err(e) => return Err(e.into()),
         };
         let Some(item) = out.attributes else {
@@ -148,11 +160,7 @@ impl<'a> PasskeyStore<'a> {
             )
             .send()
             .await;
-        match written {
-            Ok(_) => Ok(true),
-            Err(e) if e.code() == Some("TransactionCanceledException") => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+        conditional(written)
     }
 
     pub async fn get(&self, credential_id: &str) -> Result<Option<PasskeyRecord>, StoreError> {
@@ -208,7 +216,7 @@ impl<'a> PasskeyStore<'a> {
             .map(table::from_item)
             .collect::<Result<_, _>>()?;
         found.retain(|p| p.user == user.to_string());
-        found.sort_by(|a, b| b.created_ms.cmp(&a.created_ms));
+        found.sort_by_key(|p| std::cmp::Reverse(p.created_ms));
         Ok(found)
     }
 
@@ -227,11 +235,7 @@ impl<'a> PasskeyStore<'a> {
             .expression_attribute_values(":u", s(user.to_string()))
             .send()
             .await;
-        match done {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(condition_failed) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+        conditional(done)
     }
 
     /// Removes the user's passkey and their entry; `false` when not theirs.
@@ -254,11 +258,7 @@ impl<'a> PasskeyStore<'a> {
             .transact_items(TransactWriteItem::builder().delete(entry).build())
             .send()
             .await;
-        match done {
-            Ok(_) => Ok(true),
-            Err(e) if e.code() == Some("TransactionCanceledException") => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+        conditional(done)
     }
 
     /// Records a sign-in's new state, conditioned on the counter it was
@@ -287,11 +287,7 @@ impl<'a> PasskeyStore<'a> {
             .set_expression_attribute_values(Some(values))
             .send()
             .await;
-        match done {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(condition_failed) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+        conditional(done)
     }
 }
 

@@ -49,6 +49,10 @@ mod pages_lifecycle;
 mod pages_network;
 #[allow(dead_code)]
 mod pages_support;
+mod passkeys;
+mod passkeys_python;
+#[allow(dead_code)]
+mod passkeys_support;
 mod sdk_timeouts;
 mod security_review;
 mod sites;

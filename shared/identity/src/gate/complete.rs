@@ -86,6 +86,11 @@ impl FirstFactor {
         }
     }
 
+    /// Whether it proved both factors by itself (a user-verifying passkey).
+    pub fn is_both_factors(self) -> bool {
+        self == FirstFactor::Passkey { verified: true }
+    }
+
     /// As a challenge's slot keeps it (`None`: the password).
     pub(super) fn stored(self) -> Option<String> {
         (self != FirstFactor::Password).then(|| self.amr().to_owned())
@@ -124,7 +129,7 @@ pub(super) fn device_for(attempt: &Attempt, trusted: bool) -> OpaqueToken {
 /// of an account with 2FA on without its second factor, so the account's
 /// state at completion says which.
 fn amr(user: &User, first: FirstFactor) -> Vec<String> {
-    let second: &[&str] = if first == (FirstFactor::Passkey { verified: true }) {
+    let second: &[&str] = if first.is_both_factors() {
         &["user", "mfa"]
     } else if user.two_factor_enabled {
         &["otp", "mfa"]
