@@ -35,7 +35,7 @@ fn not_found() -> Error {
 /// Credential ids are base64url; anything else names no passkey.
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id.len() <= 1366
+        && id.len() <= crate::rp::MAX_ID_CHARS
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')

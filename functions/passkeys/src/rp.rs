@@ -106,7 +106,10 @@ pub struct Started {
 
 pub fn start_registration(rp: &Relying, user: &User) -> Result<Started, Error> {
     let handle = handle_of(&user.id);
+    // The name authenticators show; the id when the username is not one
+    // WebAuthn takes (RFC 8265's profile).
     let name = Username::try_from(user.username.as_str())
+        .or_else(|_| Username::try_from(user.id.as_str()))
         .map_err(|e| Error::internal(format!("webauthn username: {e}")))?;
     let entity = PublicKeyCredentialUserEntity {
         name,
@@ -146,6 +149,11 @@ impl Started {
     }
 }
 
+/// The longest credential id kept (base64url): it stands in a sort key
+/// (`PASSKEY#<id>`, at most 1024 bytes). Authenticators' ids are 16 to a
+/// few hundred bytes; WebAuthn allows 1023, which would not fit.
+pub const MAX_ID_CHARS: usize = 1000;
+
 /// A verified registration, as the table keeps it.
 pub struct NewPasskey {
     pub id: String,
@@ -176,9 +184,15 @@ pub fn finish_registration(
     let cred = server
         .verify(&rp.rp_id, reg, &options)
         .map_err(bad_response)?;
+    let id = B64.encode(cred.id().as_ref());
+    if id.len() > MAX_ID_CHARS {
+        return Err(bad_response(
+            "credential id longer than the table keys take",
+        ));
+    }
     let static_state = cred.static_state().encode().unwrap_or_else(|e| match e {});
     Ok(NewPasskey {
-        id: B64.encode(cred.id().as_ref()),
+        id,
         static_state: B64.encode(static_state),
         dynamic: cred.dynamic_state(),
     })

@@ -251,15 +251,11 @@ async fn the_owner_lists_renames_and_removes_passkeys() {
     assert_error(&r, StatusCode::NOT_FOUND, "NotFound");
     let r = call(&env, Method::DELETE, &path, None, &[("cookie", &other_sid)]).await;
     assert_error(&r, StatusCode::NOT_FOUND, "NotFound");
-    let r = call(
-        &env,
-        Method::DELETE,
-        "/user/passkeys/not%20an%20id",
-        None,
-        &[("cookie", &sid)],
-    )
-    .await;
-    assert_error(&r, StatusCode::NOT_FOUND, "NotFound");
+    let long = format!("/user/passkeys/{}", "A".repeat(1001));
+    for uri in ["/user/passkeys/not%20an%20id", long.as_str()] {
+        let r = call(&env, Method::DELETE, uri, None, &[("cookie", &sid)]).await;
+        assert_error(&r, StatusCode::NOT_FOUND, "NotFound");
+    }
     assert_eq!(env.snapshot().await, before);
 
     let r = call(&env, Method::DELETE, &path, None, &[("cookie", &sid)]).await;
@@ -299,4 +295,43 @@ async fn a_counter_going_backwards_signs_the_account_out() {
         mails.iter().any(|(_, body)| body.contains("Laptop")),
         "the owner hears of it: {mails:?}"
     );
+}
+
+#[tokio::test]
+async fn a_deleted_account_leaves_no_passkey() {
+    let env = env().await;
+    let mut device = device();
+    let (p, sid, _) = with_passkey(&env, &mut device).await;
+    let body = json!({ "password": crate::users_support::PASSWORD });
+    let r = call(
+        &env,
+        Method::DELETE,
+        "/user/me",
+        Some(body),
+        &[("cookie", &sid)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    // At once: the passkey signs in nowhere.
+    let r = sign_in(&env, &mut device).await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "InvalidCredentials");
+
+    for _ in 0..200 {
+        if env.state.store.pending_jobs(10).await.unwrap().is_empty() {
+            break;
+        }
+        lifecycle::sweep(&env.state, std::time::Duration::from_secs(5))
+            .await
+            .unwrap();
+    }
+    let left: Vec<_> = env
+        .items()
+        .await
+        .into_iter()
+        .filter(|i| {
+            let (pk, sk) = (i["pk"].as_s().unwrap(), i["sk"].as_s().unwrap());
+            pk.starts_with("PASSKEY#") || (pk.contains(&p.id) && sk.starts_with("PASSKEY#"))
+        })
+        .collect();
+    assert!(left.is_empty(), "passkey items left: {left:?}");
 }
