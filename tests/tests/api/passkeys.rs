@@ -335,3 +335,16 @@ async fn a_deleted_account_leaves_no_passkey() {
         .collect();
     assert!(left.is_empty(), "passkey items left: {left:?}");
 }
+
+#[tokio::test]
+async fn an_export_lists_the_passkeys() {
+    let env = env().await;
+    let (p, _, view) = with_passkey(&env, &mut device()).await;
+    let user = crate::users_support::user(&env, &p.id).await;
+    let archive = lifecycle::export::archive(&env.state, &user).await.unwrap();
+    let listed = archive["passkeys"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{archive}");
+    assert_eq!(listed[0]["id"], view["id"]);
+    assert_eq!(listed[0]["name"], "Laptop");
+    assert!(listed[0].get("static_state").is_none());
+}
