@@ -50,6 +50,7 @@ mod pages_network;
 #[allow(dead_code)]
 mod pages_support;
 mod passkeys;
+mod passkeys_device;
 mod passkeys_python;
 #[allow(dead_code)]
 mod passkeys_support;

@@ -42,7 +42,7 @@ async fn a_registered_passkey_signs_in_without_a_username() {
     let mut device = device();
     let (p, sid, view) = with_passkey(&env, &mut device).await;
     assert_eq!(view["name"], "Laptop");
-    // passkey-rs makes synced passkeys: the BE and BS flags are set.
+    // The test authenticator syncs its passkeys: the BE and BS flags.
     assert_eq!(view["backupEligible"], true);
     assert_eq!(view["backedUp"], true);
     assert!(view["lastUsedAt"].is_null());
@@ -271,7 +271,7 @@ async fn a_counter_going_backwards_signs_the_account_out() {
     let mut device = device();
     let (p, sid, _) = with_passkey(&env, &mut device).await;
     // A clone of the authenticator, made before the original signs again.
-    let mut clone = device_with(device.authenticator().store().clone());
+    let mut clone = device.clone();
     let r = sign_in(&env, &mut device).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let signed_in = cookie(&r);
