@@ -26,7 +26,7 @@ RUNS=${RUNS:-30}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-8}
 OHA_VERSION=1.16.0
-FUNCTIONS=(accounts users oauth socialnetworks sites app pages)
+FUNCTIONS=(accounts users oauth socialnetworks sites app pages passkeys)
 target_dir=${CARGO_TARGET_DIR:-$PWD/target}
 release=$target_dir/release
 

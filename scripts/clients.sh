@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 scripts/venv.sh test
 node_modules=$(scripts/npm.sh clients)
-SURFACES=(accounts users oauth socialnetworks sites app webhooks)
+SURFACES=(accounts users oauth socialnetworks sites app webhooks passkeys)
 
 source scripts/stack.sh
 trap stack_stop EXIT

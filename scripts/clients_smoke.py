@@ -15,6 +15,7 @@ sys.path.insert(0, CLIENTS)
 import accounts_client  # noqa: E402
 import app_client  # noqa: E402
 import oauth_client  # noqa: E402
+import passkeys_client  # noqa: E402
 import sites_client  # noqa: E402
 import socialnetworks_client  # noqa: E402
 import users_client  # noqa: E402
@@ -24,6 +25,7 @@ from accounts_client.models import CreateAccountRequest  # noqa: E402
 from app_client.api.default import check_email  # noqa: E402
 from app_client.models import CheckEmailJsonBody  # noqa: E402
 from oauth_client.api.default import jwks  # noqa: E402
+from passkeys_client.api.default import passkey_sign_in_options  # noqa: E402
 from sites_client.api.default import list_sites  # noqa: E402
 from socialnetworks_client.api.default import list_networks  # noqa: E402
 from users_client.api.default import create_user  # noqa: E402
@@ -54,6 +56,7 @@ check("accounts", create_account.sync_detailed(
 check("users", create_user.sync_detailed(
     client=users_client.Client(BASE), body=CreateUserRequest.from_dict(person("genuser"))), 200)
 check("oauth", jwks.sync_detailed(client=oauth_client.Client(BASE)), 200)
+check("passkeys", passkey_sign_in_options.sync_detailed(client=passkeys_client.Client(BASE)), 200)
 keyed = {"X-API-Key": API_KEY}
 check("socialnetworks", list_networks.sync_detailed(
     client=socialnetworks_client.Client(BASE, headers=keyed), page=1, per_page=5), 200)

@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 source scripts/env.sh
-SURFACES=${SURFACES:-accounts oauth socialnetworks sites users app webhooks}
+SURFACES=${SURFACES:-accounts oauth socialnetworks sites users app webhooks passkeys}
 EXAMPLES=${EXAMPLES:-10}
 SEED=${SEED:-1}
 CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
@@ -65,6 +65,7 @@ for surface in $SURFACES; do
     oauth) fuzz oauth oauth oauth ;;
     socialnetworks) fuzz socialnetworks socialnetworks key ;;
     webhooks) fuzz webhooks webhooks key ;;
+    passkeys) fuzz passkeys passkeys users ;;
     sites) fuzz sites sites sites ;;
     users) fuzz users users users --exclude-tag session-ending ;;
     app)

@@ -183,6 +183,7 @@ def main():
     write("sites", {"path.site": [t["site"]], "path.id": [t["invitation"]], "path.link": [t["link"]]})
     write("app", {"body.user_id": [ids["other"]["id"]]})
     write("webhooks", {"path.id": [t["webhook"]]})
+    write("passkeys", {})
     bearer = lambda who: f"Bearer {p['tokens'][who]['access_token']}"
     headers("none", {})
     headers("users", {"Authorization": bearer("users"), "Cookie": f"sid={sids['users']}"})

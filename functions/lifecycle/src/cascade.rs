@@ -18,15 +18,17 @@ enum Phase {
     Blocks,
     Sites,
     Credentials,
+    Passkeys,
     Partition,
 }
 
 impl Phase {
-    const ALL: [Phase; 5] = [
+    const ALL: [Phase; 6] = [
         Phase::Follows,
         Phase::Blocks,
         Phase::Sites,
         Phase::Credentials,
+        Phase::Passkeys,
         Phase::Partition,
     ];
 
@@ -36,6 +38,7 @@ impl Phase {
             Phase::Blocks => "blocks",
             Phase::Sites => "sites",
             Phase::Credentials => "credentials",
+            Phase::Passkeys => "passkeys",
             Phase::Partition => "partition",
         }
     }
@@ -51,6 +54,7 @@ impl Phase {
                     .await
             }
             Phase::Credentials => Ok(state.store.erase_credentials_step(&user.id).await?),
+            Phase::Passkeys => Ok(state.store.erase_passkeys_step(&user.id).await?),
             Phase::Partition => Ok(state.store.erase_partition_step(&user.id).await?),
         }
     }

@@ -13,8 +13,11 @@ use table::keys;
 use table::lifecycle::Job;
 
 /// Attributes never exported: keys, indexes, credentials' material.
-const HIDDEN: [&str; 16] = [
+const HIDDEN: [&str; 18] = [
     "pk",
+    // A passkey's encoded key and counter state: the library's bytes.
+    "static_state",
+    "dynamic_state",
     "sk",
     "gsi1pk",
     "gsi1sk",
@@ -86,7 +89,27 @@ pub async fn archive(state: &AppState, user: &User) -> Result<Value, Error> {
         .map(|(network, link)| json!({ "network_id": network, "account": link.value, "linked_at": link.linked_at }))
         .collect();
     out.insert("social_network_links".into(), Value::Array(links));
+    out.insert(
+        "passkeys".into(),
+        Value::Array(passkeys(state, user).await?),
+    );
     Ok(Value::Object(out))
+}
+
+/// The user's passkeys: their entries, then each credential they name.
+async fn passkeys(state: &AppState, user: &User) -> Result<Vec<Value>, Error> {
+    let entries = Scope::table(keys::user(&user.id), keys::USER_PASSKEY_PREFIX);
+    let mut out = Vec::new();
+    for entry in state.store.first_items(&entries, 10_000).await? {
+        let Some(sk) = entry.get("sk").and_then(|v| v.as_s().ok()) else {
+            continue;
+        };
+        let id = sk.trim_start_matches(keys::USER_PASSKEY_PREFIX);
+        let credential = Scope::table(keys::passkey(id), keys::PASSKEY_SK);
+        let found = state.store.first_items(&credential, 1).await?;
+        out.extend(found.into_iter().map(shown));
+    }
+    Ok(out)
 }
 
 /// An item as JSON, without what is never exported.

@@ -61,7 +61,7 @@ macro_rules! languages {
                 "no_account", "password_changed", "change_email_code",
                 "email_change_requested", "email_changed", "two_factor_code",
                 "two_factor_changed", "totp_enabled", "site_invitation", "notification",
-                "data_export", "footer",
+                "data_export", "passkey_counter", "footer",
             );
         )+
     };

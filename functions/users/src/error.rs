@@ -1,45 +1,12 @@
-//! The surface's error envelope, in the family of its success envelope
-//! (`{"ok": 1, "data": …}`) and of the document's only error sample
-//! (`{"error": "Internal server error"}`, code `InternalError`):
-//! `{"ok": 0, "error": "<message>", "code": "<Code>", "field": "<field>"}`
-//! (`field` only when one field is at fault), the code in PascalCase.
-//! docs/api/users.md lists the codes and statuses.
+//! The surface's errors, in `web::UsersEnvelope` (`{"ok": 0, "error",
+//! "code", "field"}`; shared with the passkeys function); docs/api/users.md
+//! lists the codes and statuses.
 
 use domain::{Error, ErrorKind};
-use http::StatusCode;
-use serde_json::{json, Value};
-
-/// How the Users API renders the platform's error.
-pub struct UsersEnvelope;
-
-impl web::Envelope for UsersEnvelope {
-    fn body(error: &Error) -> Value {
-        let (code, message) = match error.kind {
-            ErrorKind::Internal => ("InternalError".to_owned(), "Internal server error"),
-            ErrorKind::RateLimited => ("TooManyRequests".to_owned(), &*error.message),
-            _ if error.is("invalid_token") => ("Unauthorized".to_owned(), &*error.message),
-            _ => (web::pascal_case(error.code), &*error.message),
-        };
-        let mut body = json!({ "ok": 0, "error": message, "code": code });
-        if let Some(field) = &error.field {
-            body["field"] = json!(field);
-        }
-        body
-    }
-
-    fn status(error: &Error) -> StatusCode {
-        if error.is(PAYLOAD_TOO_LARGE) {
-            StatusCode::PAYLOAD_TOO_LARGE
-        } else {
-            web::default_status(error.kind)
-        }
-    }
-}
+pub use web::UsersEnvelope;
+use web::PAYLOAD_TOO_LARGE;
 
 pub type ApiError = web::Problem<UsersEnvelope>;
-
-/// The one code whose status no kind gives (413).
-const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
 
 pub fn payload_too_large(message: String) -> Error {
     Error::new(ErrorKind::InvalidInput, PAYLOAD_TOO_LARGE, message)
@@ -67,6 +34,7 @@ pub fn not_found() -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::StatusCode;
     use web::Envelope;
 
     #[test]

@@ -41,10 +41,13 @@ pub enum MessageKind {
     Notification,
     /// `url`, `minutes`: the link to an archive of the account's data.
     DataExport,
+    /// Security notice: `name`, a passkey whose signature counter went
+    /// backwards (a cloned authenticator?); every session was ended.
+    PasskeyCounter,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 15] = [
+    pub const ALL: [MessageKind; 16] = [
         MessageKind::VerificationCode,
         MessageKind::Welcome,
         MessageKind::AlreadyRegistered,
@@ -60,6 +63,7 @@ impl MessageKind {
         MessageKind::SiteInvitation,
         MessageKind::Notification,
         MessageKind::DataExport,
+        MessageKind::PasskeyCounter,
     ];
 
     /// The name of its template files.
@@ -80,6 +84,7 @@ impl MessageKind {
             MessageKind::SiteInvitation => "site_invitation",
             MessageKind::Notification => "notification",
             MessageKind::DataExport => "data_export",
+            MessageKind::PasskeyCounter => "passkey_counter",
         }
     }
 }

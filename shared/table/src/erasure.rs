@@ -127,6 +127,27 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The user's passkeys (functions/passkeys), a batch at a time: each
+    /// credential by its id and its entry in the partition, before the
+    /// partition sweep would take the entries that point at them. `true`
+    /// once none is left.
+    pub async fn erase_passkeys_step(&self, user: &UserId) -> Result<bool, StoreError> {
+        let scope = Scope::table(keys::user(user), keys::USER_PASSKEY_PREFIX);
+        let found = self.first_items(&scope, BATCH / 2).await?;
+        let mut doomed = Vec::with_capacity(found.len() * 2);
+        for entry in &found {
+            let sk = text(entry, "sk");
+            let id = sk.strip_prefix(keys::USER_PASSKEY_PREFIX).unwrap_or(&sk);
+            doomed.push(key(keys::passkey(id), keys::PASSKEY_SK));
+            doomed.push(key_of(entry));
+        }
+        let done = doomed.is_empty();
+        self.delete_keys(doomed).await?;
+        Ok(done)
+    }
+}
+
 /// The primary key of a stored item.
 pub fn key_of(item: &Item) -> Item {
     key(text(item, "pk"), &text(item, "sk"))

@@ -247,3 +247,23 @@ pub fn tombstone(user: &UserId) -> String {
     format!("TOMBSTONE#{user}")
 }
 pub const TOMBSTONE_SK: &str = "TOMBSTONE";
+
+/// A user's passkey in their partition (`USER#<id>`): what their list
+/// pages through; the credential itself is its lookup item below.
+pub fn user_passkey(credential_id: &str) -> String {
+    format!("{USER_PASSKEY_PREFIX}{credential_id}")
+}
+pub const USER_PASSKEY_PREFIX: &str = "PASSKEY#";
+/// A passkey by its credential id (base64url), the one item a username-less
+/// sign-in reads: owner, public key, counter, flags (`PASSKEY#<id>` /
+/// `PASSKEY`).
+pub fn passkey(credential_id: &str) -> String {
+    format!("PASSKEY#{credential_id}")
+}
+pub const PASSKEY_SK: &str = "PASSKEY";
+/// A WebAuthn ceremony's server state by its challenge (base64url), taken
+/// once (`WEBAUTHN#<challenge>` / `CEREMONY`), kept until its TTL.
+pub fn ceremony(challenge: &str) -> String {
+    format!("WEBAUTHN#{challenge}")
+}
+pub const CEREMONY_SK: &str = "CEREMONY";

@@ -12,6 +12,7 @@ mod problem;
 mod request_log;
 mod routes;
 mod same_origin;
+mod users_envelope;
 
 pub use attempt::{client_ip, ClientIp, SignInAttempt};
 pub use cors::{cors, origin_allowed};
@@ -24,3 +25,4 @@ pub use problem::{
 pub use request_log::log_request;
 pub use routes::{Route, RouteTable};
 pub use same_origin::{cross_site_refused, same_origin};
+pub use users_envelope::{UsersEnvelope, PAYLOAD_TOO_LARGE};

@@ -53,6 +53,11 @@ mod pages_lifecycle;
 mod pages_network;
 #[allow(dead_code)]
 mod pages_support;
+mod passkeys;
+mod passkeys_device;
+mod passkeys_python;
+#[allow(dead_code)]
+mod passkeys_support;
 mod sdk_timeouts;
 mod security_review;
 mod sites;

@@ -22,6 +22,7 @@ fn routes_of(surface: &str) -> Vec<Route> {
         "sites" => sites::route_table().routes().to_vec(),
         "app" => app::route_table().routes().to_vec(),
         "webhooks" => webhooks::route_table().routes().to_vec(),
+        "passkeys" => passkeys::route_table().routes().to_vec(),
         other => panic!("no route table for the document {other}"),
     }
 }
@@ -151,6 +152,7 @@ fn every_surface_with_routes_has_a_document() {
         "sites",
         "app",
         "webhooks",
+        "passkeys",
     ]);
     assert_eq!(names, surfaces);
 }

@@ -20,6 +20,10 @@ fn functions() -> BTreeMap<&'static str, Vec<Route>> {
         ),
         ("OAuthFunction", oauth::route_table().routes().to_vec()),
         ("UsersFunction", users::route_table().routes().to_vec()),
+        (
+            "PasskeysFunction",
+            passkeys::route_table().routes().to_vec(),
+        ),
         ("PagesFunction", pages::route_table().routes().to_vec()),
         ("AppFunction", app::route_table().routes().to_vec()),
         (

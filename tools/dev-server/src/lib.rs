@@ -22,6 +22,7 @@ pub fn app(state: AppState) -> Router {
         .merge(users::routes(state.clone()))
         .merge(pages::routes(state.clone()))
         .merge(webhooks::routes(state.clone()))
+        .merge(passkeys::routes(state.clone()))
         .merge(openapi::routes())
         .merge(docs::routes())
         .fallback(|| async {

@@ -12,7 +12,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 
 /// Each surface's name (its crate under `functions/`) and its document.
-pub const DOCUMENTS: [(&str, &str); 7] = [
+pub const DOCUMENTS: [(&str, &str); 8] = [
     ("accounts", include_str!("../../../openapi/accounts.yaml")),
     ("users", include_str!("../../../openapi/users.yaml")),
     ("oauth", include_str!("../../../openapi/oauth.yaml")),
@@ -23,6 +23,7 @@ pub const DOCUMENTS: [(&str, &str); 7] = [
     ("sites", include_str!("../../../openapi/sites.yaml")),
     ("app", include_str!("../../../openapi/app.yaml")),
     ("webhooks", include_str!("../../../openapi/webhooks.yaml")),
+    ("passkeys", include_str!("../../../openapi/passkeys.yaml")),
 ];
 
 /// `GET /openapi/` (the list) and `GET /openapi/<surface>.yaml`.

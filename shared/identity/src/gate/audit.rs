@@ -13,6 +13,7 @@ pub(super) fn method(first: FirstFactor) -> &'static str {
     match first {
         FirstFactor::Password => "password",
         FirstFactor::Network => "network",
+        FirstFactor::Passkey { .. } => "passkey",
     }
 }
 

@@ -66,12 +66,15 @@ impl Completed {
     }
 }
 
-/// What proved the first factor (an `amr` value: RFC 8176's `pwd`, or
-/// `fed` for a social network, as Microsoft's identity platform names it).
+/// What proved the first factor (an `amr` value: RFC 8176's `pwd`, `fed`
+/// for a social network, as Microsoft's identity platform names it, or
+/// `hwk` for a passkey; `verified` when the authenticator verified its
+/// user, which RFC 8176 counts as a second factor, `user` + `mfa`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FirstFactor {
     Password,
     Network,
+    Passkey { verified: bool },
 }
 
 impl FirstFactor {
@@ -79,7 +82,13 @@ impl FirstFactor {
         match self {
             FirstFactor::Password => "pwd",
             FirstFactor::Network => "fed",
+            FirstFactor::Passkey { .. } => "hwk",
         }
+    }
+
+    /// Whether it proved both factors by itself (a user-verifying passkey).
+    pub fn is_both_factors(self) -> bool {
+        self == FirstFactor::Passkey { verified: true }
     }
 
     /// As a challenge's slot keeps it (`None`: the password).
@@ -90,6 +99,9 @@ impl FirstFactor {
     pub(super) fn from_stored(stored: Option<&str>) -> Self {
         match stored {
             Some("fed") => FirstFactor::Network,
+            // A challenge is opened only for a passkey that did not verify
+            // its user (one that did is both factors already).
+            Some("hwk") => FirstFactor::Passkey { verified: false },
             _ => FirstFactor::Password,
         }
     }
@@ -119,7 +131,9 @@ pub(super) fn device_for(attempt: &Attempt, trusted: bool) -> OpaqueToken {
 /// of an account with 2FA on without its second factor, so the account's
 /// state at completion says which.
 fn amr(user: &User, first: FirstFactor) -> Vec<String> {
-    let second: &[&str] = if user.two_factor_enabled {
+    let second: &[&str] = if first.is_both_factors() {
+        &["user", "mfa"]
+    } else if user.two_factor_enabled {
         &["otp", "mfa"]
     } else {
         &[]

@@ -23,12 +23,14 @@ mod audit;
 mod challenge;
 mod complete;
 mod network;
+mod passkey;
 mod password;
 
 pub use attempt::{Attempt, DEVICE_COOKIE};
 pub use challenge::{answer_challenge, Answer};
 pub use complete::{Completed, FirstFactor, Issue, ACCOUNTS_TOKEN_KIND};
 pub use network::sign_in_by_network;
+pub use passkey::sign_in_by_passkey;
 
 use crate::AppState;
 use domain::codes::{Challenge, Purpose};

@@ -1,0 +1,136 @@
+//! Username-less sign-in with a discoverable passkey: options for
+//! `navigator.credentials.get`, then the assertion verified against the
+//! ceremony (taken once) and the credential, and the sign-in completed by
+//! the gatekeeper with every rule of the account. A counter that did not
+//! grow refuses the sign-in and signs the account out everywhere.
+
+use crate::envelope::{ok, ApiError};
+use crate::register::expired;
+use crate::rp::{self, Asserted};
+use crate::store::{CeremonyRecord, PasskeyStore, Used};
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use domain::message::{Message, MessageKind};
+use domain::{Error, ErrorKind, User, UserId};
+use identity::gate::{sign_in_by_passkey, Issue, SignedIn};
+use identity::AppState;
+use serde_json::{json, Value};
+use web::SignInAttempt;
+
+pub const LOGIN: &str = "login";
+
+/// `POST /user/passkeys/login/options`: PublicKeyCredentialRequestOptionsJSON.
+pub async fn options(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let started = rp::start_login(&rp::relying(&state.config)?)?;
+    let record = CeremonyRecord::new(&started.challenge, LOGIN, None, started.state);
+    PasskeyStore(&state.store).put_ceremony(&record).await?;
+    Ok(ok(started.options).into_response())
+}
+
+fn refused() -> Error {
+    Error::new(
+        ErrorKind::Unauthenticated,
+        "invalid_credentials",
+        "this passkey cannot sign in",
+    )
+}
+
+/// A counter that did not grow: a copy of the authenticator may exist.
+/// Every session of the account ends and its owner hears of it; the
+/// sign-in is refused either way.
+async fn counter_backwards(
+    state: &AppState,
+    attempt: &identity::gate::Attempt,
+    owner: &UserId,
+    name: &str,
+) -> ApiError {
+    tracing::warn!(user = %owner, "passkey counter went backwards");
+    let (ended, user) = tokio::join!(
+        identity::logout::end_everywhere(state, attempt, owner, None),
+        state.store.get_user(owner)
+    );
+    let notice = async {
+        if let Some(user) = user? {
+            let message = Message::to_user(&user, MessageKind::PasskeyCounter).with("name", name);
+            state.store.queue_message(&message).await?;
+        }
+        Ok::<_, Error>(())
+    };
+    if let Err(e) = ended.and(notice.await) {
+        return e.into();
+    }
+    Error::new(
+        ErrorKind::Unauthenticated,
+        "passkey_counter",
+        "this passkey's counter went backwards: the account was signed out everywhere",
+    )
+    .into()
+}
+
+fn brief(user: &User) -> Value {
+    json!({ "id": user.id, "username": user.username })
+}
+
+/// `POST /user/passkeys/login/verify` with `{"credential": AuthenticationResponseJSON}`:
+/// the cookie session `/user/login` sets, or the 2FA challenge.
+pub async fn verify(
+    State(state): State<AppState>,
+    SignInAttempt(attempt): SignInAttempt,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let body: Value = serde_json::from_slice(&body)
+        .map_err(|_| Error::invalid("credential", "send a JSON object"))?;
+    let credential = body
+        .get("credential")
+        .filter(|c| c.is_object())
+        .ok_or_else(|| Error::invalid("credential", "is required"))?;
+    let (auth, challenge) = rp::parse_login(credential.to_string().as_bytes())?;
+    let store = PasskeyStore(&state.store);
+    let id = rp::credential_id(&auth);
+    let (ceremony, found) = tokio::join!(store.take_ceremony(&challenge), store.get(&id));
+    let ceremony = ceremony?.filter(|c| c.kind == LOGIN).ok_or_else(expired)?;
+    let found = found?.ok_or_else(refused)?;
+    let owner = UserId::parse(&found.user).map_err(|_| Error::internal("passkey owner"))?;
+    let asserted = rp::finish_login(
+        &rp::relying(&state.config)?,
+        &ceremony.state,
+        &auth,
+        &owner,
+        &found.static_state,
+        &found.dynamic_state,
+    )?;
+    let dynamic = match asserted {
+        Asserted::Ok(d) => d,
+        Asserted::CounterBackwards => {
+            return Err(counter_backwards(&state, &attempt, &owner, &found.name).await)
+        }
+    };
+    let used = Used {
+        dynamic_state: rp::encode_dynamic(dynamic),
+        sign_count: dynamic.sign_count,
+        backed_up: rp::backup_flags(dynamic).1,
+    };
+    let signed = sign_in_by_passkey(
+        &state,
+        &attempt,
+        &owner,
+        dynamic.user_verified,
+        Issue::Session,
+    );
+    let (signed, recorded) = tokio::join!(signed, store.record_use(&found, used));
+    recorded?;
+    match signed? {
+        SignedIn::Completed(done) => {
+            let cookies: http::HeaderMap = done.cookies().into_iter().collect();
+            let body = json!({ "2faEnabled": false, "user": brief(&done.user) });
+            Ok((cookies, ok(body)).into_response())
+        }
+        SignedIn::Challenge { user, challenge } => Ok(ok(json!({
+            "2faEnabled": true,
+            "sessionHash": challenge.expose(),
+            "user": brief(&user),
+        }))
+        .into_response()),
+    }
+}

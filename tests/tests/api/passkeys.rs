@@ -1,0 +1,352 @@
+//! Passkeys against the emulator, with a software authenticator making
+//! real registrations and assertions: register, username-less sign-in
+//! through the gatekeeper, list, rename, remove; each ceremony taken once;
+//! refused input writes nothing; a counter going backwards signs the
+//! account out everywhere.
+
+use crate::passkeys_support::*;
+use crate::users_support::{assert_error, call, cookie, session, verified};
+use domain::UserId;
+use http::{Method, StatusCode};
+use serde_json::{json, Value};
+use table::UserFlag;
+
+async fn list(env: &platform_tests::TestEnv, sid: &str) -> Vec<Value> {
+    let r = call(env, Method::GET, "/user/passkeys", None, &[("cookie", sid)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    r.body["data"]["passkeys"].as_array().unwrap().clone()
+}
+
+/// A verified person's session and an authenticator's answer to their
+/// registration options.
+async fn registration(env: &platform_tests::TestEnv) -> (String, Value) {
+    let p = verified(env).await;
+    let sid = session(env, &p).await;
+    let options = register_options(env, &sid).await;
+    let credential = create(&mut device(), &options.body["data"]).await;
+    (sid, credential)
+}
+
+/// Of two verifies of one ceremony, exactly one got it.
+fn one_wins(a: &platform_tests::Reply, b: &platform_tests::Reply) {
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::BAD_REQUEST]);
+    let loser = if a.status == StatusCode::OK { b } else { a };
+    assert_error(loser, StatusCode::BAD_REQUEST, "InvalidChallenge");
+}
+
+#[tokio::test]
+async fn a_registered_passkey_signs_in_without_a_username() {
+    let env = env().await;
+    let mut device = device();
+    let (p, sid, view) = with_passkey(&env, &mut device).await;
+    assert_eq!(view["name"], "Laptop");
+    // The test authenticator syncs its passkeys: the BE and BS flags.
+    assert_eq!(view["backupEligible"], true);
+    assert_eq!(view["backedUp"], true);
+    assert!(view["lastUsedAt"].is_null());
+
+    let r = sign_in(&env, &mut device).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["data"]["2faEnabled"], false);
+    assert_eq!(r.body["data"]["user"]["id"], p.id.as_str());
+    // The authenticator verified its user: both factors (RFC 8176).
+    assert_eq!(amr_of(&env, &r).await, ["hwk", "user", "mfa"]);
+    let listed = list(&env, &sid).await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], view["id"]);
+    assert!(listed[0]["lastUsedAt"].is_string());
+}
+
+#[tokio::test]
+async fn a_two_factor_account_is_not_challenged_by_a_verifying_passkey() {
+    let env = env().await;
+    let mut device = device();
+    let (p, _, _) = with_passkey(&env, &mut device).await;
+    let id = UserId::parse(&p.id).unwrap();
+    let store = &env.state.store;
+    assert!(store
+        .set_user_flag(&id, UserFlag::TwoFactor, true)
+        .await
+        .unwrap());
+    let r = sign_in(&env, &mut device).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["data"]["2faEnabled"], false);
+    assert_eq!(amr_of(&env, &r).await, ["hwk", "user", "mfa"]);
+}
+
+#[tokio::test]
+async fn a_banned_account_signs_in_with_no_passkey() {
+    let env = env().await;
+    let mut device = device();
+    let (p, _, _) = with_passkey(&env, &mut device).await;
+    let id = UserId::parse(&p.id).unwrap();
+    let app = app::store::AppStore::new(&env.state.store);
+    app.set_banned(&id, true, Some("spam"), domain::audit::Actor::Operator)
+        .await
+        .unwrap();
+    let r = sign_in(&env, &mut device).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
+    assert_eq!(r.body["code"], "AccountBanned");
+}
+
+#[tokio::test]
+async fn registration_needs_a_session_or_a_profile_write_token() {
+    let env = env().await;
+    let r = register_options(&env, "sid=nope").await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "Unauthorized");
+    let r = register_verify(&env, "sid=nope", json!({ "credential": {} })).await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "Unauthorized");
+    let r = call(&env, Method::GET, "/user/passkeys", None, &[]).await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "Unauthorized");
+
+    // A bearer token without the write scope is refused too.
+    let p = verified(&env).await;
+    let token = crate::users_support::token(&env, &p, &["delegated:profile:read"]).await;
+    let auth = crate::users_support::bearer(&token);
+    let r = call(
+        &env,
+        Method::POST,
+        "/user/passkeys/register/options",
+        None,
+        &[("authorization", &auth)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
+}
+
+#[tokio::test]
+async fn refused_registrations_write_nothing() {
+    let env = env().await;
+    let (sid, credential) = registration(&env).await;
+    let before = env.snapshot().await;
+    let long = "x".repeat(65);
+    for (body, field) in [
+        (json!("text"), "credential"),
+        (json!({}), "credential"),
+        (json!({ "credential": "x" }), "credential"),
+        (json!({ "credential": credential, "name": long }), "name"),
+        (json!({ "credential": credential, "name": "  " }), "name"),
+        (json!({ "credential": credential, "name": 7 }), "name"),
+    ] {
+        let r = register_verify(&env, &sid, body).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
+        assert_eq!(r.error_field(), Some(field), "{:?}", r.body);
+    }
+    // A response the authenticator did not make.
+    let mut forged = credential.clone();
+    forged["response"]["clientDataJSON"] = json!("e30");
+    let r = register_verify(&env, &sid, json!({ "credential": forged })).await;
+    assert_error(&r, StatusCode::BAD_REQUEST, "InvalidCredential");
+    assert_eq!(env.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn a_registration_challenge_is_redeemed_once() {
+    let env = env().await;
+    let (sid, credential) = registration(&env).await;
+    let body = json!({ "credential": credential });
+    let (a, b) = tokio::join!(
+        register_verify(&env, &sid, body.clone()),
+        register_verify(&env, &sid, body)
+    );
+    one_wins(&a, &b);
+    assert_eq!(list(&env, &sid).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_sign_in_challenge_is_redeemed_once() {
+    let env = env().await;
+    let mut device = device();
+    with_passkey(&env, &mut device).await;
+    let options = login_options(&env).await;
+    let credential = assert(&mut device, &options.body["data"]).await;
+    let (a, b) = tokio::join!(
+        login_verify(&env, credential.clone()),
+        login_verify(&env, credential)
+    );
+    one_wins(&a, &b);
+}
+
+#[tokio::test]
+async fn another_users_registration_ceremony_is_refused() {
+    let env = env().await;
+    let a = verified(&env).await;
+    let b = verified(&env).await;
+    let (sid_a, sid_b) = (session(&env, &a).await, session(&env, &b).await);
+    let options = register_options(&env, &sid_a).await;
+    let credential = create(&mut device(), &options.body["data"]).await;
+    let r = register_verify(&env, &sid_b, json!({ "credential": credential })).await;
+    assert_error(&r, StatusCode::BAD_REQUEST, "InvalidChallenge");
+    assert!(list(&env, &sid_a).await.is_empty());
+    assert!(list(&env, &sid_b).await.is_empty());
+}
+
+#[tokio::test]
+async fn refused_sign_ins_write_nothing() {
+    let env = env().await;
+    let mut device = device();
+    with_passkey(&env, &mut device).await;
+    let before = env.snapshot().await;
+    for body in [json!("text"), json!({}), json!({ "credential": 1 })] {
+        let r = env.post("/user/passkeys/login/verify", body).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
+        assert_eq!(r.error_field(), Some("credential"), "{:?}", r.body);
+    }
+    let r = login_verify(&env, json!({ "id": "AAAA" })).await;
+    assert_error(&r, StatusCode::BAD_REQUEST, "InvalidCredential");
+    assert_eq!(env.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn an_unknown_passkey_signs_in_nowhere() {
+    let env = env().await;
+    let mut stranger = device();
+    let mut device = device();
+    with_passkey(&env, &mut device).await;
+    // A second account's passkey, removed: its authenticator still has it.
+    let (_, sid, view) = with_passkey(&env, &mut stranger).await;
+    let id = view["id"].as_str().unwrap();
+    let r = call(
+        &env,
+        Method::DELETE,
+        &format!("/user/passkeys/{id}"),
+        None,
+        &[("cookie", &sid)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = sign_in(&env, &mut stranger).await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "InvalidCredentials");
+}
+
+#[tokio::test]
+async fn the_owner_lists_renames_and_removes_passkeys() {
+    let env = env().await;
+    let mut device = device();
+    let (_, sid, view) = with_passkey(&env, &mut device).await;
+    let id = view["id"].as_str().unwrap().to_owned();
+    let path = format!("/user/passkeys/{id}");
+    let rename = |sid: String, body: Value| {
+        let (env, path) = (&env, path.clone());
+        async move { call(env, Method::PATCH, &path, Some(body), &[("cookie", &sid)]).await }
+    };
+    let r = rename(sid.clone(), json!({ "name": "Phone" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(list(&env, &sid).await[0]["name"], "Phone");
+
+    let other = verified(&env).await;
+    let other_sid = session(&env, &other).await;
+    let before = env.snapshot().await;
+    for body in [
+        json!({}),
+        json!({ "name": "" }),
+        json!({ "name": "x".repeat(65) }),
+    ] {
+        let r = rename(sid.clone(), body).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
+        assert_eq!(r.error_field(), Some("name"));
+    }
+    // Someone else's passkey, or no passkey at all: not found.
+    let r = rename(other_sid.clone(), json!({ "name": "Mine" })).await;
+    assert_error(&r, StatusCode::NOT_FOUND, "NotFound");
+    let r = call(&env, Method::DELETE, &path, None, &[("cookie", &other_sid)]).await;
+    assert_error(&r, StatusCode::NOT_FOUND, "NotFound");
+    let long = format!("/user/passkeys/{}", "A".repeat(1001));
+    for uri in ["/user/passkeys/not%20an%20id", long.as_str()] {
+        let r = call(&env, Method::DELETE, uri, None, &[("cookie", &sid)]).await;
+        assert_error(&r, StatusCode::NOT_FOUND, "NotFound");
+    }
+    assert_eq!(env.snapshot().await, before);
+
+    let r = call(&env, Method::DELETE, &path, None, &[("cookie", &sid)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert!(list(&env, &sid).await.is_empty());
+    let r = call(&env, Method::DELETE, &path, None, &[("cookie", &sid)]).await;
+    assert_error(&r, StatusCode::NOT_FOUND, "NotFound");
+}
+
+#[tokio::test]
+async fn a_counter_going_backwards_signs_the_account_out() {
+    let env = env().await;
+    let mut device = device();
+    let (p, sid, _) = with_passkey(&env, &mut device).await;
+    // A clone of the authenticator, made before the original signs again.
+    let mut clone = device.clone();
+    let r = sign_in(&env, &mut device).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let signed_in = cookie(&r);
+
+    let r = sign_in(&env, &mut clone).await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "PasskeyCounter");
+    for sid in [sid, signed_in] {
+        let r = call(
+            &env,
+            Method::GET,
+            "/user/passkeys",
+            None,
+            &[("cookie", &sid)],
+        )
+        .await;
+        assert_error(&r, StatusCode::UNAUTHORIZED, "Unauthorized");
+    }
+    env.settle().await;
+    let mails = env.emails_to(&p.email).await;
+    assert!(
+        mails.iter().any(|(_, body)| body.contains("Laptop")),
+        "the owner hears of it: {mails:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_account_leaves_no_passkey() {
+    let env = env().await;
+    let mut device = device();
+    let (p, sid, _) = with_passkey(&env, &mut device).await;
+    let body = json!({ "password": crate::users_support::PASSWORD });
+    let r = call(
+        &env,
+        Method::DELETE,
+        "/user/me",
+        Some(body),
+        &[("cookie", &sid)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    // At once: the passkey signs in nowhere.
+    let r = sign_in(&env, &mut device).await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "InvalidCredentials");
+
+    for _ in 0..200 {
+        if env.state.store.pending_jobs(10).await.unwrap().is_empty() {
+            break;
+        }
+        lifecycle::sweep(&env.state, std::time::Duration::from_secs(5))
+            .await
+            .unwrap();
+    }
+    let left: Vec<_> = env
+        .items()
+        .await
+        .into_iter()
+        .filter(|i| {
+            let (pk, sk) = (i["pk"].as_s().unwrap(), i["sk"].as_s().unwrap());
+            pk.starts_with("PASSKEY#") || (pk.contains(&p.id) && sk.starts_with("PASSKEY#"))
+        })
+        .collect();
+    assert!(left.is_empty(), "passkey items left: {left:?}");
+}
+
+#[tokio::test]
+async fn an_export_lists_the_passkeys() {
+    let env = env().await;
+    let (p, _, view) = with_passkey(&env, &mut device()).await;
+    let user = crate::users_support::user(&env, &p.id).await;
+    let archive = lifecycle::export::archive(&env.state, &user).await.unwrap();
+    let listed = archive["passkeys"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{archive}");
+    assert_eq!(listed[0]["id"], view["id"]);
+    assert_eq!(listed[0]["name"], "Laptop");
+    assert!(listed[0].get("static_state").is_none());
+}
