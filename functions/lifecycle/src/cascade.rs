@@ -72,10 +72,15 @@ pub async fn run(state: &AppState, job: &Job, budget: Duration) -> Result<(), Er
             "a deletion job for an account not being deleted",
         ));
     }
-    // One step each, before the partition sweep takes the invite list.
-    users::erasure::invites(state, &user.id).await?;
+    // One step each (independent: side by side), before the partition
+    // sweep takes the invite list.
     let unlinked = Event::new(Kind::NetworkUnlinked, actor(job));
-    socialnetworks::erasure::links(state, user.seq, &unlinked).await?;
+    let (invites, links) = tokio::join!(
+        users::erasure::invites(state, &user.id),
+        socialnetworks::erasure::links(state, user.seq, &unlinked)
+    );
+    invites?;
+    links?;
     for phase in Phase::ALL {
         while !phase.step(state, &user).await? {
             if started.elapsed() >= budget {

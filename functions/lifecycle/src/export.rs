@@ -60,11 +60,17 @@ pub async fn archive(state: &AppState, user: &User) -> Result<Value, Error> {
     let gsi1 = |pk: String| Scope::index(keys::GSI1, "gsi1pk", pk);
     let sections: Vec<(&str, Scope)> = vec![
         ("following", mine(keys::FOLLOWS_PREFIX)),
-        ("followers", gsi1(format!("FOLLOWERS#{}", user.id))),
-        ("follow_requests", gsi1(format!("REQUESTS#{}", user.id))),
+        ("followers", gsi1(users::erasure::followers_of(&user.id))),
+        (
+            "follow_requests",
+            gsi1(users::erasure::requests_of(&user.id)),
+        ),
         ("blocks", mine(keys::BLOCKS_PREFIX)),
         ("invite_codes", mine(keys::INVITES_SK)),
-        ("site_memberships", gsi1(format!("USITES#{}", user.id))),
+        (
+            "site_memberships",
+            gsi1(sites::store::keys::user_sites(&user.id)),
+        ),
         ("sessions", gsi1(keys::user_tokens(&user.id))),
         ("connected_apps", mine(keys::CONSENT_PREFIX)),
         ("notifications", mine(keys::NOTIFICATION_PREFIX)),
@@ -76,10 +82,14 @@ pub async fn archive(state: &AppState, user: &User) -> Result<Value, Error> {
         json!(domain::time::now().to_rfc3339()),
     );
     out.insert("account".into(), shown(table::to_item(user)?));
-    for (name, scope) in sections {
-        let items = state.store.first_items(&scope, 10_000).await?;
+    // Independent reads: side by side.
+    let read = sections
+        .iter()
+        .map(|(_, scope)| state.store.first_items(scope, 10_000));
+    let found = futures::future::try_join_all(read).await?;
+    for ((name, _), items) in sections.iter().zip(found) {
         out.insert(
-            name.into(),
+            (*name).into(),
             Value::Array(items.into_iter().map(shown).collect()),
         );
     }

@@ -2,10 +2,11 @@
 //! (template.yaml's filter: `JOB#` inserts and changes) runs each job; the
 //! schedule sweeps every unfinished job.
 
+use domain::UserId;
 use lambda_runtime::{service_fn, LambdaEvent};
 use serde_json::Value;
 use std::time::Duration;
-use table::lifecycle::Job;
+use table::lifecycle::JobKind;
 
 /// A run's share of the function's timeout (template.yaml: 60 s).
 const BUDGET: Duration = Duration::from_secs(40);
@@ -22,9 +23,11 @@ async fn main() -> Result<(), lambda_runtime::Error> {
             return Ok::<_, lambda_runtime::Error>(serde_json::json!({ "swept": seen }));
         };
         for record in records {
-            let Some(job) = job_of(record) else { continue };
+            let Some((user, kind)) = job_of(record) else {
+                continue;
+            };
             // Read again: the record may be old news (a later step moved it).
-            let Some(job) = state.store.get_job(&job.user_id, job.kind).await? else {
+            let Some(job) = state.store.get_job(&user, kind).await? else {
                 continue;
             };
             lifecycle::run(state, &job, BUDGET).await?;
@@ -34,14 +37,11 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     .await
 }
 
-/// The job a stream record's new image holds.
-fn job_of(record: &Value) -> Option<Job> {
+/// Which job a stream record's new image names (its user and kind).
+fn job_of(record: &Value) -> Option<(UserId, JobKind)> {
     let image = record.pointer("/dynamodb/NewImage")?.as_object()?;
-    let text = |name: &str| image.get(name)?.get("S")?.as_str().map(str::to_owned);
-    let user = text("user_id")?;
-    let kind = text("kind")?;
-    serde_json::from_value(serde_json::json!({
-        "user_id": user, "kind": kind, "requested_by": "owner", "requested_at": 0,
-    }))
-    .ok()
+    let text = |name: &str| image.get(name)?.get("S")?.as_str();
+    let user = UserId::parse(text("user_id")?).ok()?;
+    let kind = serde_json::from_value(Value::from(text("kind")?)).ok()?;
+    Some((user, kind))
 }

@@ -4,7 +4,7 @@
 //! list and its monthly counters stay exact. Networks are operator-scale
 //! (a handful), so one step reads them all.
 
-use crate::store::{LinkError, MemberRecord, NetworksStore};
+use crate::store::{LinkError, MemberRecord, NetworksStore, NETWORKS};
 use domain::audit::Event;
 use domain::Error;
 use identity::AppState;
@@ -16,7 +16,7 @@ pub async fn memberships(
     user_seq: u64,
 ) -> Result<Vec<(u64, MemberRecord)>, Error> {
     let store = NetworksStore::of(state);
-    let scope = Scope::index(table::keys::GSI1, "gsi1pk", "NETWORKS".to_owned());
+    let scope = Scope::index(table::keys::GSI1, "gsi1pk", NETWORKS.to_owned());
     let ids: Vec<u64> = state
         .store
         .first_items(&scope, 1000)

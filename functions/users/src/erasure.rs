@@ -2,6 +2,8 @@
 //! each step handles a batch and says whether anything is left.
 
 use crate::store::SocialStore;
+/// The index partitions of a user's followers and follow requests.
+pub use crate::store::{followers_of, requests_of};
 use domain::{Error, UserId};
 use identity::AppState;
 

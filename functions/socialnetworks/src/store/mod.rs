@@ -16,6 +16,8 @@ mod unlink;
 
 pub use authorization::{Authorization, AuthorizationSnapshot};
 pub use error::{network_not_found, not_linked, LinkError, NetworkWriteError, HAS_LINKED_USERS};
+/// GSI1 partition of the networks list (the erasure reads every network).
+pub use keys::NETWORKS;
 pub use link::{AccountRecord, LinkSnapshot, MemberRecord, NetworkAccount, SlotRecord};
 pub use network::{month_of, Network, NetworkCounter, NetworkFields, NetworkRecord};
 pub use network_writes::DeleteSnapshot;

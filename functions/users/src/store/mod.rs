@@ -23,6 +23,7 @@ pub use error::{not_found_user, private_account};
 pub use follow_changes::EntryAction;
 pub use follows::{FollowEntry, FollowPointer};
 pub use invites::invite_code_of;
+pub use keys::{followers_of, requests_of};
 pub use lists::{ListKind, PageRequest};
 pub use search::SearchQuery;
 pub use with_caller::with_caller;
