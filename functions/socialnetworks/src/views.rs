@@ -40,7 +40,7 @@ pub struct NetworkDetailView {
 impl From<Network> for NetworkDetailView {
     fn from(n: Network) -> Self {
         let settings = settings::masked(&n.record.settings);
-        let users_count = n.record.users_count;
+        let users_count = n.users_count();
         Self {
             summary: n.record.into(),
             settings,
@@ -85,10 +85,10 @@ pub struct StatsView {
 impl From<Network> for StatsView {
     fn from(n: Network) -> Self {
         Self {
-            total_users: n.record.users_count,
+            total_users: n.users_count(),
             active_users: n.active_this_month,
             registrations_this_month: n.registrations_this_month,
-            last_authorization: n.record.last_authorization.map(iso),
+            last_authorization: n.last_authorization().map(iso),
         }
     }
 }

@@ -34,9 +34,15 @@ impl Sharded {
         self.shards
     }
 
+    /// The partition key of shard `shard` of `owner` (other items of the
+    /// shard, as a network's users list slots, may share it).
+    pub fn partition(&self, owner: &str, shard: u32) -> String {
+        format!("{}#{owner}#{shard}", self.prefix)
+    }
+
     /// The key of shard `shard` of `owner`.
     pub fn key(&self, owner: &str, shard: u32) -> Item {
-        key(format!("{}#{owner}#{shard}", self.prefix), SHARD_SK)
+        key(self.partition(owner, shard), SHARD_SK)
     }
 
     /// Every shard key of `owner`.

@@ -66,6 +66,7 @@ mod sites_paging;
 #[allow(dead_code)]
 mod sites_support;
 mod social_networks;
+mod social_networks_shards;
 mod template;
 mod use_cases;
 mod users;

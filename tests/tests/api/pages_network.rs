@@ -125,8 +125,7 @@ impl NetworksView {
             .await
             .unwrap()
             .unwrap()
-            .record
-            .users_count
+            .users_count()
     }
 }
 

@@ -13,7 +13,7 @@ use platform_tests::{unique_name, Reply, TestEnv};
 use serde_json::{json, Value};
 use socialnetworks::store::NetworksStore;
 
-async fn env() -> TestEnv {
+pub(crate) async fn env() -> TestEnv {
     TestEnv::new(socialnetworks::app).await
 }
 
@@ -25,43 +25,43 @@ async fn new_key(env: &TestEnv, permissions: &[Permission]) -> String {
 }
 
 /// A test's caller: one key with read and write.
-struct Api<'a> {
+pub(crate) struct Api<'a> {
     env: &'a TestEnv,
     key: String,
 }
 
 impl<'a> Api<'a> {
-    async fn new(env: &'a TestEnv) -> Self {
+    pub(crate) async fn new(env: &'a TestEnv) -> Self {
         let key = new_key(env, &[Permission::Read, Permission::Write]).await;
         Self { env, key }
     }
 
-    async fn call(&self, method: Method, uri: &str, body: Option<Value>) -> Reply {
+    pub(crate) async fn call(&self, method: Method, uri: &str, body: Option<Value>) -> Reply {
         call(self.env, Some(&self.key), method, uri, body).await
     }
 
-    async fn get(&self, uri: &str) -> Reply {
+    pub(crate) async fn get(&self, uri: &str) -> Reply {
         self.call(Method::GET, uri, None).await
     }
 
-    async fn post(&self, uri: &str, body: Value) -> Reply {
+    pub(crate) async fn post(&self, uri: &str, body: Value) -> Reply {
         self.call(Method::POST, uri, Some(body)).await
     }
 
-    async fn put(&self, uri: &str, body: Value) -> Reply {
+    pub(crate) async fn put(&self, uri: &str, body: Value) -> Reply {
         self.call(Method::PUT, uri, Some(body)).await
     }
 
-    async fn delete(&self, uri: &str) -> Reply {
+    pub(crate) async fn delete(&self, uri: &str) -> Reply {
         self.call(Method::DELETE, uri, None).await
     }
 
-    async fn patch(&self, uri: &str) -> Reply {
+    pub(crate) async fn patch(&self, uri: &str) -> Reply {
         self.call(Method::PATCH, uri, None).await
     }
 
     /// Creates a network and returns its id.
-    async fn network(&self, key: &str, extra: Value) -> u64 {
+    pub(crate) async fn network(&self, key: &str, extra: Value) -> u64 {
         let mut body = json!({
             "key": key,
             "settings": "{\"keys\":{\"client_id\":\"your-client-id\",\"client_secret\":\"your-client-secret\"}}",
@@ -75,7 +75,13 @@ impl<'a> Api<'a> {
         r.body["social_network"]["id"].as_u64().unwrap()
     }
 
-    async fn link(&self, network: u64, user: u64, value: &str, registration: bool) -> Reply {
+    pub(crate) async fn link(
+        &self,
+        network: u64,
+        user: u64,
+        value: &str,
+        registration: bool,
+    ) -> Reply {
         self.post(
             &format!("/api/social-networks/{network}/links"),
             json!({
@@ -87,7 +93,7 @@ impl<'a> Api<'a> {
         .await
     }
 
-    async fn authorize(&self, network: u64, value: &str) -> Reply {
+    pub(crate) async fn authorize(&self, network: u64, value: &str) -> Reply {
         self.post(
             &format!("/api/social-networks/{network}/authorizations"),
             json!({ "value": value }),
@@ -95,7 +101,7 @@ impl<'a> Api<'a> {
         .await
     }
 
-    async fn stats(&self, network: u64) -> Value {
+    pub(crate) async fn stats(&self, network: u64) -> Value {
         let r = self
             .get(&format!("/api/social-networks/{network}/stats"))
             .await;
@@ -126,7 +132,7 @@ async fn call(
 }
 
 /// A platform user; returns its integer id (`User::seq`).
-async fn user(env: &TestEnv) -> u64 {
+pub(crate) async fn user(env: &TestEnv) -> u64 {
     let store = &env.state.store;
     let name = unique_name("sn");
     let seq = store.next_user_seq().await.unwrap();
@@ -139,7 +145,7 @@ async fn user(env: &TestEnv) -> u64 {
     store.create_user(&user, None).await.unwrap().seq
 }
 
-fn assert_error(r: &Reply, status: StatusCode, code: &str) {
+pub(crate) fn assert_error(r: &Reply, status: StatusCode, code: &str) {
     assert_eq!(r.status, status, "{:?}", r.body);
     assert_eq!(r.body["code"], code, "{:?}", r.body);
     assert!(r.body["message"].is_string(), "{:?}", r.body);
@@ -751,7 +757,10 @@ async fn users_list_pages_with_total_and_the_documented_fields() {
         let r = api.get(&format!("{uri}?{q}")).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{q}");
     }
-    // Unlinking from the middle moves the last user into the hole.
+    // Unlinking from the middle: each user's shard keeps its own positions
+    // dense (one user each here: integer ids 1 to 5), the others keep
+    // their order. The hole-filling within a shard is in
+    // social_networks_shards.rs and concurrent_links_and_unlinks….
     assert_eq!(
         api.delete(&format!("{}/links/{}", &uri[..uri.len() - 6], seqs[1]))
             .await
@@ -759,7 +768,7 @@ async fn users_list_pages_with_total_and_the_documented_fields() {
         StatusCode::OK
     );
     let r = api.get(&uri).await;
-    assert_eq!(ids(&r), [seqs[0], seqs[4], seqs[2], seqs[3]]);
+    assert_eq!(ids(&r), [seqs[0], seqs[2], seqs[3], seqs[4]]);
     assert_eq!(r.body["total"], 4);
 }
 
@@ -1069,21 +1078,30 @@ async fn concurrent_links_and_unlinks_leave_the_counts_exact() {
     let mut expected: Vec<u64> = first[4..].iter().chain(rest).copied().collect();
     expected.sort();
     assert_eq!(listed, expected);
-    // Positions are dense: exactly slots 1..=12, one member item per user.
+    // Every shard's positions are dense from 1, twelve slots in all, one
+    // member item per user, and none on the network item's own allocator.
     let items = env.items().await;
-    let sks = |prefix: &str| -> Vec<String> {
+    let sks = |pk: &str, prefix: &str| -> Vec<String> {
         let mut v: Vec<String> = items
             .iter()
-            .filter(|i| i["pk"].as_s().unwrap() == &format!("NETWORK#{id}"))
+            .filter(|i| i["pk"].as_s().unwrap() == pk)
             .map(|i| i["sk"].as_s().unwrap().clone())
             .filter(|sk| sk.starts_with(prefix))
             .collect();
         v.sort();
         v
     };
-    let slots: Vec<String> = (1..=12).map(|p| format!("SLOT#{p:010}")).collect();
-    assert_eq!(sks("SLOT#"), slots);
-    assert_eq!(sks("MEMBER#").len(), 12);
+    let network = format!("NETWORK#{id}");
+    assert!(sks(&network, "SLOT#").is_empty());
+    assert_eq!(sks(&network, "MEMBER#").len(), 12);
+    let mut slots = 0;
+    for k in 0..8 {
+        let shard = sks(&format!("NETUSERS#{id}#{k}"), "SLOT#");
+        let dense: Vec<String> = (1..=shard.len()).map(|p| format!("SLOT#{p:010}")).collect();
+        assert_eq!(shard, dense, "shard {k}");
+        slots += shard.len();
+    }
+    assert_eq!(slots, 12);
 }
 
 #[tokio::test]

@@ -2,7 +2,8 @@
 //! cooldown's clock, the member and the network the month's activity.
 
 use super::network::active_attr;
-use super::{boolean, iso, keys, lost_race, month_of, retrying, NetworksStore};
+use super::shards::{shard_of, shard_update};
+use super::{iso, keys, lost_race, month_of, retrying, NetworksStore};
 use super::{AccountRecord, LinkError, Network, NetworkRecord};
 use aws_sdk_dynamodb::types::Update;
 use chrono::{DateTime, Utc};
@@ -24,13 +25,14 @@ pub struct Authorization {
 }
 
 /// Every condition of an authorization is on what was read (the clock, the
-/// member's account, the network enabled): a failure is a lost race, and
-/// the re-read meets the cooldown or the disabled network.
+/// member's account, the network not deleted; enabled is decided on the
+/// read): a failure is a lost race, and the re-read meets the cooldown or
+/// the network gone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum AuthorizeTag {
     Clock,
     Member,
-    Network,
+    Shard,
 }
 
 /// Seconds until the network's cooldown since `account`'s last
@@ -87,8 +89,9 @@ fn member_update(
         .build()?)
 }
 
-/// The network's last authorization, and one more active user when this is
-/// the account's first authorization this month.
+/// The last authorization, and one more active user when this is the
+/// account's first authorization this month, on the user's shard (never
+/// the network item, which every sign-in through the network would write).
 fn activity_update(
     table: &str,
     network: u64,
@@ -96,19 +99,17 @@ fn activity_update(
     now: DateTime<Utc>,
 ) -> Result<Update, StoreError> {
     let month = month_of(now);
-    let counters = Update::builder()
-        .table_name(table)
-        .set_key(Some(keys::record_key(network)))
-        .condition_expression("enabled = :t")
-        .expression_attribute_values(":t", boolean(true))
+    let counters = shard_update(table, network, shard_of(account.user_seq))
+        .condition_expression("attribute_not_exists(deleted)")
+        .expression_attribute_names("#owner", "owner")
         .expression_attribute_values(":now", s(iso(now)));
     let counters = if account.last_auth_month.as_deref() != Some(month.as_str()) {
         counters
-            .update_expression("SET last_authorization = :now ADD #active :one")
+            .update_expression("SET #owner = :owner, last_authorization = :now ADD #active :one")
             .expression_attribute_names("#active", active_attr(&month))
             .expression_attribute_values(":one", n(1))
     } else {
-        counters.update_expression("SET last_authorization = :now")
+        counters.update_expression("SET #owner = :owner, last_authorization = :now")
     };
     Ok(counters.build()?)
 }
@@ -180,7 +181,7 @@ impl NetworksStore<'_> {
                 member_update(table, (network, value), account, &month)?,
             )
             .update_if(
-                AuthorizeTag::Network,
+                AuthorizeTag::Shard,
                 activity_update(table, network, account, now)?,
             )
             .commit()

@@ -14,7 +14,8 @@ pub const NETWORK_SK: &str = "NETWORK";
 pub fn network_member(seq: u64) -> String {
     format!("MEMBER#{seq:020}")
 }
-/// Position `pos` (1-based, dense) of a network's users list.
+/// Position `pos` (1-based, dense) of one allocator of a network's users
+/// list (the network item's, or a shard's: shards.rs).
 pub fn network_slot(pos: u64) -> String {
     format!("SLOT#{pos:010}")
 }
@@ -48,9 +49,6 @@ pub fn key_sentinel_key(key_name: &str) -> Item {
 }
 pub fn member_key(id: u64, seq: u64) -> Item {
     key(network(id), &network_member(seq))
-}
-pub fn slot_key(id: u64, pos: u64) -> Item {
-    key(network(id), &network_slot(pos))
 }
 pub fn account_key(id: u64, value: &str) -> Item {
     key(network_account(id, value), SENTINEL_SK)

@@ -6,16 +6,22 @@
 //! - the member item `NETWORK#<id>` / `MEMBER#<seq>`: one link per user and
 //!   network; holds the user's position in the users list;
 //! - the slot `NETWORK#<id>` / `SLOT#<pos>`: what the users list shows,
-//!   positions dense from 1 to `users_count` (an unlink moves the last slot
-//!   into the hole), so a page is one range Query.
+//!   positions dense from 1 to the user's shard's `users` (an unlink moves
+//!   the shard's last slot into the hole; shards.rs), so a page is one
+//!   range Query per shard.
 //!
-//! Every write is conditioned on the counter value it read (`users_count =
-//! :n`): the transaction that changes it first wins, the others re-read and
-//! retry (`contention`), so the counters stay exact under concurrency.
+//! The write is conditioned on the shard's count as read (`users = :n`):
+//! of two links in one shard the first wins, the other re-reads and retries
+//! (`contention`), so counts stay exact; links in other shards never meet.
+//! The network item is not written: that it is enabled (and open to
+//! registration) is decided on the read, so a link racing an operator's
+//! disable by milliseconds lands as if it came first; a delete cannot be
+//! raced (it leaves tombstones on the shards, shards.rs).
 
 use super::network::{active_attr, registered_attr};
-use super::{boolean, iso, keys, lost_race, put_new, records, retrying, with_key, NetworksStore};
-use super::{month_of, LinkError, Network, NetworkRecord};
+use super::shards::{move_users, shard_of, Allocator};
+use super::{iso, keys, lost_race, put_new, retrying, with_key, NetworksStore};
+use super::{month_of, LinkError, Network};
 use aws_sdk_dynamodb::types::{ConditionCheck, Put, Update};
 use chrono::{DateTime, Utc};
 use domain::audit::Event;
@@ -54,6 +60,9 @@ pub struct MemberRecord {
     pub user_seq: u64,
     pub user_id: UserId,
     pub value: String,
+    /// In the slots of this shard; none: the network item's (shards.rs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<u32>,
     pub position: u64,
     pub linked_at: DateTime<Utc>,
     /// `YYYYMM` of the last authorization (copy of the sentinel's, so an
@@ -82,9 +91,9 @@ pub struct LinkSnapshot {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum LinkTag {
-    /// The network changed since the read (its count, or it was disabled,
-    /// closed to registration or deleted): read again.
-    Network,
+    /// The user's shard changed since the read (its count, or the network
+    /// was deleted): read again.
+    Shard,
     /// The network account is linked to a user already.
     Account,
     /// The user has a link to this network already.
@@ -102,18 +111,19 @@ struct LinkItems {
     sentinel: AccountRecord,
 }
 
-/// The items linking `account` to `user` at the network's next position;
-/// a registration is the account's first authorization.
+/// The items linking `account` to `user` at the next position of the
+/// user's shard; a registration is the account's first authorization.
 fn link_items(
-    network: &NetworkRecord,
+    network: &Network,
     (user_seq, user): (u64, &UserId),
     account: &NetworkAccount,
     registration: bool,
     now: DateTime<Utc>,
 ) -> LinkItems {
     let authorized = registration.then(|| month_of(now));
+    let shard = shard_of(user_seq);
     let slot = SlotRecord {
-        position: network.users_count + 1,
+        position: network.count_of(Allocator::Shard(shard)) + 1,
         user_seq,
         user_id: user.clone(),
         value: account.value.clone(),
@@ -126,12 +136,13 @@ fn link_items(
         user_seq,
         user_id: user.clone(),
         value: account.value.clone(),
+        shard: Some(shard),
         position: slot.position,
         linked_at: now,
         last_auth_month: authorized.clone(),
     };
     let sentinel = AccountRecord {
-        network_id: network.id,
+        network_id: network.record.id,
         user_seq,
         last_authorized_at: registration.then(|| now.timestamp_millis()),
         last_auth_month: authorized,
@@ -143,38 +154,34 @@ fn link_items(
     }
 }
 
-/// One more user, if the network is enabled and its count as read; a
+/// One more user in the user's shard, if its count is as read; a
 /// registration also counts in the month's registrations and active users.
 fn link_counters(
     table: &str,
-    network: &NetworkRecord,
+    network: &Network,
+    user_seq: u64,
     registration: bool,
     now: DateTime<Utc>,
 ) -> Result<Update, StoreError> {
+    let shard = shard_of(user_seq);
+    let count = network.count_of(Allocator::Shard(shard));
+    let at = (network.record.id, shard);
+    if !registration {
+        return Ok(move_users(table, at, (count, count + 1), "", "").build()?);
+    }
     let month = month_of(now);
-    let count = network.users_count;
-    let counters = Update::builder()
-        .table_name(table)
-        .set_key(Some(keys::record_key(network.id)))
-        .expression_attribute_values(":t", boolean(true))
-        .expression_attribute_values(":n", n(count))
-        .expression_attribute_values(":n1", n(count + 1));
-    let counters = if registration {
-        counters
-            .update_expression(
-                "SET users_count = :n1, last_authorization = :now ADD #reg :one, #active :one",
-            )
-            .condition_expression("enabled = :t AND users_count = :n AND allow_to_register = :t")
-            .expression_attribute_names("#reg", registered_attr(&month))
-            .expression_attribute_names("#active", active_attr(&month))
-            .expression_attribute_values(":now", s(iso(now)))
-            .expression_attribute_values(":one", n(1))
-    } else {
-        counters
-            .update_expression("SET users_count = :n1")
-            .condition_expression("enabled = :t AND users_count = :n")
-    };
-    Ok(counters.build()?)
+    Ok(move_users(
+        table,
+        at,
+        (count, count + 1),
+        ", last_authorization = :now",
+        "#reg :one, #active :one",
+    )
+    .expression_attribute_names("#reg", registered_attr(&month))
+    .expression_attribute_names("#active", active_attr(&month))
+    .expression_attribute_values(":now", s(iso(now)))
+    .expression_attribute_values(":one", n(1))
+    .build()?)
 }
 
 fn user_exists(table: &str, user: &UserId) -> Result<ConditionCheck, StoreError> {
@@ -228,14 +235,8 @@ impl NetworksStore<'_> {
                 }
                 let event = event.clone().with("network", network.record.key.as_str());
                 let audit = self.table.audit_put(&user, &event)?;
-                self.try_link(
-                    &network.record,
-                    (user_seq, &user),
-                    account,
-                    registration,
-                    audit,
-                )
-                .await
+                self.try_link(&network, (user_seq, &user), account, registration, audit)
+                    .await
             },
         )
         .await
@@ -243,7 +244,7 @@ impl NetworksStore<'_> {
 
     async fn try_link(
         &self,
-        network: &NetworkRecord,
+        network: &Network,
         user: (u64, &UserId),
         account: &NetworkAccount,
         registration: bool,
@@ -252,16 +253,17 @@ impl NetworksStore<'_> {
         let table = self.name();
         let now = domain::time::now();
         let items = link_items(network, user, account, registration, now);
-        let id = network.id;
+        let id = network.record.id;
         let sentinel = with_key(&items.sentinel, keys::account_key(id, &account.value))?;
         let member = with_key(&items.member, keys::member_key(id, user.0))?;
-        let slot = with_key(&items.slot, keys::slot_key(id, items.slot.position))?;
+        let allocator = Allocator::for_user(user.0);
+        let slot = with_key(&items.slot, allocator.slot_key(id, items.slot.position))?;
         let result = self
             .table
             .transaction()
             .update_if(
-                LinkTag::Network,
-                link_counters(table, network, registration, now)?,
+                LinkTag::Shard,
+                link_counters(table, network, user.0, registration, now)?,
             )
             .put_if(LinkTag::Account, put_new(table, sentinel)?)
             .put_if(LinkTag::Member, put_new(table, member)?)
@@ -277,24 +279,5 @@ impl NetworksStore<'_> {
             Err(e) if e.failed(LinkTag::User) => Err(LinkError::UserNotFound),
             Err(e) => lost_race(e),
         }
-    }
-
-    /// The users list at positions `first..=last` (one range Query).
-    pub async fn network_slots(
-        &self,
-        network: u64,
-        first: u64,
-        last: u64,
-    ) -> Result<Vec<SlotRecord>, StoreError> {
-        let out = self
-            .query()
-            .key_condition_expression("pk = :p AND sk BETWEEN :a AND :b")
-            .expression_attribute_values(":p", s(keys::network(network)))
-            .expression_attribute_values(":a", s(keys::network_slot(first)))
-            .expression_attribute_values(":b", s(keys::network_slot(last)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        records(out.items)
     }
 }

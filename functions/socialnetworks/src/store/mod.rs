@@ -12,7 +12,9 @@ mod keys;
 mod link;
 mod network;
 mod network_writes;
+mod shards;
 mod unlink;
+mod users_page;
 
 pub use authorization::{Authorization, AuthorizationSnapshot};
 pub use error::{network_not_found, not_linked, LinkError, NetworkWriteError, HAS_LINKED_USERS};
@@ -24,7 +26,6 @@ pub use network_writes::DeleteSnapshot;
 pub use unlink::UnlinkSnapshot;
 
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
-use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, SecondsFormat, Utc};
 use identity::AppState;
 use serde::{de::DeserializeOwned, Serialize};
@@ -82,11 +83,6 @@ fn with_key<T: Serialize>(record: &T, key: Item) -> Result<Item, StoreError> {
     let mut item = to_item(record)?;
     item.extend(key);
     Ok(item)
-}
-
-/// A put of an item that must not exist yet.
-fn boolean(value: bool) -> AttributeValue {
-    AttributeValue::Bool(value)
 }
 
 /// Instants as the items and the document spell them.

@@ -2,6 +2,7 @@
 //! the id/count counter, and the reads of the networks list, which is one
 //! range Query on the networks' dense positions.
 
+use super::shards::{shard_counts, Allocator, ShardCounts, USERS};
 use super::{first, keys, records, NetworksStore};
 use crate::settings::StoredSettings;
 use chrono::{DateTime, Datelike, Utc};
@@ -10,8 +11,9 @@ use table::item::{from_item, s, to_item, Item};
 use table::keys::GSI1;
 use table::StoreError;
 
-/// The stored network. Counters (`users_count`, the monthly ones) change
-/// only in the transactions of links, unlinks and authorizations.
+/// The stored network. Its counters (`users_count`, the monthly ones) are
+/// the base the shards add to (shards.rs): links made before the shards,
+/// moved only by their unlinks.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct NetworkRecord {
     pub id: u64,
@@ -56,12 +58,39 @@ impl NetworkFields {
     }
 }
 
-/// A network as read, with this month's counters (UTC calendar month).
+/// A network as read with its shards, and this month's counters (UTC
+/// calendar month) summed over both.
 #[derive(Debug, Clone)]
 pub struct Network {
     pub record: NetworkRecord,
+    pub shards: Vec<ShardCounts>,
     pub active_this_month: u64,
     pub registrations_this_month: u64,
+}
+
+impl Network {
+    /// Every linked user: the base and the shards.
+    pub fn users_count(&self) -> u64 {
+        self.counts().iter().sum()
+    }
+
+    /// Each allocator's count, in `Allocator::all()` order.
+    pub fn counts(&self) -> Vec<u64> {
+        Allocator::all().map(|a| self.count_of(a)).collect()
+    }
+
+    pub fn count_of(&self, allocator: Allocator) -> u64 {
+        match allocator {
+            Allocator::Base => self.record.users_count,
+            Allocator::Shard(k) => self.shards.get(k as usize).map_or(0, |s| s.users),
+        }
+    }
+
+    /// The latest authorization, wherever it was counted.
+    pub fn last_authorization(&self) -> Option<DateTime<Utc>> {
+        let shards = self.shards.iter().filter_map(|s| s.last_authorization);
+        shards.chain(self.record.last_authorization).max()
+    }
 }
 
 /// The networks counter: the last id handed out and how many networks live.
@@ -85,21 +114,29 @@ pub(super) fn registered_attr(month: &str) -> String {
     format!("registered_{month}")
 }
 
-fn counter_n(item: &Item, attr: &str) -> u64 {
+fn signed_n(item: &Item, attr: &str) -> i64 {
     item.get(attr)
         .and_then(|v| v.as_n().ok())
         .and_then(|v| v.parse::<i64>().ok())
-        .map_or(0, |v| v.max(0) as u64)
+        .unwrap_or(0)
 }
 
-fn network_from_item(item: Item) -> Result<Network, StoreError> {
+fn counter_n(item: &Item, attr: &str) -> u64 {
+    signed_n(item, attr).max(0) as u64
+}
+
+fn network_from_item(item: Item, shard_items: &[Item]) -> Result<Network, StoreError> {
     let month = month_of(domain::time::now());
-    let active_this_month = counter_n(&item, &active_attr(&month));
-    let registrations_this_month = counter_n(&item, &registered_attr(&month));
+    let active = signed_n(&item, &active_attr(&month));
+    let registered = signed_n(&item, &registered_attr(&month));
+    let record: NetworkRecord = from_item(item)?;
+    let shards = shard_counts(record.id, shard_items, &month);
+    let sum = |f: fn(&ShardCounts) -> i64| shards.iter().map(f).sum::<i64>();
     Ok(Network {
-        record: from_item(item)?,
-        active_this_month,
-        registrations_this_month,
+        active_this_month: (active + sum(|s| s.active)).max(0) as u64,
+        registrations_this_month: (registered + sum(|s| s.registered)).max(0) as u64,
+        record,
+        shards,
     })
 }
 
@@ -128,10 +165,14 @@ impl NetworksStore<'_> {
         Ok(out.item)
     }
 
-    /// One network, strongly consistent, with this month's counters.
+    /// One network with its shards, strongly consistent, side by side.
     pub async fn get_network(&self, id: u64) -> Result<Option<Network>, StoreError> {
-        let item = self.get_item(keys::record_key(id)).await?;
-        item.map(network_from_item).transpose()
+        let (item, shards) = tokio::join!(
+            self.get_item(keys::record_key(id)),
+            self.table.batch_get(USERS.keys(&id.to_string()))
+        );
+        let shards = shards?;
+        item?.map(|i| network_from_item(i, &shards)).transpose()
     }
 
     pub async fn network_counter(&self) -> Result<NetworkCounter, StoreError> {

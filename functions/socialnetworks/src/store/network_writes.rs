@@ -4,6 +4,7 @@
 //! unique and positions dense under concurrency.
 
 use super::network::network_item;
+use super::shards::{tombstone, SHARDS};
 use super::{keys, lost_race, put_new, retrying, NetworksStore};
 use super::{Network, NetworkCounter, NetworkFields, NetworkRecord, NetworkWriteError};
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, ReturnValue, Update};
@@ -38,8 +39,9 @@ enum UpdateTag {
     NewKey,
 }
 
-/// Every condition of a delete is on what was read (no users, the position,
-/// the counter, the last network's position): a failure is a lost race.
+/// Every condition of a delete is on what was read (no users on the network
+/// item nor its shards, the position, the counter, the last network's
+/// position): a failure is a lost race.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum DeleteTag {
     Record,
@@ -294,7 +296,7 @@ impl NetworksStore<'_> {
                     .network
                     .as_ref()
                     .ok_or(NetworkWriteError::NotFound)?;
-                if network.record.users_count > 0 {
+                if network.users_count() > 0 {
                     return Err(NetworkWriteError::HasUsers);
                 }
                 let last = snapshot.last.as_ref();
@@ -333,7 +335,11 @@ impl NetworksStore<'_> {
         let mut tx = self
             .table
             .transaction()
-            .delete_if(DeleteTag::Record, delete)
+            .delete_if(DeleteTag::Record, delete);
+        for k in 0..SHARDS {
+            tx = tx.put_if(DeleteTag::Record, tombstone(table, network.id, k)?);
+        }
+        let mut tx = tx
             .delete_if(
                 DeleteTag::Key,
                 drop_key_sentinel(table, &network.key, network.id)?,
