@@ -65,7 +65,7 @@ the variable set to W, an item a transaction wrote stays "in a transaction"
 for W ms, as if its commit were still running: another transaction naming
 it meanwhile is cancelled with `TransactionConflict` on that item and
 written nothing. It is a model for load runs (tools/bench/scripts/
-follow-burst.py, docs/performance.md), not DynamoDB's timing; GET
+follow-burst.py, link-burst.py, docs/performance.md), not DynamoDB's timing; GET
 /_emulator/conflicts counts the conflicts it answered.
 """
 

@@ -12,7 +12,7 @@ EMULATOR_TX_CONFLICT_MS; the server retries them itself) and whether the
 account's follower count (GET /user/me) is exactly the successes. The last
 line is the same as one JSON object. docs/performance.md, "A crowd
 following one account", has the figures and tools/bench/scripts/
-follow-burst.sh starts a private stack for it.
+crowd.sh follow starts a private stack for it.
 """
 
 import json
@@ -20,16 +20,14 @@ import os
 import secrets
 import subprocess
 import sys
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts"))
+import crowd  # noqa: E402
 import platform_client  # noqa: E402
 
 BASE, PLATFORM = sys.argv[1], sys.argv[2]
 N = int(sys.argv[3]) if len(sys.argv) > 3 else 50
-EMULATOR = os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")
 REDIRECT = "http://127.0.0.1:8080/cb"
 PASSWORD = "s3cret-pass"
 SCOPES = "delegated:profile:read delegated:social:follow:read delegated:social:follow:write"
@@ -67,18 +65,6 @@ def person(username, client_id):
     return login[2]["data"]["user"]["_id"], tokens["access_token"]
 
 
-def conflicts():
-    try:
-        _, _, body = call("GET", EMULATOR + "/_emulator/conflicts")
-        return (body or {}).get("transaction_conflicts")
-    except Exception:
-        return None
-
-
-def percentile(sorted_ms, p):
-    return sorted_ms[min(len(sorted_ms) - 1, int(round(p * (len(sorted_ms) - 1))))]
-
-
 def main():
     client = json.loads(platform("oauth-client", "create", "--name", "bench", "--type", "public",
                                  "--first-party", "--redirect-uri", REDIRECT, "--scopes", SCOPES))
@@ -87,46 +73,21 @@ def main():
         people = list(pool.map(lambda i: person(f"fb{i}_{suffix}", client["client_id"]), range(N + 1)))
     (star, star_token), fans = people[0], people[1:]
 
-    gate = threading.Barrier(N)
-    answers = [None] * N
-
     def follow(i):
         _, token = fans[i]
-        gate.wait()
-        start = time.perf_counter()
         status, _, body = call("POST", BASE + "/user/follow", {"target": star},
                                {"Authorization": f"Bearer {token}"})
-        answers[i] = (status, (time.perf_counter() - start) * 1000, body)
+        return status, body
 
-    before = conflicts()
-    threads = [threading.Thread(target=follow, args=(i,)) for i in range(N)]
-    wall = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = (time.perf_counter() - wall) * 1000
-    after = conflicts()
-
-    ms = sorted(a[1] for a in answers)
+    answers, timed = crowd.at_once(N, follow)
     successes = sum(1 for a in answers if a[0] == 200)
-    others = {}
-    for status, _, body in answers:
-        if status != 200:
-            others[str(status)] = others.get(str(status), 0) + 1
+    others = crowd.others(answers, 200)
     _, _, me = ok(call("GET", BASE + "/user/me", headers={"Authorization": f"Bearer {star_token}"}), "me")
     count = me["data"]["user"][0]["followerCount"]
-    result = {
-        "follows": N, "successes": successes, "errors": others,
-        "conflicts": None if before is None or after is None else after - before,
-        "p50_ms": round(percentile(ms, 0.5), 1), "p90_ms": round(percentile(ms, 0.9), 1),
-        "max_ms": round(ms[-1], 1), "wall_ms": round(wall, 1),
-        "follower_count": count, "count_exact": count == successes,
-    }
+    result = {"follows": N, "successes": successes, "errors": others, **timed,
+              "follower_count": count, "count_exact": count == successes}
     print(f"{N} follows of one account at once: {successes} ok, other answers {others or 'none'}, "
-          f"TransactionConflicts answered by the emulator: {result['conflicts']}; "
-          f"p50 {result['p50_ms']} ms, p90 {result['p90_ms']} ms, max {result['max_ms']} ms, "
-          f"all in {result['wall_ms']} ms; followerCount {count} "
+          f"{crowd.timing(result)}; followerCount {count} "
           f"({'exact' if result['count_exact'] else 'NOT the successes'})")
     print(json.dumps(result))
     sys.exit(0 if result["count_exact"] else 1)
