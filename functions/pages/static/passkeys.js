@@ -83,7 +83,7 @@
     var d = box.dataset;
     if (error && (error.name === "NotAllowedError" || error.name === "AbortError")) return d.msgCancelled;
     var code = error && error.code;
-    if (code === "InvalidCredentials" || code === "HTTP401") return d.msgUnknown;
+    if (code === "InvalidCredentials") return d.msgUnknown;
     if (code === "PasskeyExists" || code === "InvalidStateError") return d.msgExists;
     if (code === "PasskeyCounter") return d.msgCounter;
     if (error && error.field === "name") return d.msgName;
@@ -140,7 +140,10 @@
         return navigator.credentials.get(ask);
       }).then(function (cred) {
         if (pending === controller) pending = null;
-        return cred && finish(cred);
+        return cred && finish(cred).catch(function (e) {
+          e.picked = true;
+          throw e;
+        });
       });
     }
 
@@ -156,10 +159,11 @@
     if (PKC.isConditionalMediationAvailable) {
       PKC.isConditionalMediationAvailable().then(function (yes) {
         if (!yes) return;
-        box.dataset.conditional = "started";
         ceremony("conditional").catch(function (e) {
-          // Nothing picked, or no passkey here: the button is still there.
-          if (e.name !== "AbortError" && e.name !== "NotAllowedError") failure(region, box, e);
+          // Said only once a passkey was picked: before that, nothing was
+          // asked of anyone (aborted by the button, no passkey for this
+          // site, a page on an IP address), and the button is still there.
+          if (e.picked) failure(region, box, e);
         });
       });
     }
