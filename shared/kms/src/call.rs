@@ -134,19 +134,7 @@ impl Endpoint {
         let (status, bytes) = signed::exchange(&self.http, request)
             .await
             .map_err(transport)?;
-        let json: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        if status.is_success() {
-            return Ok(json);
-        }
-        let text = |key: &str| json.get(key).and_then(Value::as_str).unwrap_or_default();
-        // `__type` may carry its namespace: `com.amazonaws.kms#NotFoundException`.
-        let kind = text("__type").rsplit('#').next().unwrap_or_default();
-        let message = [text("message"), text("Message")].concat();
-        Err(CallError::Refused {
-            status,
-            kind: kind.to_owned(),
-            message: message.chars().take(300).collect(),
-        })
+        answer(status, &bytes)
     }
 
     async fn identity(&self) -> Result<Identity, CallError> {
@@ -160,6 +148,23 @@ impl Endpoint {
             None => Err(failed(&"none configured")),
         }
     }
+}
+
+/// KMS's answer: its JSON, or its refusal (`__type` and message).
+fn answer(status: StatusCode, bytes: &[u8]) -> Result<Value, CallError> {
+    let json: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
+    if status.is_success() {
+        return Ok(json);
+    }
+    let text = |key: &str| json.get(key).and_then(Value::as_str).unwrap_or_default();
+    // `__type` may carry its namespace: `com.amazonaws.kms#NotFoundException`.
+    let kind = text("__type").rsplit('#').next().unwrap_or_default();
+    let message = [text("message"), text("Message")].concat();
+    Err(CallError::Refused {
+        status,
+        kind: kind.to_owned(),
+        message: message.chars().take(300).collect(),
+    })
 }
 
 async fn within<T>(
@@ -180,4 +185,49 @@ fn rand_jitter() -> u8 {
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
     (nanos % 50) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_are_named_by_their_type_without_namespace() {
+        let body = br#"{"__type":"com.amazonaws.kms#InvalidCiphertextException","message":"bad"}"#;
+        let e = answer(StatusCode::BAD_REQUEST, body).unwrap_err();
+        assert!(e.is("InvalidCiphertextException") && !e.transient());
+        let e = answer(
+            StatusCode::BAD_REQUEST,
+            br#"{"__type":"AlreadyExistsException"}"#,
+        );
+        assert!(e.unwrap_err().is("AlreadyExistsException"));
+        let ok = answer(StatusCode::OK, br#"{"KeyId":"k"}"#).unwrap();
+        assert_eq!(ok["KeyId"], "k");
+    }
+
+    #[test]
+    fn throttling_server_errors_and_transport_are_retried() {
+        let throttled = br#"{"__type":"ThrottlingException"}"#;
+        assert!(answer(StatusCode::BAD_REQUEST, throttled)
+            .unwrap_err()
+            .transient());
+        assert!(answer(StatusCode::SERVICE_UNAVAILABLE, b"")
+            .unwrap_err()
+            .transient());
+        assert!(CallError::Transport("reset".into()).transient());
+        let denied = br#"{"__type":"AccessDeniedException"}"#;
+        assert!(!answer(StatusCode::BAD_REQUEST, denied)
+            .unwrap_err()
+            .transient());
+    }
+
+    #[tokio::test]
+    async fn a_call_that_outlives_its_budget_fails() {
+        let slow = async {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            Ok(())
+        };
+        let r = within(Some(Duration::from_millis(10)), slow).await;
+        assert!(matches!(r, Err(CallError::Transport(_))));
+    }
 }
