@@ -5,7 +5,9 @@
 # a third-party client's authorization with consent (authlib checks the
 # id_token), a site invitation accepted, RP-initiated logout, signing up,
 # in, linking and unlinking through a social network at a real OpenID
-# provider (oidc-provider-mock) and its refusals;
+# provider (oidc-provider-mock) and its refusals; passkeys added, used to
+# sign in (button and conditional UI), renamed and removed with Chromium's
+# virtual authenticator, at http://localhost:<port> (tests/browser/passkeys.py);
 # every page checked with axe-core (no serious or critical violation) and
 # for CSP refusals; screenshots in test-output/browser/.
 #

@@ -25,6 +25,9 @@ ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 PASSWORD = "Browser-passw0rd-1"
+with open(AXE, encoding="utf-8") as f:
+    # A statement list ending in an expression: Runtime.evaluate runs it whole.
+    AXE_SOURCE = f.read() + "\n;0"
 checked = []
 
 
@@ -62,10 +65,13 @@ def totp(secret_b32, at):
 
 
 def check(page, name):
-    """axe-core on the page: no serious or critical violation; a screenshot."""
+    """axe-core on the page: no serious or critical violation; a screenshot.
+    axe is evaluated through the DevTools protocol, which the page's CSP
+    does not govern, so pages under their real CSP can be checked too."""
     size = page.evaluate("document.documentElement.outerHTML.length")
     assert size < 50 * 1024, f"{name}: under 50 KB ({size})"
-    page.add_script_tag(path=AXE)
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE_SOURCE)
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     page.screenshot(path=f"{SHOTS}/{len(checked) + 1:02d}-{name}.png", full_page=True)
@@ -80,8 +86,8 @@ def check(page, name):
     checked.append(name)
 
 
-def sign_up(page, name, email):
-    page.goto(f"{BASE}/signup")
+def sign_up(page, name, email, base=BASE):
+    page.goto(f"{base}/signup")
     check(page, "signup")
     page.get_by_label("Username").fill(name)
     page.get_by_label("First name").fill("Ada")
@@ -98,8 +104,8 @@ def sign_up(page, name, email):
     check(page, "signin-verified")
 
 
-def sign_in(page, login, password):
-    page.goto(f"{BASE}/signin")
+def sign_in(page, login, password, base=BASE):
+    page.goto(f"{base}/signin")
     fill_sign_in(page, login, password)
 
 
@@ -107,7 +113,7 @@ def fill_sign_in(page, login, password):
     """The sign-in form of the page the browser is on."""
     page.get_by_label("Username or email").fill(login)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def set_up_totp(page):
@@ -125,7 +131,7 @@ def set_up_totp(page):
     return secret
 
 
-def sign_out(page):
-    page.goto(f"{BASE}/account")
+def sign_out(page, base=BASE):
+    page.goto(f"{base}/account")
     page.get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url("**/signin?notice=signed_out**")

@@ -7,7 +7,10 @@ signing another browser out from the account page's sessions list, and
 signing out everywhere; a third-party client's authorization (sign-in,
 TOTP, consent, code, tokens, the id_token checked by authlib) and its
 RP-initiated logout; accepting a site invitation; signing up, in,
-linking and unlinking through a social network and its refusals. Every
+linking and unlinking through a social network and its refusals;
+passkeys (tests/browser/passkeys.py: added on the account page, signing
+in without a username by the button and by conditional UI, renamed,
+removed, the code step after a passkey of a 2FA account). Every
 page visited is checked with axe-core (no serious or critical violation)
 and screenshotted; a pass without CSP bypass checks that no page makes
 the browser refuse anything.
@@ -22,6 +25,7 @@ from playwright.sync_api import sync_playwright
 from common import BASE, CHROMIUM, ARGS, PASSWORD, SHOTS, check, checked, mail_codes
 from common import set_up_totp, sign_in, sign_out, sign_up, totp
 from networks import scenario_network_refusals, scenario_network_sign_up_link_unlink
+from passkeys import run as scenarios_passkeys
 from third_party import scenario_invitation, scenario_rp_logout, scenario_third_party
 
 
@@ -141,6 +145,7 @@ def main():
             scenario_network_sign_up_link_unlink(browser, n)
             scenario_network_refusals(browser, n)
             scenario_spanish_and_errors(browser)
+            scenarios_passkeys(browser, n)
             scenario_csp_holds(browser)
         except Exception:
             # Where each open page stood, for the failure's report.

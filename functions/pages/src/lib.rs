@@ -2,7 +2,9 @@
 //! sign-up with the emailed code, password reset, the account page (profile,
 //! password, TOTP enrolment, signing out everywhere), sign-out and the
 //! site invitation page. Server rendered from one template home
-//! (`templates/`), English and Spanish, no JavaScript, a strict CSP, a CSRF token on every form (docs/pages.md).
+//! (`templates/`), English and Spanish, a strict CSP, a CSRF token on every
+//! form (docs/pages.md). They need no JavaScript; one first-party script
+//! (`static/passkeys.js`) adds passkeys where the browser has them.
 //! Every sign-in goes through `identity::gate`.
 
 mod brand;
@@ -26,10 +28,13 @@ use web::RouteTable;
 pub fn route_table() -> RouteTable<AppState> {
     use handlers::*;
     RouteTable::new()
-        .add(Method::GET, "/pages/style.css", style::stylesheet)
+        .add(Method::GET, "/pages/style.css", assets::stylesheet)
+        .add(Method::GET, "/pages/passkeys.js", assets::script)
         .add(Method::GET, "/signin", signin::show)
         .add_sign_in(Method::POST, "/signin", signin::submit)
         .add_sign_in(Method::POST, "/signin/second-factor", second_factor::submit)
+        // A step of a sign-in: refused cross-site even without a cookie.
+        .add_sign_in(Method::POST, "/signin/passkey", passkey::second_factor)
         .add(Method::GET, "/signin/network/callback", network::callback)
         .add(Method::GET, "/signin/network/{id}", network::start)
         .add(Method::GET, "/signout", signout::confirm)

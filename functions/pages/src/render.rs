@@ -15,8 +15,11 @@ use serde_json::{json, Map, Value};
 use std::sync::LazyLock;
 
 /// The pages' Content-Security-Policy: nothing inline, nothing external.
-pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
-     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// The one script (passkeys) is the function's own and calls only this
+/// origin's passkeys API.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; \
+     style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'";
 
 macro_rules! templates {
     ($($name:literal),* $(,)?) => {
@@ -148,6 +151,10 @@ impl Page {
         vars.insert("lang".into(), json!(lang::code(lang)));
         vars.insert("brand".into(), json!(Brand::get()));
         vars.insert("csrf".into(), json!(ctx.csrf));
+        vars.insert(
+            "script_url".into(),
+            json!(crate::handlers::assets::SCRIPT_URL.as_str()),
+        );
         let html = ENV
             .get_template(self.template)
             .and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(&vars))));

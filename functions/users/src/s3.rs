@@ -7,22 +7,20 @@
 use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{
-    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest,
-    SignatureLocation, SigningSettings, UriPathNormalizationMode,
+    PayloadChecksumKind, PercentEncodingMode, SignableBody, SignatureLocation, SigningSettings,
+    UriPathNormalizationMode,
 };
-use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 use bytes::Bytes;
 use http::{Method, Request, StatusCode};
-use http_body_util::{BodyExt, Full};
-use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::connect::HttpConnector;
+use http_body_util::Full;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
+use table::signed::{self, HttpClient, Signer};
 
 pub struct S3 {
-    http: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    http: HttpClient,
     identity: Identity,
     region: String,
     /// `https://host[:port]/bucket` (path style) or `https://bucket.host`.
@@ -64,7 +62,7 @@ impl S3 {
             (None, false) => format!("https://{bucket}.s3.{region}.amazonaws.com"),
         };
         Ok(Self {
-            http: Client::builder(TokioExecutor::new()).build(connector()),
+            http: Client::builder(TokioExecutor::new()).build(table::https::aws_connector(None)),
             identity: credentials.into(),
             region,
             bucket_url,
@@ -128,29 +126,14 @@ impl S3 {
         body: SignableBody<'_>,
         settings: SigningSettings,
     ) -> Result<(), S3Error> {
-        let failed = |e: &dyn std::fmt::Display| S3Error::Signing(e.to_string());
-        let params = v4::SigningParams::builder()
-            .identity(&self.identity)
-            .region(&self.region)
-            .name("s3")
-            .time(SystemTime::now())
-            .settings(settings)
-            .build()
-            .map_err(|e| failed(&e))?
-            .into();
-        let uri = request.uri().to_string();
-        let signable = SignableRequest::new(
-            request.method().as_str(),
-            uri.as_str(),
-            headers.iter().copied(),
-            body,
-        )
-        .map_err(|e| failed(&e))?;
-        let (instructions, _) = sign(signable, &params)
-            .map_err(|e| failed(&e))?
-            .into_parts();
-        instructions.apply_to_request_http1x(request);
-        Ok(())
+        Signer {
+            identity: &self.identity,
+            region: &self.region,
+            service: "s3",
+            settings,
+        }
+        .sign(request, headers, body)
+        .map_err(S3Error::Signing)
     }
 
     async fn send(
@@ -174,23 +157,14 @@ impl S3 {
             settings(),
         )?;
         *request.body_mut() = Full::new(Bytes::from(body));
-        let response = self
-            .http
-            .request(request)
+        let (status, answer) = signed::exchange(&self.http, request)
             .await
-            .map_err(|e| S3Error::Transport(e.to_string()))?;
-        let status = response.status();
-        let text = response
-            .into_body()
-            .collect()
-            .await
-            .map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned())
-            .map_err(|e| S3Error::Transport(e.to_string()))?;
+            .map_err(S3Error::Transport)?;
         match status.is_success() {
             true => Ok(()),
             false => Err(S3Error::Refused {
                 status,
-                body: text.chars().take(300).collect(),
+                body: String::from_utf8_lossy(&answer).chars().take(300).collect(),
             }),
         }
     }
@@ -204,14 +178,4 @@ fn settings() -> SigningSettings {
     settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
     settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
     settings
-}
-
-/// HTTPS (and plain HTTP for the local emulator), trusting the
-/// compiled-in roots the SDK clients trust (`table::aws`).
-fn connector() -> HttpsConnector<HttpConnector> {
-    use rustls::pki_types::{pem::PemObject, CertificateDer};
-    let mut roots = table::https::RootCertStore::empty();
-    let pem = table::aws::trusted_roots_pem();
-    roots.add_parsable_certificates(CertificateDer::pem_slice_iter(&pem).flatten());
-    table::https::connector(roots)
 }

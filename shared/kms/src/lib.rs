@@ -5,12 +5,17 @@
 //! needs (the token signer its signing keys, the Social Networks API its
 //! networks' secrets), and CloudTrail records each use.
 //!
-//! Only the functions that seal or open secrets link this crate (and the
-//! KMS SDK): the OAuth server, the Social Networks API, the operator CLI.
+//! Only the functions that seal or open secrets link this crate: the OAuth
+//! server, the Social Networks API, the pages, webhooks, the operator CLI.
+//! It speaks KMS's JSON protocol itself (`call.rs`), without the KMS SDK.
 
-use aws_sdk_kms::primitives::Blob;
-use aws_sdk_kms::types::DataKeySpec;
+mod call;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use call::{CallError, Endpoint};
 use domain::sealed::{DataKey, KeyFuture, KeyWrap, SealError};
+use serde_json::{json, Value};
 
 /// The key data keys are made under: `SECRETS_KEY_ID` (a key id, ARN or
 /// `alias/…`), by default the alias `platform bootstrap` creates locally.
@@ -23,12 +28,12 @@ pub fn key_id_from_env() -> String {
 
 pub const DEFAULT_ALIAS: &str = "alias/platform-secrets";
 
-/// The KMS client is built on first use, not at init: most requests of
+/// The HTTP client is built on first use, not at init: most requests of
 /// the functions that hold one never need it (cold start, docs/performance.md).
 #[derive(Clone)]
 pub struct Kms {
     sdk: table::aws::SdkConfig,
-    client: std::sync::OnceLock<aws_sdk_kms::Client>,
+    endpoint: std::sync::Arc<std::sync::OnceLock<Endpoint>>,
     key_id: String,
 }
 
@@ -36,14 +41,13 @@ impl Kms {
     pub fn new(sdk: &table::aws::SdkConfig, key_id: impl Into<String>) -> Self {
         Self {
             sdk: sdk.clone(),
-            client: std::sync::OnceLock::new(),
+            endpoint: Default::default(),
             key_id: key_id.into(),
         }
     }
 
-    fn client(&self) -> &aws_sdk_kms::Client {
-        self.client
-            .get_or_init(|| aws_sdk_kms::Client::new(&self.sdk))
+    fn endpoint(&self) -> &Endpoint {
+        self.endpoint.get_or_init(|| Endpoint::new(&self.sdk))
     }
 
     /// The key service of the environment (`SECRETS_KEY_ID`).
@@ -58,97 +62,77 @@ impl Kms {
         if !alias.starts_with("alias/") || self.described().await {
             return Ok(());
         }
+        let input = json!({ "Description": "platform secrets (envelope encryption)" });
         let key = self
-            .client()
-            .create_key()
-            .description("platform secrets (envelope encryption)")
-            .send()
+            .endpoint()
+            .call("CreateKey", &input)
             .await
-            .map_err(|e| format!("create key: {}", aws_sdk_kms::error::DisplayErrorContext(e)))?;
+            .map_err(|e| format!("create key: {e}"))?;
         let id = key
-            .key_metadata()
-            .map(|m| m.key_id().to_owned())
+            .pointer("/KeyMetadata/KeyId")
+            .and_then(Value::as_str)
             .unwrap_or_default();
-        match self
-            .client()
-            .create_alias()
-            .alias_name(alias)
-            .target_key_id(id)
-            .send()
-            .await
-        {
+        let input = json!({ "AliasName": alias, "TargetKeyId": id });
+        match self.endpoint().call("CreateAlias", &input).await {
             Ok(_) => Ok(()),
             // Another process created it meanwhile: theirs serves.
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_already_exists_exception()) =>
-            {
-                Ok(())
-            }
-            Err(e) => Err(format!(
-                "create alias: {}",
-                aws_sdk_kms::error::DisplayErrorContext(e)
-            )),
+            Err(e) if e.is("AlreadyExistsException") => Ok(()),
+            Err(e) => Err(format!("create alias: {e}")),
         }
     }
 
     async fn described(&self) -> bool {
-        self.client()
-            .describe_key()
-            .key_id(&self.key_id)
-            .send()
-            .await
-            .is_ok()
+        let input = json!({ "KeyId": self.key_id });
+        self.endpoint().call("DescribeKey", &input).await.is_ok()
     }
 }
 
-fn service(e: impl std::error::Error + Send + Sync + 'static) -> SealError {
-    SealError::KeyService(aws_sdk_kms::error::DisplayErrorContext(e).to_string())
+fn service(e: CallError) -> SealError {
+    SealError::KeyService(e.to_string())
+}
+
+/// A blob of the answer (base64 in KMS's JSON).
+fn blob(answer: &Value, field: &str) -> Result<Vec<u8>, SealError> {
+    answer
+        .get(field)
+        .and_then(Value::as_str)
+        .and_then(|b| B64.decode(b).ok())
+        .ok_or_else(|| SealError::KeyService(format!("no {field} in the answer")))
 }
 
 impl KeyWrap for Kms {
     fn new_key<'a>(&'a self, purpose: &'a str) -> KeyFuture<'a, DataKey> {
         Box::pin(async move {
+            let input = json!({
+                "KeyId": self.key_id,
+                "KeySpec": "AES_256",
+                "EncryptionContext": { "purpose": purpose },
+            });
             let out = self
-                .client()
-                .generate_data_key()
-                .key_id(&self.key_id)
-                .key_spec(DataKeySpec::Aes256)
-                .encryption_context("purpose", purpose)
-                .send()
+                .endpoint()
+                .call("GenerateDataKey", &input)
                 .await
                 .map_err(service)?;
-            let (Some(plaintext), Some(wrapped)) = (out.plaintext, out.ciphertext_blob) else {
-                return Err(SealError::KeyService("no data key in the answer".into()));
-            };
             Ok(DataKey {
-                plaintext: plaintext.into_inner(),
-                wrapped: wrapped.into_inner(),
+                plaintext: blob(&out, "Plaintext")?,
+                wrapped: blob(&out, "CiphertextBlob")?,
             })
         })
     }
 
     fn unwrap_key<'a>(&'a self, purpose: &'a str, wrapped: &'a [u8]) -> KeyFuture<'a, Vec<u8>> {
         Box::pin(async move {
-            let out = self
-                .client()
-                .decrypt()
-                .ciphertext_blob(Blob::new(wrapped))
-                .encryption_context("purpose", purpose)
-                .send()
-                .await
-                .map_err(|e| {
-                    if e.as_service_error()
-                        .is_some_and(|s| s.is_invalid_ciphertext_exception())
-                    {
-                        SealError::Corrupt
-                    } else {
-                        service(e)
-                    }
-                })?;
-            out.plaintext
-                .map(Blob::into_inner)
-                .ok_or_else(|| SealError::KeyService("no plaintext in the answer".into()))
+            let input = json!({
+                "CiphertextBlob": B64.encode(wrapped),
+                "EncryptionContext": { "purpose": purpose },
+            });
+            let out = self.endpoint().call("Decrypt", &input).await.map_err(|e| {
+                match e.is("InvalidCiphertextException") {
+                    true => SealError::Corrupt,
+                    false => service(e),
+                }
+            })?;
+            blob(&out, "Plaintext")
         })
     }
 }

@@ -32,6 +32,7 @@ mod rate_limit;
 pub mod schema;
 pub mod search_index;
 pub mod sharded;
+pub mod signed;
 mod signing_keys;
 mod suppression;
 mod tokens;

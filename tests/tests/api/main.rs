@@ -51,6 +51,7 @@ mod pages_consent;
 mod pages_join;
 mod pages_lifecycle;
 mod pages_network;
+mod pages_passkeys;
 #[allow(dead_code)]
 mod pages_support;
 mod passkeys;

@@ -1,7 +1,7 @@
 //! The account page's "Your data": an export asked for by the owner, and
 //! the account deleted with its password (docs/lifecycle.md).
 
-use crate::pages_support::{env, html, location, signed_in, signed_up, Browser};
+use crate::pages_support::{env, html, location, signed_in, signed_up, user_id, Browser};
 use crate::users_support::PASSWORD;
 use http::StatusCode;
 
@@ -28,13 +28,7 @@ async fn the_account_page_exports_then_deletes_the_account() {
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(html(&r).contains("aria-invalid"), "{}", html(&r));
-    let id = env
-        .state
-        .store
-        .username_owner(&p.username.to_lowercase())
-        .await
-        .unwrap()
-        .unwrap();
+    let id = user_id(&env, &p).await;
     assert!(env
         .state
         .store

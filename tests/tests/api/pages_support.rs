@@ -161,3 +161,44 @@ pub async fn pending_totp(
     let pending = user.totp_pending.as_deref().unwrap();
     (id, domain::totp::TotpSecret::parse(pending).unwrap())
 }
+
+/// The value of the hidden field `name` on a page.
+pub fn hidden<'a>(page: &'a str, name: &str) -> &'a str {
+    let marker = format!("name=\"{name}\" value=\"");
+    page.split(&marker)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+}
+
+/// Every script of the page is a file of this origin, none is inline
+/// (the CSP's `script-src 'self'` would refuse one anyway).
+pub fn assert_no_inline_script(page: &str) {
+    for tag in page.split("<script").skip(1) {
+        let (open, rest) = tag.split_once('>').unwrap();
+        assert!(open.contains(" src=\"&#x2f;pages&#x2f;"), "<script{open}>");
+        assert!(rest.starts_with("</script>"), "inline script: {rest}");
+    }
+}
+
+/// The id of the user `p` signed up as.
+pub async fn user_id(env: &TestEnv, p: &Person) -> domain::UserId {
+    env.state
+        .store
+        .username_owner(&p.username.to_lowercase())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// Turns on two-step verification by emailed code for `p`.
+pub async fn email_two_factor(env: &TestEnv, p: &Person) {
+    let id = user_id(env, p).await;
+    env.state
+        .store
+        .set_user_flag(&id, table::UserFlag::TwoFactor, true)
+        .await
+        .unwrap();
+}

@@ -87,6 +87,7 @@ fn profile_page(lang: Language, user: &User) -> Page {
         .var("end_session_action", action("/account/sessions/end", lang))
         .var("export_action", action("/account/export", lang))
         .var("delete_action", action("/account/delete", lang))
+        .var("passkeys", true)
 }
 
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Response {

@@ -19,15 +19,20 @@ use web::SignInAttempt;
 /// The code form of a challenge. The challenge and its user travel in
 /// hidden fields (the APIs hand the same `sessionHash` to their clients).
 pub fn challenge_page(lang: Language, user: &User, challenge: &str, return_to: &str) -> Page {
+    code_page(lang, user.id.as_str(), challenge, return_to).var("totp", user.totp_secret.is_some())
+}
+
+/// The code form for the challenge `challenge` of user `target`.
+pub fn code_page(lang: Language, target: &str, challenge: &str, return_to: &str) -> Page {
     Page::new("second_factor.html")
         .var("action", action("/signin/second-factor", lang))
-        .var("target", user.id.as_str())
+        .var("target", target)
         .var("challenge", challenge)
-        .var("totp", user.totp_secret.is_some())
         .var("return_to", return_to)
 }
 
-fn parse(form: &Form) -> Result<(UserId, Challenge, Answer), Error> {
+/// The challenge and its user from the form's hidden fields.
+pub fn parse_challenge(form: &Form) -> Result<(UserId, Challenge), Error> {
     let lost = || Error::invalid("challenge", "sign in again");
     let target = form
         .text("target")
@@ -37,6 +42,11 @@ fn parse(form: &Form) -> Result<(UserId, Challenge, Answer), Error> {
         .text("challenge")
         .and_then(|c| Challenge::parse(&c))
         .ok_or_else(lost)?;
+    Ok((target, challenge))
+}
+
+fn parse(form: &Form) -> Result<(UserId, Challenge, Answer), Error> {
+    let (target, challenge) = parse_challenge(form)?;
     let answer = form
         .text("code")
         .and_then(|c| Answer::parse(&c))
@@ -53,12 +63,10 @@ pub async fn submit(
     let lang = ctx.lang(None);
     let return_to = return_to::safe(form.raw("return_to"));
     let again = |e: &Error| {
-        Page::new("second_factor.html")
-            .var("action", action("/signin/second-factor", lang))
-            .var("target", form.text("target"))
-            .var("challenge", form.text("challenge"))
+        let field = |name: &str| form.text(name).unwrap_or_default();
+        code_page(lang, &field("target"), &field("challenge"), &return_to)
             .var("totp", form.raw("totp") == Some("1"))
-            .var("return_to", &return_to)
+            .var("either", form.raw("either") == Some("1"))
             .with_error(lang, e, &["code"])
             .render(&ctx, lang)
     };

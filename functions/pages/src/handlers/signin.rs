@@ -25,6 +25,8 @@ fn form_page(lang: Language, login: &str, return_to: &str) -> Page {
         .var("action", action("/signin", lang))
         .var("login", login)
         .var("return_to", return_to)
+        .var("passkeys", true)
+        .var("passkey_action", action("/signin/passkey", lang))
 }
 
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Response {
