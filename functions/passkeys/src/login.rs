@@ -17,6 +17,7 @@ use identity::gate::{sign_in_by_passkey, Issue, SignedIn};
 use identity::AppState;
 use serde_json::{json, Value};
 use web::SignInAttempt;
+use webauthn_rp::DiscoverableAuthenticationServerState;
 
 pub const LOGIN: &str = "login";
 
@@ -39,12 +40,12 @@ fn refused() -> Error {
 /// A counter that did not grow: a copy of the authenticator may exist.
 /// Every session of the account ends and its owner hears of it; the
 /// sign-in is refused either way.
-async fn counter_backwards(
+pub async fn counter_backwards(
     state: &AppState,
     attempt: &identity::gate::Attempt,
     owner: &UserId,
     name: &str,
-) -> ApiError {
+) -> Error {
     tracing::warn!(user = %owner, "passkey counter went backwards");
     let (ended, user) = tokio::join!(
         identity::logout::end_everywhere(state, attempt, owner, None),
@@ -58,17 +59,16 @@ async fn counter_backwards(
         Ok::<_, Error>(())
     };
     if let Err(e) = ended.and(notice.await) {
-        return e.into();
+        return e;
     }
     Error::new(
         ErrorKind::Unauthenticated,
         "passkey_counter",
         "this passkey's counter went backwards: the account was signed out everywhere",
     )
-    .into()
 }
 
-fn brief(user: &User) -> Value {
+pub fn brief(user: &User) -> Value {
     json!({ "id": user.id, "username": user.username })
 }
 
@@ -92,18 +92,18 @@ pub async fn verify(
     let ceremony = ceremony?.filter(|c| c.kind == LOGIN).ok_or_else(expired)?;
     let found = found?.ok_or_else(refused)?;
     let owner = UserId::parse(&found.user).map_err(|_| Error::internal("passkey owner"))?;
-    let asserted = rp::finish_login(
+    let asserted = rp::finish::<DiscoverableAuthenticationServerState, true>(
         &rp::relying(&state.config)?,
         &ceremony.state,
         &auth,
-        &owner,
-        &found.static_state,
-        &found.dynamic_state,
+        &found.kept(&owner),
     )?;
     let dynamic = match asserted {
         Asserted::Ok(d) => d,
         Asserted::CounterBackwards => {
-            return Err(counter_backwards(&state, &attempt, &owner, &found.name).await)
+            return Err(counter_backwards(&state, &attempt, &owner, &found.name)
+                .await
+                .into())
         }
     };
     let used = Used {

@@ -24,7 +24,8 @@ pub async fn options(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     let user = caller(&state, &headers).await?;
-    let started = rp::start_registration(&rp::relying(&state.config)?, &user)?;
+    let existing = PasskeyStore(&state.store).ids(&user.id).await?;
+    let started = rp::start_registration(&rp::relying(&state.config)?, &user, &existing)?;
     let record = CeremonyRecord::new(&started.challenge, REGISTER, Some(&user.id), started.state);
     PasskeyStore(&state.store).put_ceremony(&record).await?;
     Ok(ok(started.options))

@@ -52,6 +52,10 @@ pub struct CeremonyRecord {
     /// The server state as `webauthn_rp` encodes it (base64url).
     pub state: String,
     pub expires_at: i64,
+    /// For a second factor: the hash of the sign-in challenge
+    /// (`sessionHash`) it answers, so it answers no other.
+    #[serde(default)]
+    pub session: Option<String>,
 }
 
 impl CeremonyRecord {
@@ -63,6 +67,7 @@ impl CeremonyRecord {
             user: user.map(ToString::to_string),
             state,
             expires_at: domain::time::now_ms() / 1000 + CEREMONY_TTL_SECS,
+            session: None,
         }
     }
 }
@@ -175,9 +180,10 @@ impl PasskeyStore<'_> {
         out.item.map(table::from_item).transpose()
     }
 
-    /// The user's passkeys, newest first (their partition's entries, then
-    /// the credentials in one batch).
-    pub async fn list(&self, user: &UserId) -> Result<Vec<PasskeyRecord>, StoreError> {
+    /// The ids of the user's passkeys (at most [`MAX_LISTED`]), from
+    /// their partition's entries alone: what `allowCredentials` and
+    /// `excludeCredentials` name.
+    pub async fn ids(&self, user: &UserId) -> Result<Vec<String>, StoreError> {
         let out = self
             .client()
             .query()
@@ -185,14 +191,27 @@ impl PasskeyStore<'_> {
             .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
             .expression_attribute_values(":pk", s(keys::user(user)))
             .expression_attribute_values(":p", s(keys::USER_PASSKEY_PREFIX))
+            .projection_expression("sk")
+            .consistent_read(true)
             .limit(MAX_LISTED)
             .send()
             .await?;
-        let keys: Vec<Item> = out
+        Ok(out
             .items()
             .iter()
             .filter_map(|i| i.get("sk")?.as_s().ok())
             .filter_map(|sk| sk.strip_prefix(keys::USER_PASSKEY_PREFIX))
+            .map(str::to_owned)
+            .collect())
+    }
+
+    /// The user's passkeys, newest first (their partition's entries, then
+    /// the credentials in one batch).
+    pub async fn list(&self, user: &UserId) -> Result<Vec<PasskeyRecord>, StoreError> {
+        let keys: Vec<Item> = self
+            .ids(user)
+            .await?
+            .iter()
             .map(|id| key(keys::passkey(id), keys::PASSKEY_SK))
             .collect();
         if keys.is_empty() {
@@ -300,4 +319,15 @@ pub struct Used {
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("passkey: bad {what}"))
+}
+
+impl PasskeyRecord {
+    /// What an assertion of this credential is verified against.
+    pub fn kept<'a>(&'a self, owner: &'a UserId) -> crate::rp::Kept<'a> {
+        crate::rp::Kept {
+            owner,
+            static_state: &self.static_state,
+            dynamic_state: &self.dynamic_state,
+        }
+    }
 }

@@ -174,7 +174,8 @@ pub(crate) fn login_update(
             condition.push("attribute_exists(recovery_codes.#rc)");
             update = update.expression_attribute_names("#rc", hash);
         }
-        None => {}
+        // Spent on its own item, in the same transaction (`passkey_use.rs`).
+        Some(SecondFactor::Passkey(_)) | None => {}
     }
     // The credential behind the login is the proof, issued when checked.
     let and = (!condition.is_empty()).then(|| condition.join(" AND "));

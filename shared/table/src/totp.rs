@@ -17,6 +17,9 @@ pub enum SecondFactor {
     TotpStep(i64),
     /// A recovery code's hash: removed, only if still there.
     Recovery(String),
+    /// A passkey's assertion: its new state written, only if its owner is
+    /// the account and its counter is the one checked (`passkey_use.rs`).
+    Passkey(crate::PasskeyUse),
 }
 
 fn conditional<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(e: &E) -> bool {

@@ -56,6 +56,7 @@ mod pages_support;
 mod passkeys;
 mod passkeys_device;
 mod passkeys_python;
+mod passkeys_second_factor;
 #[allow(dead_code)]
 mod passkeys_support;
 mod sdk_timeouts;

@@ -7,7 +7,7 @@
 //! completes the sign-in, so of two racing callers exactly one wins.
 
 use super::audit::{refused, second_factor, signed_in};
-use super::complete::{complete, device_for, Completed, FirstFactor, Issue, Proof};
+use super::complete::{complete, device_for, second_amr, Completed, FirstFactor, Issue, Proof};
 use super::password::{banned, Trust};
 use super::{rules_noted, Attempt, SignedIn};
 use crate::AppState;
@@ -34,7 +34,7 @@ impl Answer {
     }
 }
 
-fn invalid_code() -> Error {
+pub(super) fn invalid_code() -> Error {
     RedeemError::Invalid.into()
 }
 
@@ -110,7 +110,11 @@ fn check(
 }
 
 /// The live slot of `challenge`, if `slot` is it.
-fn live<'a>(slot: Option<&'a CodeSlot>, challenge: &Challenge, now: i64) -> Option<&'a CodeSlot> {
+pub(super) fn live<'a>(
+    slot: Option<&'a CodeSlot>,
+    challenge: &Challenge,
+    now: i64,
+) -> Option<&'a CodeSlot> {
     slot.filter(|s| s.is_live(now)).filter(|s| {
         s.challenge_hash
             .as_deref()
@@ -159,6 +163,19 @@ async fn answer_once(
         count_failure(&state.store, attempt, target, Some(slot)).await?;
         return Err(invalid_code());
     };
+    settle(state, attempt, user, slot, (second, issue), device?).await
+}
+
+/// The rest of a right answer to `slot`'s challenge: the account must
+/// still stand, then the challenge is spent and the sign-in completed.
+pub(super) async fn settle(
+    state: &AppState,
+    attempt: &Attempt,
+    user: User,
+    slot: &CodeSlot,
+    (second, issue): (Option<SecondFactor>, Issue),
+    known: Option<DeviceRecord>,
+) -> Result<Completed, Error> {
     // A reset or logout-all since the password was checked voids the
     // challenge (the write re-checks this under its condition).
     if slot.issued_at < user.tokens_valid_after {
@@ -170,7 +187,7 @@ async fn answer_once(
         return Err(banned());
     }
     rules_noted(&state.store, attempt, &user, first).await?;
-    let trust = Trust::of(attempt, device?, Some(&user), time::now_ms());
+    let trust = Trust::of(attempt, known, Some(&user), time::now_ms());
     let device = device_for(attempt, matches!(trust, Trust::Device { .. }));
     redeem(state, attempt, user, slot, second, issue, device).await
 }
@@ -229,7 +246,7 @@ pub(super) async fn inline(
 
 /// A wrong code: counted on its challenge (if any), and written to the
 /// account's log beside the count.
-async fn count_failure(
+pub(super) async fn count_failure(
     store: &Store,
     attempt: &Attempt,
     user: &UserId,
@@ -262,11 +279,15 @@ async fn redeem(
     device: domain::OpaqueToken,
 ) -> Result<Completed, Error> {
     let first = FirstFactor::from_stored(slot.first_factor.as_deref());
-    let issued = super::complete::issue_for(state, &user, issue, first);
+    let named = Some(second_amr(second.as_ref()));
+    let issued = super::complete::issue_for(state, &user, issue, first, named);
     let record = DeviceRecord::signed_in(&user.id, time::now_ms(), DEVICE_TTL_SECS);
     let device_hash = device.hash();
     let named = second_factor(second.as_ref(), true);
-    let events = signed_in(attempt, first, named, &device);
+    let mut events = signed_in(attempt, first, named, &device);
+    if let (Some(SecondFactor::Passkey(used)), Some(event)) = (&second, events.pop()) {
+        events.push(event.with("passkey", used.name.as_str()));
+    }
     let redeemed = state
         .store
         .redeem_code(&Redemption {

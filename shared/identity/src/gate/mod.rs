@@ -25,12 +25,14 @@ mod complete;
 mod network;
 mod passkey;
 mod password;
+mod second_passkey;
 
 pub use attempt::{Attempt, DEVICE_COOKIE};
 pub use challenge::{answer_challenge, Answer};
 pub use complete::{Completed, FirstFactor, Issue, ACCOUNTS_TOKEN_KIND};
 pub use network::sign_in_by_network;
 pub use passkey::sign_in_by_passkey;
+pub use second_passkey::{answer_with_passkey, passkey_may_answer, passkey_refused, Assertion};
 
 use crate::AppState;
 use domain::codes::{Challenge, Purpose};
