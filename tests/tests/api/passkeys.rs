@@ -170,6 +170,34 @@ async fn a_sign_in_challenge_is_redeemed_once() {
 }
 
 #[tokio::test]
+async fn registration_excludes_and_refuses_passkeys_registered_already() {
+    let env = env().await;
+    let mut device = device();
+    let (_, sid, view) = with_passkey(&env, &mut device).await;
+    let other = verified(&env).await;
+    let other_sid = session(&env, &other).await;
+    let before = env.snapshot().await;
+    let options = register_options(&env, &sid).await;
+    let excluded = options.body["data"]["excludeCredentials"]
+        .as_array()
+        .unwrap();
+    assert_eq!(excluded.len(), 1, "{excluded:?}");
+    assert_eq!(excluded[0]["id"], view["id"]);
+    assert_eq!(excluded[0]["type"], "public-key");
+    // An authenticator registering its passkey again anyway, for its
+    // owner or for someone else: refused, nothing written.
+    let again = device.attest(&options.body["data"]);
+    let r = register_verify(&env, &sid, json!({ "credential": again })).await;
+    assert_error(&r, StatusCode::CONFLICT, "PasskeyExists");
+    let options = register_options(&env, &other_sid).await;
+    assert_eq!(options.body["data"]["excludeCredentials"], json!([]));
+    let again = device.attest(&options.body["data"]);
+    let r = register_verify(&env, &other_sid, json!({ "credential": again })).await;
+    assert_error(&r, StatusCode::CONFLICT, "PasskeyExists");
+    assert_eq!(env.snapshot().await, before);
+}
+
+#[tokio::test]
 async fn another_users_registration_ceremony_is_refused() {
     let env = env().await;
     let a = verified(&env).await;
