@@ -378,3 +378,66 @@ async fn an_export_lists_the_passkeys() {
     assert_eq!(listed[0]["name"], "Laptop");
     assert!(listed[0].get("static_state").is_none());
 }
+
+async fn page(env: &platform_tests::TestEnv, sid: &str, query: &str) -> platform_tests::Reply {
+    let uri = format!("/user/passkeys?{query}");
+    call(env, Method::GET, &uri, None, &[("cookie", sid)]).await
+}
+
+#[tokio::test]
+async fn the_list_pages_with_a_sealed_cursor() {
+    let env = env().await;
+    let (_, sid, _) = with_passkey(&env, &mut device()).await;
+    for _ in 0..2 {
+        let options = register_options(&env, &sid).await;
+        let credential = create(&mut device(), &options.body["data"]).await;
+        let r = register_verify(&env, &sid, json!({ "credential": credential })).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    }
+    let first = page(&env, &sid, "limit=2").await;
+    assert_eq!(first.status, StatusCode::OK, "{:?}", first.body);
+    let cursor = first.body["data"]["nextCursor"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second = page(&env, &sid, &format!("limit=2&cursor={cursor}")).await;
+    assert_eq!(second.status, StatusCode::OK, "{:?}", second.body);
+    assert!(second.body["data"]["nextCursor"].is_null());
+    let mut ids: Vec<Value> = [&first, &second]
+        .iter()
+        .flat_map(|r| r.body["data"]["passkeys"].as_array().unwrap().clone())
+        .map(|v| v["id"].clone())
+        .collect();
+    assert_eq!(ids.len(), 3);
+    ids.dedup();
+    assert_eq!(ids.len(), 3);
+    assert_eq!(list(&env, &sid).await.len(), 3, "one page by default");
+
+    // A cursor edited, or of another account's list, and a bad limit: 400s
+    // that write nothing.
+    let other = verified(&env).await;
+    let other_sid = session(&env, &other).await;
+    let before = env.snapshot().await;
+    let edited = format!("x{cursor}");
+    for (sid, query, field) in [
+        (&sid, format!("cursor={edited}"), "cursor"),
+        (&other_sid, format!("cursor={cursor}"), "cursor"),
+        (&sid, "limit=0".to_owned(), "limit"),
+        (&sid, "limit=101".to_owned(), "limit"),
+    ] {
+        let r = page(&env, sid, &query).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{query}: {:?}", r.body);
+        assert_eq!(r.error_field(), Some(field), "{:?}", r.body);
+    }
+    // No session: the cursor tells nothing.
+    let r = call(
+        &env,
+        Method::GET,
+        &format!("/user/passkeys?cursor={edited}"),
+        None,
+        &[],
+    )
+    .await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "Unauthorized");
+    assert_eq!(env.snapshot().await, before);
+}

@@ -285,8 +285,10 @@ async fn redeem(
     let device_hash = device.hash();
     let named = second_factor(second.as_ref(), true);
     let mut events = signed_in(attempt, first, named, &device);
-    if let (Some(SecondFactor::Passkey(used)), Some(event)) = (&second, events.pop()) {
-        events.push(event.with("passkey", used.name.as_str()));
+    if let Some(SecondFactor::Passkey(used)) = &second {
+        // The sign-in (last) names the passkey.
+        let named = events.pop().map(|e| e.with("passkey", used.name.as_str()));
+        events.extend(named);
     }
     let redeemed = state
         .store
