@@ -25,6 +25,7 @@ mod gate_addresses;
 mod gate_csrf;
 mod gate_cursors;
 mod gate_lockout;
+mod gate_mfa_roles;
 mod gate_network;
 mod gate_password_change;
 mod gate_pictures;

@@ -7,8 +7,9 @@
 //!   device that signed in before keeps its own budget; everyone else
 //!   shares the account's growing lockout and their address's budget);
 //! - a ban, and an address still waiting for its verification;
-//! - the second factor: an account with 2FA on completes no sign-in
-//!   without it. A surface with a challenge step gets a challenge; one
+//! - the second factor: an account with 2FA on, or of a role the operator
+//!   requires MFA for (`MFA_REQUIRED_ROLES`), completes no sign-in without
+//!   it. A surface with a challenge step gets a challenge; one
 //!   without passes the code with the password ([`Inline`]) or renders the
 //!   challenge as its documented error;
 //! - the completing write re-checks, under its condition, that the account
@@ -22,6 +23,7 @@ mod attempt;
 mod audit;
 mod challenge;
 mod complete;
+mod due;
 mod network;
 mod passkey;
 mod password;
@@ -30,6 +32,7 @@ mod second_passkey;
 pub use attempt::{Attempt, DEVICE_COOKIE};
 pub use challenge::{answer_challenge, Answer};
 pub use complete::{Completed, FirstFactor, Issue, ACCOUNTS_TOKEN_KIND};
+pub use due::role_requires_mfa;
 pub use network::sign_in_by_network;
 pub use passkey::sign_in_by_passkey;
 pub use second_passkey::{answer_with_passkey, passkey_may_answer, passkey_refused, Assertion};
@@ -207,8 +210,8 @@ async fn sign_in_once(
     let trust = Trust::of(attempt, device?, found.as_ref(), time::now_ms());
     let verified = verify_standing(store, attempt, found, password, &trust, hits?).await?;
     let device = complete::device_for(attempt, matches!(trust, Trust::Device { .. }));
-    if !verified.user.two_factor_enabled {
-        let first = complete::FirstFactor::Password;
+    let first = complete::FirstFactor::Password;
+    if !due::second_factor_due(&state.config, &verified.user, first) {
         let proof = complete::Proof {
             first,
             checked_hash: &verified.user.password_hash.clone(),
@@ -223,10 +226,7 @@ async fn sign_in_once(
         Some(given) => Ok(SignedIn::Completed(
             challenge::inline(state, attempt, verified, &given, slot?, issue, device).await?,
         )),
-        None => {
-            let first = complete::FirstFactor::Password;
-            challenge::open(store, verified.user, verified.rehash, first).await
-        }
+        None => challenge::open(store, verified.user, verified.rehash, first).await,
     }
 }
 

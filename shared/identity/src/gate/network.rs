@@ -46,7 +46,7 @@ pub(super) async fn proven(
             return Err(banned());
         }
         rules_noted(&state.store, attempt, &user, first).await?;
-        if user.two_factor_enabled && !first.is_both_factors() {
+        if super::due::second_factor_due(&state.config, &user, first) {
             return challenge::open(&state.store, user, None, first).await;
         }
         let trust = Trust::of(attempt, known?, Some(&user), time::now_ms());
