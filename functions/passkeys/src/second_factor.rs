@@ -127,7 +127,7 @@ async fn assertion(
 }
 
 /// `POST /user/passkeys/second-factor/verify` with `{target, sessionHash,
-/// credential}`: the cookies `/user/do-2fa` sets, and the user.
+/// credential, remember?}`: the cookies `/user/do-2fa` sets, and the user.
 pub async fn verify(
     State(state): State<AppState>,
     SignInAttempt(attempt): SignInAttempt,
@@ -139,6 +139,11 @@ pub async fn verify(
         .get("credential")
         .filter(|c| c.is_object())
         .ok_or_else(|| Error::invalid("credential", "is required"))?;
+    let remember = match body.get("remember") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(Error::invalid("remember", "must be true or false").into()),
+    };
     let (auth, ceremony) = rp::parse_second_factor(credential.to_string().as_bytes())?;
     // Boxed: the verification's frames are deep, and a test thread's
     // stack is 2 MiB.
@@ -156,6 +161,7 @@ pub async fn verify(
         &challenge,
         proof,
         Issue::Session,
+        remember,
     ))
     .await?;
     let cookies: http::HeaderMap = done.cookies().into_iter().collect();

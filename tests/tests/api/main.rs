@@ -30,6 +30,7 @@ mod gate_network;
 mod gate_password_change;
 mod gate_pictures;
 mod gate_rate_limits;
+mod gate_remember;
 mod gate_secrets;
 mod gate_sign_in;
 mod gate_sites_scope;

@@ -7,13 +7,13 @@
 //! completes the sign-in, so of two racing callers exactly one wins.
 
 use super::audit::{refused, second_factor, signed_in};
-use super::complete::{complete, device_for, second_amr, Completed, FirstFactor, Issue, Proof};
-use super::password::{banned, Trust};
+use super::complete::{complete, second_amr, Completed, FirstFactor, Issue, Proof};
+use super::password::banned;
+use super::remember::{self, Kept};
 use super::{rules_noted, Attempt, SignedIn};
 use crate::AppState;
 use domain::audit::Failure;
 use domain::codes::{same_hash, Challenge, Purpose, ShortCode, TWO_FACTOR_SEND_LIMIT};
-use domain::lockout::DEVICE_TTL_SECS;
 use domain::totp::{accepted_step, RecoveryCode, TotpSecret};
 use domain::{time, Error, Message, MessageKind, User, UserId};
 use table::{CodeEffect, CodeSlot, DeviceRecord, RedeemError, Redemption, SecondFactor, Store};
@@ -124,7 +124,6 @@ pub(super) fn live<'a>(
 
 /// Completes the sign-in of `target` that opened `challenge` (the Users
 /// API's `/user/do-2fa`): the password was checked when it opened.
-#[tracing::instrument(skip_all)]
 pub async fn answer_challenge(
     state: &AppState,
     attempt: &Attempt,
@@ -133,37 +132,55 @@ pub async fn answer_challenge(
     answer: &Answer,
     issue: Issue,
 ) -> Result<Completed, Error> {
-    let result = answer_once(state, attempt, target, challenge, answer, issue).await;
-    let outcome = match &result {
-        Ok(_) => "completed",
-        Err(e) => super::refusal(e),
+    let answered = Answered {
+        answer,
+        issue,
+        remember: false,
     };
-    domain::metrics::count(domain::metrics::Metric::SignIn, outcome);
-    result
+    answer_challenge_remembering(state, attempt, target, challenge, answered).await
 }
 
-async fn answer_once(
+/// An answer to a challenge, what it issues, and whether to remember the
+/// device for the second factor (30 days, `gate::remember`).
+pub struct Answered<'a> {
+    pub answer: &'a Answer,
+    pub issue: Issue,
+    pub remember: bool,
+}
+
+/// [`answer_challenge`], remembering the device when asked.
+#[tracing::instrument(skip_all)]
+pub async fn answer_challenge_remembering(
     state: &AppState,
     attempt: &Attempt,
     target: &UserId,
     challenge: &Challenge,
-    answer: &Answer,
-    issue: Issue,
+    answered: Answered<'_>,
 ) -> Result<Completed, Error> {
-    let (slot, user, device) = tokio::join!(
-        state.store.get_code_slot(target, Purpose::TwoFactor),
-        state.store.get_user(target),
-        super::password::device(&state.store, attempt)
-    );
-    let now = time::now_secs();
-    let slot = slot?;
-    let slot = live(slot.as_ref(), challenge, now).ok_or_else(invalid_code)?;
-    let user = user?.ok_or_else(invalid_code)?;
-    let Some(second) = check(Some(slot), Some(challenge), answer, &user, now) else {
-        count_failure(&state.store, attempt, target, Some(slot)).await?;
-        return Err(invalid_code());
-    };
-    settle(state, attempt, user, slot, (second, issue), device?).await
+    let result = async {
+        let Answered {
+            answer,
+            issue,
+            remember,
+        } = answered;
+        let (slot, user, device) = tokio::join!(
+            state.store.get_code_slot(target, Purpose::TwoFactor),
+            state.store.get_user(target),
+            super::password::device(&state.store, attempt)
+        );
+        let now = time::now_secs();
+        let slot = slot?;
+        let slot = live(slot.as_ref(), challenge, now).ok_or_else(invalid_code)?;
+        let user = user?.ok_or_else(invalid_code)?;
+        let Some(second) = check(Some(slot), Some(challenge), answer, &user, now) else {
+            count_failure(&state.store, attempt, target, Some(slot)).await?;
+            return Err(invalid_code());
+        };
+        let answered = (second, issue, remember);
+        settle(state, attempt, user, slot, answered, device?).await
+    }
+    .await;
+    super::answer_counted(result)
 }
 
 /// The rest of a right answer to `slot`'s challenge: the account must
@@ -173,7 +190,7 @@ pub(super) async fn settle(
     attempt: &Attempt,
     user: User,
     slot: &CodeSlot,
-    (second, issue): (Option<SecondFactor>, Issue),
+    (second, issue, remember): (Option<SecondFactor>, Issue, bool),
     known: Option<DeviceRecord>,
 ) -> Result<Completed, Error> {
     // A reset or logout-all since the password was checked voids the
@@ -187,8 +204,8 @@ pub(super) async fn settle(
         return Err(banned());
     }
     rules_noted(&state.store, attempt, &user, first).await?;
-    let trust = Trust::of(attempt, known, Some(&user), time::now_ms());
-    let device = device_for(attempt, matches!(trust, Trust::Device { .. }));
+    let known = remember::trusted(attempt, known, &user, time::now_ms());
+    let device = remember::keep(attempt, &user, known.as_ref(), remember);
     redeem(state, attempt, user, slot, second, issue, device).await
 }
 
@@ -202,7 +219,7 @@ pub(super) async fn inline(
     given: &super::Inline,
     slot: Option<CodeSlot>,
     issue: Issue,
-    device: domain::OpaqueToken,
+    device: Kept,
 ) -> Result<Completed, Error> {
     let user = verified.user;
     let now = time::now_secs();
@@ -237,7 +254,7 @@ pub(super) async fn inline(
                 checked_hash: &user.password_hash.clone(),
                 rehash: verified.rehash.as_deref(),
                 second: second.as_ref(),
-                events: signed_in(attempt, first, named, &device),
+                events: signed_in(attempt, first, named, &device.token),
             };
             complete(state, user, issue, device, proof).await
         }
@@ -276,12 +293,12 @@ async fn redeem(
     slot: &CodeSlot,
     second: Option<SecondFactor>,
     issue: Issue,
-    device: domain::OpaqueToken,
+    device: Kept,
 ) -> Result<Completed, Error> {
     let first = FirstFactor::from_stored(slot.first_factor.as_deref());
     let named = Some(second_amr(second.as_ref()));
     let issued = super::complete::issue_for(state, &user, issue, first, named);
-    let record = DeviceRecord::signed_in(&user.id, time::now_ms(), DEVICE_TTL_SECS);
+    let (device, record) = (device.token, device.record);
     let device_hash = device.hash();
     let named = second_factor(second.as_ref(), true);
     let mut events = signed_in(attempt, first, named, &device);

@@ -3,12 +3,13 @@
 //! standing and on the password that was checked), the second factor it
 //! spent and the device it came from, in one transaction.
 
-use super::{Attempt, DEVICE_COOKIE};
+use super::remember::Kept;
+use super::DEVICE_COOKIE;
 use crate::{cookies, session, AppState};
 use domain::lockout::DEVICE_TTL_SECS;
-use domain::{time, Error, OpaqueToken, User};
+use domain::{Error, OpaqueToken, User};
 use http::{HeaderName, HeaderValue};
-use table::{DeviceRecord, LoginWrite, LoginWriteError, SecondFactor};
+use table::{LoginWrite, LoginWriteError, SecondFactor};
 
 /// What a surface issues when a sign-in completes: the one choice a
 /// surface makes. Every rule of the account applies whatever it picks.
@@ -118,15 +119,6 @@ pub(super) struct Proof<'a> {
     pub events: Vec<domain::audit::Event>,
 }
 
-/// The device token to keep: the one presented when it is this account's,
-/// else a new one.
-pub(super) fn device_for(attempt: &Attempt, trusted: bool) -> OpaqueToken {
-    match (&attempt.device, trusted) {
-        (Some(token), true) => token.clone(),
-        _ => OpaqueToken::generate(),
-    }
-}
-
 /// How a second factor is named in `amr` (RFC 8176): a code (`otp`) or
 /// a passkey (`hwk`).
 pub(super) fn second_amr(second: Option<&SecondFactor>) -> &'static str {
@@ -170,12 +162,12 @@ pub(super) async fn complete(
     state: &AppState,
     user: User,
     issue: Issue,
-    device: OpaqueToken,
+    device: Kept,
     proof: Proof<'_>,
 ) -> Result<Completed, Error> {
     let second = proof.second.map(|s| second_amr(Some(s)));
     let issued = issue_for(state, &user, issue, proof.first, second);
-    let record = DeviceRecord::signed_in(&user.id, time::now_ms(), DEVICE_TTL_SECS);
+    let (device, record) = (device.token, device.record);
     let device_hash = device.hash();
     let written = state
         .store

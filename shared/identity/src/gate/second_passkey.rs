@@ -60,7 +60,8 @@ pub async fn passkey_may_answer(
 
 /// Completes the sign-in of `target` that opened `challenge` with a
 /// passkey: `assertion` (the passkeys function's verification, which reads
-/// the ceremony and the credential) runs beside the gate's own reads.
+/// the ceremony and the credential) runs beside the gate's own reads. With
+/// `remember`, the device is remembered for the second factor.
 #[tracing::instrument(skip_all)]
 pub async fn answer_with_passkey(
     state: &AppState,
@@ -69,6 +70,7 @@ pub async fn answer_with_passkey(
     challenge: &Challenge,
     assertion: impl Future<Output = Result<Assertion, Error>>,
     issue: Issue,
+    remember: bool,
 ) -> Result<Completed, Error> {
     let result = async {
         let store = &state.store;
@@ -92,14 +94,9 @@ pub async fn answer_with_passkey(
                 return Err(refusal);
             }
         };
-        let second = Some(SecondFactor::Passkey(used));
-        settle(state, attempt, user, slot, (second, issue), device?).await
+        let answered = (Some(SecondFactor::Passkey(used)), issue, remember);
+        settle(state, attempt, user, slot, answered, device?).await
     }
     .await;
-    let outcome = match &result {
-        Ok(_) => "completed",
-        Err(e) => super::refusal(e),
-    };
-    domain::metrics::count(domain::metrics::Metric::SignIn, outcome);
-    result
+    super::answer_counted(result)
 }
