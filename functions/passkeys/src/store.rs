@@ -57,6 +57,10 @@ pub struct CeremonyRecord {
     /// (`sessionHash`) it answers, so it answers no other.
     #[serde(default)]
     pub session: Option<String>,
+    /// For a sign-in: the hash of the ceremony cookie the options set, so
+    /// only the browser or app that asked may answer.
+    #[serde(default)]
+    pub browser: Option<String>,
 }
 
 impl CeremonyRecord {
@@ -69,6 +73,7 @@ impl CeremonyRecord {
             state,
             expires_at: domain::time::now_ms() / 1000 + CEREMONY_TTL_SECS,
             session: None,
+            browser: None,
         }
     }
 }

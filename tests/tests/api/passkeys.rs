@@ -162,11 +162,36 @@ async fn a_sign_in_challenge_is_redeemed_once() {
     with_passkey(&env, &mut device).await;
     let options = login_options(&env).await;
     let credential = assert(&mut device, &options.body["data"]).await;
+    let cookie = ceremony_cookie(&options);
     let (a, b) = tokio::join!(
-        login_verify(&env, credential.clone()),
-        login_verify(&env, credential)
+        login_verify_from(&env, credential.clone(), &cookie),
+        login_verify_from(&env, credential, &cookie)
     );
     one_wins(&a, &b);
+}
+
+#[tokio::test]
+async fn a_sign_in_ceremony_answers_only_the_browser_that_began_it() {
+    let env = env().await;
+    let mut device = device();
+    with_passkey(&env, &mut device).await;
+    let options = login_options(&env).await;
+    let set = options.headers.get("set-cookie").unwrap().to_str().unwrap();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    assert!(set.contains("Path=/user/passkeys"), "{set}");
+    let credential = assert(&mut device, &options.body["data"]).await;
+    // Another browser (no cookie, or another ceremony's) cannot answer it.
+    let r = login_verify(&env, credential.clone()).await;
+    assert_error(&r, StatusCode::BAD_REQUEST, "InvalidChallenge");
+    let other = ceremony_cookie(&login_options(&env).await);
+    let options = login_options(&env).await;
+    let credential = assert(&mut device, &options.body["data"]).await;
+    let r = login_verify_from(&env, credential.clone(), &other).await;
+    assert_error(&r, StatusCode::BAD_REQUEST, "InvalidChallenge");
+    assert!(cookie_of(&r).is_none(), "no session");
 }
 
 #[tokio::test]
@@ -377,6 +402,16 @@ async fn an_export_lists_the_passkeys() {
     assert_eq!(listed[0]["id"], view["id"]);
     assert_eq!(listed[0]["name"], "Laptop");
     assert!(listed[0].get("static_state").is_none());
+}
+
+/// The session cookie a reply set, if any.
+fn cookie_of(r: &platform_tests::Reply) -> Option<String> {
+    r.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("sid="))
+        .map(str::to_owned)
 }
 
 async fn page(env: &platform_tests::TestEnv, sid: &str, query: &str) -> platform_tests::Reply {
