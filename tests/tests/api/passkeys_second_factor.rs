@@ -242,3 +242,31 @@ async fn a_counter_going_backwards_refuses_the_second_factor() {
     .await;
     assert_error(&r, StatusCode::UNAUTHORIZED, "Unauthorized");
 }
+
+#[tokio::test]
+async fn a_passkey_answer_may_remember_the_device() {
+    use crate::gate_support::{device_cookie, users_login, Caller};
+    let env = env().await;
+    let mut device = device();
+    let p = two_factor_person(&env, &mut device).await;
+    let hash = challenged(&env, &p).await;
+    let options = second_options(&env, &p, &hash).await;
+    let credential = device.get(&options.body["data"]);
+    let body = |remember: Value| json!({ "target": p.id, "sessionHash": hash, "credential": credential, "remember": remember });
+    let before = env.snapshot().await;
+    let r = env
+        .post("/user/passkeys/second-factor/verify", body(json!("yes")))
+        .await;
+    assert_eq!(r.error_field(), Some("remember"), "{:?}", r.body);
+    assert_eq!(env.snapshot().await, before);
+    let r = env
+        .post("/user/passkeys/second-factor/verify", body(json!(true)))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let from = Caller {
+        cookies: vec![device_cookie(&r)],
+        ..Caller::default()
+    };
+    let r = users_login(&env, &p, crate::users_support::PASSWORD, &from).await;
+    assert_eq!(r.body["data"]["2faEnabled"], false, "{:?}", r.body);
+}
