@@ -96,9 +96,13 @@ def main():
                       {"credential": dict(created), "name": "fido2"}, SESSION)
     accounts, counters = [], []
     for _ in range(2):
-        options, _ = call("/user/passkeys/login/options", {})
+        options, bound = call("/user/passkeys/login/options", {})
+        # The ceremony's cookie (pkc) goes back with the answer, as a
+        # browser's would.
+        ceremony = "; ".join(c.split(";")[0] for c in bound)
         asserted = device.get(PublicKeyCredentialRequestOptions.from_dict(options["data"]))
-        signed_in, cookies = call("/user/passkeys/login/verify", {"credential": dict(asserted)})
+        signed_in, cookies = call("/user/passkeys/login/verify",
+                                  {"credential": dict(asserted)}, ceremony)
         assert any(c.startswith("sid=") for c in cookies), cookies
         accounts.append(signed_in["data"]["user"]["id"])
         counters.append(device.counter)

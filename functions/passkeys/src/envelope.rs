@@ -5,7 +5,7 @@
 use axum::http::{header::AUTHORIZATION, HeaderMap};
 use axum::Json;
 use domain::scopes::PROFILE_WRITE;
-use domain::User;
+use domain::{User, UserId};
 use identity::{bearer, session, AppState};
 use serde_json::{json, Value};
 
@@ -24,5 +24,27 @@ pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<User, ApiEr
         Ok(principal.user)
     } else {
         Ok(session::resolve(&state.store, headers).await?.1)
+    }
+}
+
+/// [`caller`], with `reads` for the user the credentials name run beside
+/// the check (`bearer::authenticate_with`, `session::resolve_with`):
+/// nothing they found is returned unless the caller checks out.
+pub async fn caller_with<T, Fut>(
+    state: &AppState,
+    headers: &HeaderMap,
+    reads: impl FnOnce(UserId) -> Fut,
+) -> Result<(User, T), ApiError>
+where
+    Fut: std::future::Future<Output = T>,
+{
+    if headers.contains_key(AUTHORIZATION) {
+        let tokens = &state.access_tokens;
+        let (principal, found) =
+            bearer::authenticate_with(tokens, &state.store, headers, PROFILE_WRITE, reads).await?;
+        Ok((principal.user, found))
+    } else {
+        let ((_, user), found) = session::resolve_with(&state.store, headers, reads).await?;
+        Ok((user, found))
     }
 }

@@ -10,6 +10,7 @@ mod login;
 mod manage;
 mod register;
 pub mod rp;
+mod second_factor;
 pub mod store;
 
 pub use envelope::ApiError;
@@ -34,6 +35,16 @@ pub fn route_table() -> RouteTable<AppState> {
         )
         .add(Method::POST, "/user/passkeys/login/options", login::options)
         .add_sign_in(Method::POST, "/user/passkeys/login/verify", login::verify)
+        .add(
+            Method::POST,
+            "/user/passkeys/second-factor/options",
+            second_factor::options,
+        )
+        .add_sign_in(
+            Method::POST,
+            "/user/passkeys/second-factor/verify",
+            second_factor::verify,
+        )
         .add(Method::GET, "/user/passkeys", manage::list)
         .add(Method::PATCH, "/user/passkeys/{id}", manage::rename)
         .add(Method::DELETE, "/user/passkeys/{id}", manage::delete)

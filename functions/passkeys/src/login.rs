@@ -7,25 +7,55 @@
 use crate::envelope::{ok, ApiError};
 use crate::register::expired;
 use crate::rp::{self, Asserted};
-use crate::store::{CeremonyRecord, PasskeyStore, Used};
+use crate::store::{CeremonyRecord, PasskeyStore, Used, CEREMONY_TTL_SECS};
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use domain::codes::same_hash;
 use domain::message::{Message, MessageKind};
+use domain::OpaqueToken;
 use domain::{Error, ErrorKind, User, UserId};
+use identity::cookies;
 use identity::gate::{sign_in_by_passkey, Issue, SignedIn};
 use identity::AppState;
 use serde_json::{json, Value};
 use web::SignInAttempt;
+use webauthn_rp::DiscoverableAuthenticationServerState;
 
 pub const LOGIN: &str = "login";
 
-/// `POST /user/passkeys/login/options`: PublicKeyCredentialRequestOptionsJSON.
+/// The cookie binding a sign-in ceremony to the browser or app that began
+/// it (HttpOnly, SameSite=Strict, read only under `/user/passkeys`).
+pub const CEREMONY_COOKIE: &str = "pkc";
+const CEREMONY_PATH: &str = "/user/passkeys";
+
+/// `POST /user/passkeys/login/options`: PublicKeyCredentialRequestOptionsJSON,
+/// and the ceremony's cookie.
 pub async fn options(State(state): State<AppState>) -> Result<Response, ApiError> {
     let started = rp::start_login(&rp::relying(&state.config)?)?;
-    let record = CeremonyRecord::new(&started.challenge, LOGIN, None, started.state);
+    let browser = OpaqueToken::generate();
+    let mut record = CeremonyRecord::new(&started.challenge, LOGIN, None, started.state);
+    record.browser = Some(browser.hash());
     PasskeyStore(&state.store).put_ceremony(&record).await?;
-    Ok(ok(started.options).into_response())
+    let cookie = cookies::set_strict(
+        CEREMONY_COOKIE,
+        browser.expose(),
+        CEREMONY_TTL_SECS,
+        CEREMONY_PATH,
+    );
+    Ok(([cookie], ok(started.options)).into_response())
+}
+
+/// Whether the request carries the cookie `ceremony` was bound to (a
+/// ceremony bound to none answers anyone).
+fn from_its_browser(ceremony: &CeremonyRecord, headers: &HeaderMap) -> bool {
+    let Some(bound) = ceremony.browser.as_deref() else {
+        return true;
+    };
+    cookies::get(headers, CEREMONY_COOKIE)
+        .and_then(|raw| OpaqueToken::parse(&raw))
+        .is_some_and(|token| same_hash(&token.hash(), bound))
 }
 
 fn refused() -> Error {
@@ -39,12 +69,12 @@ fn refused() -> Error {
 /// A counter that did not grow: a copy of the authenticator may exist.
 /// Every session of the account ends and its owner hears of it; the
 /// sign-in is refused either way.
-async fn counter_backwards(
+pub async fn counter_backwards(
     state: &AppState,
     attempt: &identity::gate::Attempt,
     owner: &UserId,
     name: &str,
-) -> ApiError {
+) -> Error {
     tracing::warn!(user = %owner, "passkey counter went backwards");
     let (ended, user) = tokio::join!(
         identity::logout::end_everywhere(state, attempt, owner, None),
@@ -58,17 +88,16 @@ async fn counter_backwards(
         Ok::<_, Error>(())
     };
     if let Err(e) = ended.and(notice.await) {
-        return e.into();
+        return e;
     }
     Error::new(
         ErrorKind::Unauthenticated,
         "passkey_counter",
         "this passkey's counter went backwards: the account was signed out everywhere",
     )
-    .into()
 }
 
-fn brief(user: &User) -> Value {
+pub fn brief(user: &User) -> Value {
     json!({ "id": user.id, "username": user.username })
 }
 
@@ -77,6 +106,7 @@ fn brief(user: &User) -> Value {
 pub async fn verify(
     State(state): State<AppState>,
     SignInAttempt(attempt): SignInAttempt,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let body: Value = serde_json::from_slice(&body)
@@ -89,21 +119,23 @@ pub async fn verify(
     let store = PasskeyStore(&state.store);
     let id = rp::credential_id(&auth);
     let (ceremony, found) = tokio::join!(store.take_ceremony(&challenge), store.get(&id));
-    let ceremony = ceremony?.filter(|c| c.kind == LOGIN).ok_or_else(expired)?;
+    let ceremony = ceremony?
+        .filter(|c| c.kind == LOGIN && from_its_browser(c, &headers))
+        .ok_or_else(expired)?;
     let found = found?.ok_or_else(refused)?;
     let owner = UserId::parse(&found.user).map_err(|_| Error::internal("passkey owner"))?;
-    let asserted = rp::finish_login(
+    let asserted = rp::finish::<DiscoverableAuthenticationServerState, true>(
         &rp::relying(&state.config)?,
         &ceremony.state,
         &auth,
-        &owner,
-        &found.static_state,
-        &found.dynamic_state,
+        &found.kept(&owner),
     )?;
     let dynamic = match asserted {
         Asserted::Ok(d) => d,
         Asserted::CounterBackwards => {
-            return Err(counter_backwards(&state, &attempt, &owner, &found.name).await)
+            return Err(counter_backwards(&state, &attempt, &owner, &found.name)
+                .await
+                .into())
         }
     };
     let used = Used {

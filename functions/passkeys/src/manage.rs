@@ -1,15 +1,17 @@
 //! The owner's passkeys: list (with the backup flags), rename, remove.
 
-use crate::envelope::{caller, ok, ApiError};
+use crate::envelope::{caller, caller_with, ok, ApiError};
 use crate::register::valid_name;
 use crate::store::{PasskeyRecord, PasskeyStore};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
 use bytes::Bytes;
-use domain::Error;
+use domain::{Error, UserId};
 use identity::AppState;
+use serde::Deserialize;
 use serde_json::{json, Value};
+use web::Input;
 
 fn iso(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
@@ -41,15 +43,31 @@ fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// `GET /user/passkeys`
+const DEFAULT_LIMIT: usize = 20;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+/// `GET /user/passkeys?limit=&cursor=`: a page of the caller's passkeys
+/// (by id) and `nextCursor`. Two rounds: the caller's check beside the
+/// page of entries, then the credentials.
 pub async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
+    Input(query, _): Input<ListQuery, ApiError>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = caller(&state, &headers).await?;
-    let found = PasskeyStore(&state.store).list(&user.id).await?;
+    let limit = web::page_limit(query.limit.as_deref(), DEFAULT_LIMIT)?;
+    let cursor = query.cursor.filter(|c| !c.is_empty());
+    let store = PasskeyStore(&state.store);
+    let page = |u: UserId| async move { store.page(&u, limit, cursor.as_deref()).await };
+    let (user, page) = caller_with(&state, &headers, page).await?;
+    let (ids, next) = page?.map_err(Error::from)?;
+    let found = store.credentials(&user.id, &ids).await?;
     let items: Vec<Value> = found.iter().map(view).collect();
-    Ok(ok(json!({ "passkeys": items })))
+    Ok(ok(json!({ "passkeys": items, "nextCursor": next })))
 }
 
 /// `PATCH /user/passkeys/{id}` with `{"name": …}`

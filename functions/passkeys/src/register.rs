@@ -1,7 +1,7 @@
 //! Registering a passkey: options for `navigator.credentials.create`, then
 //! the authenticator's answer verified against the ceremony taken once.
 
-use crate::envelope::{caller, ok, ApiError};
+use crate::envelope::{caller, caller_with, ok, ApiError};
 use crate::manage::view;
 use crate::rp;
 use crate::store::{CeremonyRecord, PasskeyRecord, PasskeyStore};
@@ -23,10 +23,12 @@ pub async fn options(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    let user = caller(&state, &headers).await?;
-    let started = rp::start_registration(&rp::relying(&state.config)?, &user)?;
+    let store = PasskeyStore(&state.store);
+    let (user, existing) =
+        caller_with(&state, &headers, |u| async move { store.ids(&u).await }).await?;
+    let started = rp::start_registration(&rp::relying(&state.config)?, &user, &existing?)?;
     let record = CeremonyRecord::new(&started.challenge, REGISTER, Some(&user.id), started.state);
-    PasskeyStore(&state.store).put_ceremony(&record).await?;
+    store.put_ceremony(&record).await?;
     Ok(ok(started.options))
 }
 

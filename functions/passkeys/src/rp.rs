@@ -6,18 +6,25 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use domain::{Error, User, UserId};
+use std::fmt::Debug;
 use webauthn_rp::bin::{Decode, Encode};
+use webauthn_rp::request::auth::AllowedCredentials;
 use webauthn_rp::request::auth::AuthenticationVerificationOptions;
 use webauthn_rp::request::register::{
     PublicKeyCredentialUserEntity, RegistrationVerificationOptions, UserHandle, Username,
 };
-use webauthn_rp::request::{AsciiDomain, RpId, TimedCeremony};
+use webauthn_rp::request::{
+    AsciiDomain, Credentials, PublicKeyCredentialDescriptor, RpId, TimedCeremony,
+};
+use webauthn_rp::response::auth::error::AuthCeremonyErr;
+use webauthn_rp::response::auth::Authentication;
 use webauthn_rp::response::register::{CompressedPubKey, DynamicState, StaticState};
-use webauthn_rp::response::{Backup, CredentialId, SentChallenge};
+use webauthn_rp::response::{AuthTransports, Backup, CredentialId, SentChallenge};
 use webauthn_rp::{
     AuthenticatedCredential, DiscoverableAuthentication, DiscoverableAuthenticationServerState,
-    DiscoverableCredentialRequestOptions, PublicKeyCredentialCreationOptions, Registration,
-    RegistrationServerState,
+    DiscoverableCredentialRequestOptions, NonDiscoverableAuthentication,
+    NonDiscoverableAuthenticationServerState, NonDiscoverableCredentialRequestOptions,
+    PublicKeyCredentialCreationOptions, Registration, RegistrationServerState,
 };
 
 /// User handles are the account's id (24 ASCII hex digits).
@@ -104,7 +111,14 @@ pub struct Started {
     pub options: serde_json::Value,
 }
 
-pub fn start_registration(rp: &Relying, user: &User) -> Result<Started, Error> {
+/// Registration options for `user`; `existing` (their passkeys' ids) are
+/// excluded, so an authenticator holding one says so instead of making a
+/// second.
+pub fn start_registration(
+    rp: &Relying,
+    user: &User,
+    existing: &[String],
+) -> Result<Started, Error> {
     let handle = handle_of(&user.id);
     // The name authenticators show; the id when the username is not one
     // WebAuthn takes (RFC 8265's profile).
@@ -116,9 +130,10 @@ pub fn start_registration(rp: &Relying, user: &User) -> Result<Started, Error> {
         id: &handle,
         display_name: None,
     };
-    let (server, client) = PublicKeyCredentialCreationOptions::passkey(&rp.rp_id, entity, vec![])
-        .start_ceremony()
-        .map_err(|e| Error::internal(format!("webauthn options: {e}")))?;
+    let (server, client) =
+        PublicKeyCredentialCreationOptions::passkey(&rp.rp_id, entity, descriptors(existing))
+            .start_ceremony()
+            .map_err(|e| Error::internal(format!("webauthn options: {e}")))?;
     Started::of(&server, &client)
 }
 
@@ -206,7 +221,12 @@ pub fn parse_login(json: &[u8]) -> Result<(DiscoverableAuthentication<HANDLE_LEN
 }
 
 pub fn credential_id(auth: &DiscoverableAuthentication<HANDLE_LEN>) -> String {
-    B64.encode(auth.raw_id().as_ref())
+    raw_id_text(auth.raw_id().as_ref())
+}
+
+/// A credential id as the table keys it (base64url).
+pub fn raw_id_text(raw: &[u8]) -> String {
+    B64.encode(raw)
 }
 
 /// A public key as the table keeps it (Ed25519, P-256, P-384 or RSA).
@@ -219,39 +239,132 @@ pub enum Asserted {
     CounterBackwards,
 }
 
-pub fn finish_login(
+/// A credential as `webauthn_rp` verifies it.
+type Stored<'a> = AuthenticatedCredential<
+    'a,
+    'a,
+    HANDLE_LEN,
+    CompressedPubKey<[u8; 32], [u8; 32], [u8; 48], Vec<u8>>,
+>;
+type Checks<'a> = AuthenticationVerificationOptions<'a, 'a, &'a str, &'a str>;
+
+/// What the table keeps about a credential: its owner, its public key
+/// (`static_state`) and its counter and flags (`dynamic_state`).
+pub struct Kept<'a> {
+    pub owner: &'a UserId,
+    pub static_state: &'a str,
+    pub dynamic_state: &'a str,
+}
+
+/// A ceremony's server state, as the table keeps it, and the assertions
+/// it verifies: discoverable (`D`: a username-less sign-in) or not (a
+/// second factor, `allowCredentials` named).
+pub trait Ceremony<const D: bool>: for<'b> Decode<Input<'b> = &'b [u8], Err: Debug> {
+    fn check(
+        self,
+        rp: &Relying,
+        auth: &Authentication<HANDLE_LEN, D>,
+        cred: &mut Stored<'_>,
+        options: &Checks<'_>,
+    ) -> Result<bool, AuthCeremonyErr>;
+}
+
+impl Ceremony<true> for DiscoverableAuthenticationServerState {
+    fn check(
+        self,
+        rp: &Relying,
+        auth: &Authentication<HANDLE_LEN, true>,
+        cred: &mut Stored<'_>,
+        options: &Checks<'_>,
+    ) -> Result<bool, AuthCeremonyErr> {
+        self.verify(&rp.rp_id, auth, cred, options)
+    }
+}
+
+impl Ceremony<false> for NonDiscoverableAuthenticationServerState {
+    fn check(
+        self,
+        rp: &Relying,
+        auth: &Authentication<HANDLE_LEN, false>,
+        cred: &mut Stored<'_>,
+        options: &Checks<'_>,
+    ) -> Result<bool, AuthCeremonyErr> {
+        self.verify(&rp.rp_id, auth, cred, options)
+    }
+}
+
+/// Verifies `auth` against the ceremony's server state `S` (`state`, as
+/// the table keeps it) and the credential as kept.
+pub fn finish<S: Ceremony<D>, const D: bool>(
     rp: &Relying,
     state: &str,
-    auth: &DiscoverableAuthentication<HANDLE_LEN>,
-    owner: &UserId,
-    static_state: &str,
-    dynamic_state: &str,
+    auth: &Authentication<HANDLE_LEN, D>,
+    kept: &Kept<'_>,
 ) -> Result<Asserted, Error> {
-    let corrupt = |e: &dyn std::fmt::Debug| Error::internal(format!("passkey record: {e:?}"));
+    let corrupt = |e: &dyn Debug| Error::internal(format!("passkey record: {e:?}"));
     let bytes = B64.decode(state).map_err(|e| corrupt(&e))?;
-    let server =
-        DiscoverableAuthenticationServerState::decode(bytes.as_slice()).map_err(|e| corrupt(&e))?;
-    let key_bytes = B64.decode(static_state).map_err(|e| corrupt(&e))?;
+    let server = S::decode(bytes.as_slice()).map_err(|e| corrupt(&e))?;
+    let key_bytes = B64.decode(kept.static_state).map_err(|e| corrupt(&e))?;
     let key = StoredKey::decode(key_bytes.as_slice()).map_err(|e| corrupt(&e))?;
-    let dynamic = decode_dynamic(dynamic_state)?;
-    let handle = handle_of(owner);
+    let dynamic = decode_dynamic(kept.dynamic_state)?;
+    let handle = handle_of(kept.owner);
     let raw_id = auth.raw_id();
     let id = CredentialId::<&[u8]>::decode(raw_id.as_ref()).map_err(|e| corrupt(&e))?;
     let mut cred =
         AuthenticatedCredential::new(id, &handle, key, dynamic).map_err(|e| corrupt(&e))?;
     let origins: Vec<&str> = rp.origins.iter().map(String::as_str).collect();
-    let options = AuthenticationVerificationOptions::<&str, &str> {
+    let options = Checks {
         allowed_origins: &origins,
         update_uv: true,
         ..Default::default()
     };
-    match server.verify(&rp.rp_id, auth, &mut cred, &options) {
+    match server.check(rp, auth, &mut cred, &options) {
         Ok(_) => Ok(Asserted::Ok(cred.dynamic_state())),
-        Err(webauthn_rp::response::auth::error::AuthCeremonyErr::SignatureCounter) => {
-            Ok(Asserted::CounterBackwards)
-        }
+        Err(AuthCeremonyErr::SignatureCounter) => Ok(Asserted::CounterBackwards),
         Err(e) => Err(bad_response(format!("{e:?}"))),
     }
+}
+
+/// Request options for a second factor: only `ids` (the account's
+/// passkeys, base64url) may answer. `None` when there is none.
+pub fn start_second_factor(rp: &Relying, ids: &[String]) -> Result<Option<Started>, Error> {
+    let mut allowed = AllowedCredentials::with_capacity(ids.len());
+    for descriptor in descriptors(ids) {
+        allowed.push(descriptor.into());
+    }
+    let Ok(options) = NonDiscoverableCredentialRequestOptions::second_factor(&rp.rp_id, allowed)
+    else {
+        return Ok(None);
+    };
+    let (server, client) = options
+        .start_ceremony()
+        .map_err(|e| Error::internal(format!("webauthn options: {e}")))?;
+    Started::of(&server, &client).map(Some)
+}
+
+pub fn parse_second_factor(
+    json: &[u8],
+) -> Result<(NonDiscoverableAuthentication<HANDLE_LEN>, String), Error> {
+    let auth = NonDiscoverableAuthentication::<HANDLE_LEN>::from_json_relaxed(json)
+        .map_err(bad_response)?;
+    let challenge = auth.challenge_relaxed().map_err(bad_response)?;
+    Ok((auth, challenge_key(challenge)))
+}
+
+/// Registered credentials (ids, base64url) as the options name them
+/// (`allowCredentials`, `excludeCredentials`); transports are not kept.
+pub fn descriptors(ids: &[String]) -> Vec<PublicKeyCredentialDescriptor<Vec<u8>>> {
+    let Ok(none) = AuthTransports::decode(0) else {
+        return Vec::new();
+    };
+    ids.iter()
+        .filter_map(|id| B64.decode(id).ok())
+        .filter_map(|bytes| CredentialId::<Vec<u8>>::decode(bytes).ok())
+        .map(|id| PublicKeyCredentialDescriptor {
+            id,
+            transports: none,
+        })
+        .collect()
 }
 
 pub fn encode_dynamic(d: DynamicState) -> String {

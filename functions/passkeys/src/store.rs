@@ -12,12 +12,13 @@ use domain::UserId;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use table::item::{key, n, put_new, s, Item};
-use table::{keys, Store, StoreError};
+use table::{keys, InvalidCursor, Listing, Store, StoreError};
 
 /// How long a ceremony may take: the options' own timeout (five minutes)
 /// plus slack for the clocks.
 pub const CEREMONY_TTL_SECS: i64 = 6 * 60;
-/// The most passkeys one list answers (no account needs more).
+/// The most passkeys options name (`allowCredentials`,
+/// `excludeCredentials`): no account needs more.
 pub const MAX_LISTED: i32 = 50;
 
 /// A registered credential. Binary parts in base64url (no padding).
@@ -52,6 +53,14 @@ pub struct CeremonyRecord {
     /// The server state as `webauthn_rp` encodes it (base64url).
     pub state: String,
     pub expires_at: i64,
+    /// For a second factor: the hash of the sign-in challenge
+    /// (`sessionHash`) it answers, so it answers no other.
+    #[serde(default)]
+    pub session: Option<String>,
+    /// For a sign-in: the hash of the ceremony cookie the options set, so
+    /// only the browser or app that asked may answer.
+    #[serde(default)]
+    pub browser: Option<String>,
 }
 
 impl CeremonyRecord {
@@ -63,7 +72,20 @@ impl CeremonyRecord {
             user: user.map(ToString::to_string),
             state,
             expires_at: domain::time::now_ms() / 1000 + CEREMONY_TTL_SECS,
+            session: None,
+            browser: None,
         }
+    }
+}
+
+/// The owner's list of passkeys: the entries in their partition, by
+/// credential id (random: no order of creation, but stable across pages).
+pub fn listing(user: &UserId) -> Listing {
+    Listing {
+        name: "passkeys",
+        index: None,
+        partition: ("pk", keys::user(user)),
+        sort: ("sk", keys::USER_PASSKEY_PREFIX.to_owned()),
     }
 }
 
@@ -175,9 +197,10 @@ impl PasskeyStore<'_> {
         out.item.map(table::from_item).transpose()
     }
 
-    /// The user's passkeys, newest first (their partition's entries, then
-    /// the credentials in one batch).
-    pub async fn list(&self, user: &UserId) -> Result<Vec<PasskeyRecord>, StoreError> {
+    /// The ids of the user's passkeys (at most [`MAX_LISTED`]), from
+    /// their partition's entries alone: what `allowCredentials` and
+    /// `excludeCredentials` name.
+    pub async fn ids(&self, user: &UserId) -> Result<Vec<String>, StoreError> {
         let out = self
             .client()
             .query()
@@ -185,14 +208,54 @@ impl PasskeyStore<'_> {
             .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
             .expression_attribute_values(":pk", s(keys::user(user)))
             .expression_attribute_values(":p", s(keys::USER_PASSKEY_PREFIX))
+            .projection_expression("sk")
+            .consistent_read(true)
             .limit(MAX_LISTED)
             .send()
             .await?;
-        let keys: Vec<Item> = out
+        Ok(out
             .items()
             .iter()
             .filter_map(|i| i.get("sk")?.as_s().ok())
             .filter_map(|sk| sk.strip_prefix(keys::USER_PASSKEY_PREFIX))
+            .map(str::to_owned)
+            .collect())
+    }
+
+    /// One page of the user's passkeys (their ids, by id) from `cursor`,
+    /// and the cursor of the next page; `Err` for a cursor this list did
+    /// not hand out.
+    pub async fn page(
+        &self,
+        user: &UserId,
+        limit: usize,
+        cursor: Option<&str>,
+    ) -> Result<Result<(Vec<String>, Option<String>), InvalidCursor>, StoreError> {
+        let listing = listing(user);
+        let at = match cursor.map(|c| listing.open(c)).transpose() {
+            Ok(at) => at,
+            Err(e) => return Ok(Err(e)),
+        };
+        let page = self.0.page(&listing, limit, at.as_ref()).await?;
+        let ids = page
+            .items
+            .iter()
+            .filter_map(|i| i.get("sk")?.as_s().ok())
+            .filter_map(|sk| sk.strip_prefix(keys::USER_PASSKEY_PREFIX))
+            .map(str::to_owned)
+            .collect();
+        Ok(Ok((ids, page.next.map(|p| listing.seal(&p)))))
+    }
+
+    /// The credentials `ids` name that are `user`'s, in the order of `ids`
+    /// (one batch: at most 100).
+    pub async fn credentials(
+        &self,
+        user: &UserId,
+        ids: &[String],
+    ) -> Result<Vec<PasskeyRecord>, StoreError> {
+        let keys: Vec<Item> = ids
+            .iter()
             .map(|id| key(keys::passkey(id), keys::PASSKEY_SK))
             .collect();
         if keys.is_empty() {
@@ -215,8 +278,8 @@ impl PasskeyStore<'_> {
             .into_iter()
             .map(table::from_item)
             .collect::<Result<_, _>>()?;
-        found.retain(|p| p.user == user.to_string());
-        found.sort_by_key(|p| std::cmp::Reverse(p.created_ms));
+        found.retain(|p| p.user == user.as_str());
+        found.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
         Ok(found)
     }
 
@@ -300,4 +363,15 @@ pub struct Used {
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("passkey: bad {what}"))
+}
+
+impl PasskeyRecord {
+    /// What an assertion of this credential is verified against.
+    pub fn kept<'a>(&'a self, owner: &'a UserId) -> crate::rp::Kept<'a> {
+        crate::rp::Kept {
+            owner,
+            static_state: &self.static_state,
+            dynamic_state: &self.dynamic_state,
+        }
+    }
 }

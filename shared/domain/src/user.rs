@@ -48,6 +48,10 @@ pub struct User {
     pub verification_pending: bool,
     #[serde(default)]
     pub two_factor_enabled: bool,
+    /// When 2FA was last turned on or off (ms): a device remembered for the
+    /// second factor before it is remembered no more.
+    #[serde(default)]
+    pub two_factor_since: i64,
     #[serde(default)]
     pub gender: Option<String>,
     #[serde(default)]
@@ -184,6 +188,7 @@ impl User {
             email_verified_at: None,
             verification_pending: false,
             two_factor_enabled: false,
+            two_factor_since: 0,
             gender: None,
             bio: None,
             designation: None,

@@ -49,6 +49,10 @@ pub struct Config {
     /// (`SES_CONFIGURATION_SET`; none when unset): bounces and complaints
     /// reach the suppression list through it (docs/deploy.md).
     pub ses_configuration_set: Option<String>,
+    /// Roles whose accounts answer a second factor on every sign-in, 2FA
+    /// on or not (`MFA_REQUIRED_ROLES`, comma-separated role names, e.g.
+    /// `moderator`; default none): `identity::gate` decides it.
+    pub mfa_required_roles: Vec<String>,
 }
 
 /// The product's name when none is configured.
@@ -119,6 +123,12 @@ impl Config {
             frontend_url: base_url("FRONTEND_URL"),
             product_name: product_name(var("PAGES_PRODUCT_NAME")),
             ses_configuration_set: var("SES_CONFIGURATION_SET"),
+            mfa_required_roles: var("MFA_REQUIRED_ROLES")
+                .unwrap_or_default()
+                .split(',')
+                .map(|r| r.trim().to_ascii_lowercase())
+                .filter(|r| !r.is_empty())
+                .collect(),
         }
     }
 }

@@ -47,6 +47,20 @@ pub fn set(name: &str, value: &str, max_age: i64) -> (HeaderName, HeaderValue) {
     )
 }
 
+/// `Set-Cookie` for a cookie only `path` reads and only same-site
+/// requests carry (`SameSite=Strict`): what binds a ceremony to the
+/// browser that began it.
+pub fn set_strict(name: &str, value: &str, max_age: i64, path: &str) -> (HeaderName, HeaderValue) {
+    let secure = if secure() { "; Secure" } else { "" };
+    let cookie = format!(
+        "{name}={value}; Path={path}; Max-Age={max_age}{secure}; HttpOnly; SameSite=Strict"
+    );
+    (
+        SET_COOKIE,
+        HeaderValue::from_str(&cookie).expect("cookie values are URL-safe"),
+    )
+}
+
 /// The value of cookie `name` in the request, if sent.
 pub fn get(headers: &http::HeaderMap, name: &str) -> Option<String> {
     headers

@@ -45,6 +45,32 @@ pub async fn resolve(store: &Store, headers: &HeaderMap) -> Result<(TokenRecord,
     resolve_value(store, &raw).await
 }
 
+/// [`resolve`], with `reads` for the user the cookie names run beside it
+/// (one round trip when the value carries the id). Nothing `reads` found
+/// is returned unless the session is live and that user's.
+pub async fn resolve_with<T, Fut>(
+    store: &Store,
+    headers: &HeaderMap,
+    reads: impl FnOnce(UserId) -> Fut,
+) -> Result<((TokenRecord, User), T), AuthError>
+where
+    Fut: std::future::Future<Output = T>,
+{
+    let raw = cookie_value_of(headers).ok_or(AuthError::InvalidToken)?;
+    match split_value(&raw).0 {
+        // `resolve_value` refuses a session that is not the hint's user.
+        Some(hint) => {
+            let (session, found) = tokio::join!(resolve_value(store, &raw), reads(hint));
+            Ok((session?, found))
+        }
+        None => {
+            let session = resolve_value(store, &raw).await?;
+            let found = reads(session.1.id.clone()).await;
+            Ok((session, found))
+        }
+    }
+}
+
 /// The live session a cookie value names, and its user: both read at once
 /// when the value carries the user id, else one after the other.
 pub async fn resolve_value(store: &Store, raw: &str) -> Result<(TokenRecord, User), AuthError> {

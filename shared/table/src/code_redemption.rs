@@ -148,7 +148,7 @@ impl Store {
         if let Some(notice) = r.notice {
             tx = tx.put(self.outbox_put(notice)?);
         }
-        Ok(match &r.effect {
+        let tx = match &r.effect {
             CodeEffect::VerifyEmail { email } => self.verify_email(tx, r.user, email)?,
             CodeEffect::ChangeEmail {
                 old,
@@ -191,7 +191,8 @@ impl Store {
                 )
                 .put_if(Guard::Token, record.put(table, token_hash)?)
                 .put(self.device_put(device.0, device.1)?),
-        })
+        };
+        spend_passkey(tx, &r.effect, table)
     }
 
     /// The address the code went to is the account's and now proven: the
@@ -270,6 +271,22 @@ impl Store {
                 .build()?,
         ))
     }
+}
+
+/// A passkey answering a login's second factor is spent on its own item:
+/// a counter raced to, or an owner changed, is a used code.
+fn spend_passkey(
+    tx: Transaction<Guard>,
+    effect: &CodeEffect<'_>,
+    table: &str,
+) -> Result<Transaction<Guard>, RedeemError> {
+    Ok(match effect {
+        CodeEffect::Login {
+            second: Some(super::SecondFactor::Passkey(used)),
+            ..
+        } => tx.update_if(Guard::Code, used.update(table)?),
+        _ => tx,
+    })
 }
 
 /// The address's sentinel for `user`: written when free, or kept when the

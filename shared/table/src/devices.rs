@@ -22,6 +22,12 @@ pub struct DeviceRecord {
     pub last_sign_in: i64,
     /// Seconds: the TTL attribute, and checked in code.
     pub expires_at: i64,
+    /// When its user answered the second factor here asking to be
+    /// remembered (ms): `identity::gate` skips the second factor for 30
+    /// days from then, unless the account voided its tokens or turned 2FA
+    /// off or on since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_factor_at: Option<i64>,
 }
 
 impl DeviceRecord {
@@ -33,6 +39,7 @@ impl DeviceRecord {
             locked_until: None,
             last_sign_in: now_ms,
             expires_at: now_ms / 1000 + ttl_secs,
+            second_factor_at: None,
         }
     }
 

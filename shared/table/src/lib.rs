@@ -27,6 +27,7 @@ mod oauth;
 mod oauth_clients;
 mod outbox;
 mod page;
+mod passkey_use;
 mod profile;
 mod rate_limit;
 pub mod schema;
@@ -56,6 +57,7 @@ pub use oauth::{AuthCode, GrantWriteError, RefreshFamily, Rotation, SignInFacts}
 pub use oauth_clients::{ClientType, OAuthClient};
 pub use outbox::{Marked, OutboxItem, OutboxStatus, KEEP_SECS as OUTBOX_KEEP_SECS};
 pub use page::PageOut;
+pub use passkey_use::PasskeyUse;
 pub use profile::{ProfileChanges, ProfileUpdateError, UserFlag};
 pub use rate_limit::RateLimit;
 pub use signing_keys::{KeyStatus, SigningKeyRecord};

@@ -174,7 +174,10 @@ pub(crate) fn login_update(
             condition.push("attribute_exists(recovery_codes.#rc)");
             update = update.expression_attribute_names("#rc", hash);
         }
-        None => {}
+        // Spent on its own item by the challenge's redemption
+        // (`code_redemption::spend_passkey`): a passkey answers only a
+        // challenge, never a sign-in completed here.
+        Some(SecondFactor::Passkey(_)) | None => {}
     }
     // The credential behind the login is the proof, issued when checked.
     let and = (!condition.is_empty()).then(|| condition.join(" AND "));

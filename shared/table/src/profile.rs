@@ -247,14 +247,20 @@ impl Store {
         flag: UserFlag,
         value: bool,
     ) -> Result<Update, StoreError> {
-        Ok(Update::builder()
+        let update = Update::builder()
             .table_name(self.table())
             .set_key(Some(key(keys::user(user), keys::USER_SK)))
-            .update_expression("SET #f = :v")
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_names("#f", flag.attribute())
-            .expression_attribute_values(":v", AttributeValue::Bool(value))
-            .build()?)
+            .expression_attribute_values(":v", AttributeValue::Bool(value));
+        // 2FA turned off or on forgets every device remembered for it.
+        let update = match flag {
+            UserFlag::TwoFactor => update
+                .update_expression("SET #f = :v, two_factor_since = :now")
+                .expression_attribute_values(":now", n(domain::time::now_ms())),
+            UserFlag::Private => update.update_expression("SET #f = :v"),
+        };
+        Ok(update.build()?)
     }
 
     /// Sets a flag of an existing user and queues `notice` (a security

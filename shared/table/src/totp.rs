@@ -17,6 +17,9 @@ pub enum SecondFactor {
     TotpStep(i64),
     /// A recovery code's hash: removed, only if still there.
     Recovery(String),
+    /// A passkey's assertion: its new state written, only if its owner is
+    /// the account and its counter is the one checked (`passkey_use.rs`).
+    Passkey(crate::PasskeyUse),
 }
 
 fn conditional<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(e: &E) -> bool {
@@ -65,9 +68,11 @@ impl Store {
             .set_key(Some(key(keys::user(user), keys::USER_SK)))
             .update_expression(
                 "SET totp_secret = :s, totp_last_step = :step, recovery_codes = :codes, \
-                 two_factor_enabled = :t REMOVE totp_pending",
+                 two_factor_enabled = :t, two_factor_since = :now REMOVE totp_pending",
             )
             .condition_expression("totp_pending = :s")
+            // A new second factor forgets the devices remembered for the old.
+            .expression_attribute_values(":now", n(domain::time::now_ms()))
             .expression_attribute_values(":s", s(pending))
             .expression_attribute_values(":step", n(step))
             .expression_attribute_values(":codes", AttributeValue::M(codes))
@@ -89,10 +94,11 @@ impl Store {
             .table_name(self.table())
             .set_key(Some(key(keys::user(user), keys::USER_SK)))
             .update_expression(
-                "SET two_factor_enabled = :f \
+                "SET two_factor_enabled = :f, two_factor_since = :now \
                  REMOVE totp_secret, totp_pending, totp_last_step, recovery_codes",
             )
             .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":now", n(domain::time::now_ms()))
             .expression_attribute_values(":f", AttributeValue::Bool(false))
             .build()?;
         let audit = self.audit_put(user, audit)?;

@@ -7,6 +7,7 @@ mod attempt;
 mod cors;
 mod input;
 pub mod logging;
+mod paging;
 mod path;
 mod problem;
 mod request_log;
@@ -17,6 +18,7 @@ mod users_envelope;
 pub use attempt::{client_ip, ClientIp, SignInAttempt};
 pub use cors::{cors, origin_allowed};
 pub use input::{required, Input, InputError};
+pub use paging::page_limit;
 pub use path::path_id;
 pub use problem::{
     default_status, method_not_allowed, no_route, pascal_case, sentence_case, surface_app,

@@ -162,11 +162,64 @@ async fn a_sign_in_challenge_is_redeemed_once() {
     with_passkey(&env, &mut device).await;
     let options = login_options(&env).await;
     let credential = assert(&mut device, &options.body["data"]).await;
+    let cookie = ceremony_cookie(&options);
     let (a, b) = tokio::join!(
-        login_verify(&env, credential.clone()),
-        login_verify(&env, credential)
+        login_verify_from(&env, credential.clone(), &cookie),
+        login_verify_from(&env, credential, &cookie)
     );
     one_wins(&a, &b);
+}
+
+#[tokio::test]
+async fn a_sign_in_ceremony_answers_only_the_browser_that_began_it() {
+    let env = env().await;
+    let mut device = device();
+    with_passkey(&env, &mut device).await;
+    let options = login_options(&env).await;
+    let set = options.headers.get("set-cookie").unwrap().to_str().unwrap();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    assert!(set.contains("Path=/user/passkeys"), "{set}");
+    let credential = assert(&mut device, &options.body["data"]).await;
+    // Another browser (no cookie, or another ceremony's) cannot answer it.
+    let r = login_verify(&env, credential.clone()).await;
+    assert_error(&r, StatusCode::BAD_REQUEST, "InvalidChallenge");
+    let other = ceremony_cookie(&login_options(&env).await);
+    let options = login_options(&env).await;
+    let credential = assert(&mut device, &options.body["data"]).await;
+    let r = login_verify_from(&env, credential.clone(), &other).await;
+    assert_error(&r, StatusCode::BAD_REQUEST, "InvalidChallenge");
+    assert!(cookie_of(&r).is_none(), "no session");
+}
+
+#[tokio::test]
+async fn registration_excludes_and_refuses_passkeys_registered_already() {
+    let env = env().await;
+    let mut device = device();
+    let (_, sid, view) = with_passkey(&env, &mut device).await;
+    let other = verified(&env).await;
+    let other_sid = session(&env, &other).await;
+    let before = env.snapshot().await;
+    let options = register_options(&env, &sid).await;
+    let excluded = options.body["data"]["excludeCredentials"]
+        .as_array()
+        .unwrap();
+    assert_eq!(excluded.len(), 1, "{excluded:?}");
+    assert_eq!(excluded[0]["id"], view["id"]);
+    assert_eq!(excluded[0]["type"], "public-key");
+    // An authenticator registering its passkey again anyway, for its
+    // owner or for someone else: refused, nothing written.
+    let again = device.attest(&options.body["data"]);
+    let r = register_verify(&env, &sid, json!({ "credential": again })).await;
+    assert_error(&r, StatusCode::CONFLICT, "PasskeyExists");
+    let options = register_options(&env, &other_sid).await;
+    assert_eq!(options.body["data"]["excludeCredentials"], json!([]));
+    let again = device.attest(&options.body["data"]);
+    let r = register_verify(&env, &other_sid, json!({ "credential": again })).await;
+    assert_error(&r, StatusCode::CONFLICT, "PasskeyExists");
+    assert_eq!(env.snapshot().await, before);
 }
 
 #[tokio::test]
@@ -349,4 +402,77 @@ async fn an_export_lists_the_passkeys() {
     assert_eq!(listed[0]["id"], view["id"]);
     assert_eq!(listed[0]["name"], "Laptop");
     assert!(listed[0].get("static_state").is_none());
+}
+
+/// The session cookie a reply set, if any.
+fn cookie_of(r: &platform_tests::Reply) -> Option<String> {
+    r.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("sid="))
+        .map(str::to_owned)
+}
+
+async fn page(env: &platform_tests::TestEnv, sid: &str, query: &str) -> platform_tests::Reply {
+    let uri = format!("/user/passkeys?{query}");
+    call(env, Method::GET, &uri, None, &[("cookie", sid)]).await
+}
+
+#[tokio::test]
+async fn the_list_pages_with_a_sealed_cursor() {
+    let env = env().await;
+    let (_, sid, _) = with_passkey(&env, &mut device()).await;
+    for _ in 0..2 {
+        let options = register_options(&env, &sid).await;
+        let credential = create(&mut device(), &options.body["data"]).await;
+        let r = register_verify(&env, &sid, json!({ "credential": credential })).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    }
+    let first = page(&env, &sid, "limit=2").await;
+    assert_eq!(first.status, StatusCode::OK, "{:?}", first.body);
+    let cursor = first.body["data"]["nextCursor"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second = page(&env, &sid, &format!("limit=2&cursor={cursor}")).await;
+    assert_eq!(second.status, StatusCode::OK, "{:?}", second.body);
+    assert!(second.body["data"]["nextCursor"].is_null());
+    let mut ids: Vec<Value> = [&first, &second]
+        .iter()
+        .flat_map(|r| r.body["data"]["passkeys"].as_array().unwrap().clone())
+        .map(|v| v["id"].clone())
+        .collect();
+    assert_eq!(ids.len(), 3);
+    ids.dedup();
+    assert_eq!(ids.len(), 3);
+    assert_eq!(list(&env, &sid).await.len(), 3, "one page by default");
+
+    // A cursor edited, or of another account's list, and a bad limit: 400s
+    // that write nothing.
+    let other = verified(&env).await;
+    let other_sid = session(&env, &other).await;
+    let before = env.snapshot().await;
+    let edited = format!("x{cursor}");
+    for (sid, query, field) in [
+        (&sid, format!("cursor={edited}"), "cursor"),
+        (&other_sid, format!("cursor={cursor}"), "cursor"),
+        (&sid, "limit=0".to_owned(), "limit"),
+        (&sid, "limit=101".to_owned(), "limit"),
+    ] {
+        let r = page(&env, sid, &query).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{query}: {:?}", r.body);
+        assert_eq!(r.error_field(), Some(field), "{:?}", r.body);
+    }
+    // No session: the cursor tells nothing.
+    let r = call(
+        &env,
+        Method::GET,
+        &format!("/user/passkeys?cursor={edited}"),
+        None,
+        &[],
+    )
+    .await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "Unauthorized");
+    assert_eq!(env.snapshot().await, before);
 }

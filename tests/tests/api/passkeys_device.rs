@@ -71,6 +71,12 @@ impl Device {
         let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng).unwrap();
         self.pkcs8 = pkcs8.as_ref().to_vec();
         self.id = rand::random::<[u8; 16]>().to_vec();
+        self.attest(options)
+    }
+
+    /// The passkey it holds, attested again for `options` (an
+    /// authenticator ignoring `excludeCredentials`).
+    pub fn attest(&mut self, options: &Value) -> Value {
         self.user_handle = options["user"]["id"].as_str().unwrap().to_owned();
         let point = self.key().public_key().as_ref().to_vec(); // 0x04 | x | y
                                                                // COSE EC2 key {1: 2, 3: -7, -1: 1, -2: x, -3: y}, canonical order.

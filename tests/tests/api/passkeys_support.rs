@@ -78,6 +78,30 @@ pub async fn assert(device: &mut Device, options: &Value) -> Value {
     device.get(options)
 }
 
+/// The ceremony cookie (`pkc=…`) login/options set.
+pub fn ceremony_cookie(options: &Reply) -> String {
+    let set = options
+        .headers
+        .get("set-cookie")
+        .expect("a ceremony cookie");
+    let cookie = set.to_str().unwrap().split(';').next().unwrap();
+    assert!(cookie.starts_with("pkc="), "{cookie}");
+    cookie.to_owned()
+}
+
+/// `login/verify` of `credential`, from the browser holding `cookie`.
+pub async fn login_verify_from(env: &TestEnv, credential: Value, cookie: &str) -> Reply {
+    let body = json!({ "credential": credential });
+    call(
+        env,
+        Method::POST,
+        "/user/passkeys/login/verify",
+        Some(body),
+        &[("cookie", cookie)],
+    )
+    .await
+}
+
 pub async fn login_verify(env: &TestEnv, credential: Value) -> Reply {
     env.post(
         "/user/passkeys/login/verify",
@@ -91,7 +115,7 @@ pub async fn sign_in(env: &TestEnv, device: &mut Device) -> Reply {
     let options = login_options(env).await;
     assert_eq!(options.status, StatusCode::OK, "{:?}", options.body);
     let credential = assert(device, &options.body["data"]).await;
-    login_verify(env, credential).await
+    login_verify_from(env, credential, &ceremony_cookie(&options)).await
 }
 
 /// The `amr` of the session a reply set.

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::response::Response;
 use domain::codes::Challenge;
 use domain::{Error, UserId};
-use identity::gate::{answer_challenge, Answer, Issue};
+use identity::gate::{answer_challenge_remembering, Answer, Answered, Issue};
 use identity::AppState;
 use serde::Deserialize;
 use serde_json::Value;
@@ -18,12 +18,16 @@ pub struct Do2faRequest {
     /// A string, or a number as in the document's sample.
     code: Option<Value>,
     session_hash: Option<String>,
+    /// Remember this device for the second factor (30 days).
+    #[serde(default)]
+    remember: Option<bool>,
 }
 
 /// Completes a login that answered `2faEnabled: true`. The code is bound to
 /// that login's `sessionHash`; five wrong codes end the challenge (log in
 /// again for a new one, which also replaces the old code). With TOTP on,
 /// the code is the authenticator's or a recovery code, each usable once.
+/// `remember: true` spares this device the second factor for 30 days.
 pub async fn do_2fa(
     State(state): State<AppState>,
     SignInAttempt(attempt): SignInAttempt,
@@ -37,15 +41,13 @@ pub async fn do_2fa(
         .ok_or_else(|| Error::invalid("sessionHash", "is not a session hash /user/login gave"))?;
 
     let beside = totals_beside(&state, std::future::ready(Ok(Some(target.clone()))));
-    let done = answer_challenge(
-        &state,
-        &attempt,
-        &target,
-        &challenge,
-        &given,
-        Issue::Session,
-    )
-    .await
-    .inspect_err(|_| beside.abort())?;
+    let answered = Answered {
+        answer: &given,
+        issue: Issue::Session,
+        remember: req.remember.unwrap_or(false),
+    };
+    let done = answer_challenge_remembering(&state, &attempt, &target, &challenge, answered)
+        .await
+        .inspect_err(|_| beside.abort())?;
     logged_in(&state, done, true, beside).await
 }

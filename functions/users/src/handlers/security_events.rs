@@ -20,24 +20,11 @@ use table::AuditRecord;
 use web::Input;
 
 const DEFAULT_LIMIT: usize = 20;
-const MAX_LIMIT: usize = 100;
 
 #[derive(Deserialize)]
 pub struct EventsQuery {
     limit: Option<String>,
     cursor: Option<String>,
-}
-
-/// The page size asked for, or why it is not one.
-fn limit_of(raw: Option<&str>) -> Result<usize, Error> {
-    match raw.map(str::trim) {
-        None | Some("") => Ok(DEFAULT_LIMIT),
-        Some(raw) => raw
-            .parse::<usize>()
-            .ok()
-            .filter(|l| (1..=MAX_LIMIT).contains(l))
-            .ok_or_else(|| Error::invalid("limit", "must be an integer from 1 to 100")),
-    }
 }
 
 fn view(e: &AuditRecord) -> Value {
@@ -61,7 +48,7 @@ pub async fn list(
     headers: HeaderMap,
     Input(query, _): Input<EventsQuery, ApiError>,
 ) -> Result<Response, ApiError> {
-    let limit = limit_of(query.limit.as_deref())?;
+    let limit = web::page_limit(query.limit.as_deref(), DEFAULT_LIMIT)?;
     let cursor = query.cursor.as_deref().filter(|c| !c.is_empty());
     if cursor.is_some_and(|c| c.len() > table::MAX_CURSOR_CHARS) {
         return Err(Error::invalid("cursor", "is too long").into());
@@ -73,21 +60,4 @@ pub async fn list(
         .await??;
     let items: Vec<Value> = page.items.iter().map(view).collect();
     Ok(ok(json!({ "events": items, "nextCursor": page.next })).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::limit_of;
-
-    #[test]
-    fn limits_are_one_to_a_hundred() {
-        assert_eq!(limit_of(None).unwrap(), 20);
-        assert_eq!(limit_of(Some("100")).unwrap(), 100);
-        for bad in ["0", "101", "-1", "x", "1.5"] {
-            assert_eq!(
-                limit_of(Some(bad)).unwrap_err().field.as_deref(),
-                Some("limit")
-            );
-        }
-    }
 }

@@ -22,6 +22,7 @@ pub(super) fn second_factor(second: Option<&SecondFactor>, emailed: bool) -> Opt
     match (second, emailed) {
         (Some(SecondFactor::TotpStep(_)), _) => Some("totp"),
         (Some(SecondFactor::Recovery(_)), _) => Some("recovery_code"),
+        (Some(SecondFactor::Passkey(_)), _) => Some("passkey"),
         (None, true) => Some("email_code"),
         (None, false) => None,
     }

@@ -7,13 +7,13 @@
 //! completes the sign-in, so of two racing callers exactly one wins.
 
 use super::audit::{refused, second_factor, signed_in};
-use super::complete::{complete, device_for, Completed, FirstFactor, Issue, Proof};
-use super::password::{banned, Trust};
+use super::complete::{complete, second_amr, Completed, FirstFactor, Issue, Proof};
+use super::password::banned;
+use super::remember::{self, Kept};
 use super::{rules_noted, Attempt, SignedIn};
 use crate::AppState;
 use domain::audit::Failure;
 use domain::codes::{same_hash, Challenge, Purpose, ShortCode, TWO_FACTOR_SEND_LIMIT};
-use domain::lockout::DEVICE_TTL_SECS;
 use domain::totp::{accepted_step, RecoveryCode, TotpSecret};
 use domain::{time, Error, Message, MessageKind, User, UserId};
 use table::{CodeEffect, CodeSlot, DeviceRecord, RedeemError, Redemption, SecondFactor, Store};
@@ -34,7 +34,7 @@ impl Answer {
     }
 }
 
-fn invalid_code() -> Error {
+pub(super) fn invalid_code() -> Error {
     RedeemError::Invalid.into()
 }
 
@@ -110,7 +110,11 @@ fn check(
 }
 
 /// The live slot of `challenge`, if `slot` is it.
-fn live<'a>(slot: Option<&'a CodeSlot>, challenge: &Challenge, now: i64) -> Option<&'a CodeSlot> {
+pub(super) fn live<'a>(
+    slot: Option<&'a CodeSlot>,
+    challenge: &Challenge,
+    now: i64,
+) -> Option<&'a CodeSlot> {
     slot.filter(|s| s.is_live(now)).filter(|s| {
         s.challenge_hash
             .as_deref()
@@ -120,7 +124,6 @@ fn live<'a>(slot: Option<&'a CodeSlot>, challenge: &Challenge, now: i64) -> Opti
 
 /// Completes the sign-in of `target` that opened `challenge` (the Users
 /// API's `/user/do-2fa`): the password was checked when it opened.
-#[tracing::instrument(skip_all)]
 pub async fn answer_challenge(
     state: &AppState,
     attempt: &Attempt,
@@ -129,36 +132,67 @@ pub async fn answer_challenge(
     answer: &Answer,
     issue: Issue,
 ) -> Result<Completed, Error> {
-    let result = answer_once(state, attempt, target, challenge, answer, issue).await;
-    let outcome = match &result {
-        Ok(_) => "completed",
-        Err(e) => super::refusal(e),
+    let answered = Answered {
+        answer,
+        issue,
+        remember: false,
     };
-    domain::metrics::count(domain::metrics::Metric::SignIn, outcome);
-    result
+    answer_challenge_remembering(state, attempt, target, challenge, answered).await
 }
 
-async fn answer_once(
+/// An answer to a challenge, what it issues, and whether to remember the
+/// device for the second factor (30 days, `gate::remember`).
+pub struct Answered<'a> {
+    pub answer: &'a Answer,
+    pub issue: Issue,
+    pub remember: bool,
+}
+
+/// [`answer_challenge`], remembering the device when asked.
+#[tracing::instrument(skip_all)]
+pub async fn answer_challenge_remembering(
     state: &AppState,
     attempt: &Attempt,
     target: &UserId,
     challenge: &Challenge,
-    answer: &Answer,
-    issue: Issue,
+    answered: Answered<'_>,
 ) -> Result<Completed, Error> {
-    let (slot, user, device) = tokio::join!(
-        state.store.get_code_slot(target, Purpose::TwoFactor),
-        state.store.get_user(target),
-        super::password::device(&state.store, attempt)
-    );
-    let now = time::now_secs();
-    let slot = slot?;
-    let slot = live(slot.as_ref(), challenge, now).ok_or_else(invalid_code)?;
-    let user = user?.ok_or_else(invalid_code)?;
-    let Some(second) = check(Some(slot), Some(challenge), answer, &user, now) else {
-        count_failure(&state.store, attempt, target, Some(slot)).await?;
-        return Err(invalid_code());
-    };
+    let result = async {
+        let Answered {
+            answer,
+            issue,
+            remember,
+        } = answered;
+        let (slot, user, device) = tokio::join!(
+            state.store.get_code_slot(target, Purpose::TwoFactor),
+            state.store.get_user(target),
+            super::password::device(&state.store, attempt)
+        );
+        let now = time::now_secs();
+        let slot = slot?;
+        let slot = live(slot.as_ref(), challenge, now).ok_or_else(invalid_code)?;
+        let user = user?.ok_or_else(invalid_code)?;
+        let Some(second) = check(Some(slot), Some(challenge), answer, &user, now) else {
+            count_failure(&state.store, attempt, target, Some(slot)).await?;
+            return Err(invalid_code());
+        };
+        let answered = (second, issue, remember);
+        settle(state, attempt, user, slot, answered, device?).await
+    }
+    .await;
+    super::answer_counted(result)
+}
+
+/// The rest of a right answer to `slot`'s challenge: the account must
+/// still stand, then the challenge is spent and the sign-in completed.
+pub(super) async fn settle(
+    state: &AppState,
+    attempt: &Attempt,
+    user: User,
+    slot: &CodeSlot,
+    (second, issue, remember): (Option<SecondFactor>, Issue, bool),
+    known: Option<DeviceRecord>,
+) -> Result<Completed, Error> {
     // A reset or logout-all since the password was checked voids the
     // challenge (the write re-checks this under its condition).
     if slot.issued_at < user.tokens_valid_after {
@@ -170,8 +204,8 @@ async fn answer_once(
         return Err(banned());
     }
     rules_noted(&state.store, attempt, &user, first).await?;
-    let trust = Trust::of(attempt, device?, Some(&user), time::now_ms());
-    let device = device_for(attempt, matches!(trust, Trust::Device { .. }));
+    let known = remember::trusted(attempt, known, &user, time::now_ms());
+    let device = remember::keep(attempt, &user, known.as_ref(), remember);
     redeem(state, attempt, user, slot, second, issue, device).await
 }
 
@@ -185,7 +219,7 @@ pub(super) async fn inline(
     given: &super::Inline,
     slot: Option<CodeSlot>,
     issue: Issue,
-    device: domain::OpaqueToken,
+    device: Kept,
 ) -> Result<Completed, Error> {
     let user = verified.user;
     let now = time::now_secs();
@@ -220,7 +254,7 @@ pub(super) async fn inline(
                 checked_hash: &user.password_hash.clone(),
                 rehash: verified.rehash.as_deref(),
                 second: second.as_ref(),
-                events: signed_in(attempt, first, named, &device),
+                events: signed_in(attempt, first, named, &device.token),
             };
             complete(state, user, issue, device, proof).await
         }
@@ -229,7 +263,7 @@ pub(super) async fn inline(
 
 /// A wrong code: counted on its challenge (if any), and written to the
 /// account's log beside the count.
-async fn count_failure(
+pub(super) async fn count_failure(
     store: &Store,
     attempt: &Attempt,
     user: &UserId,
@@ -259,14 +293,20 @@ async fn redeem(
     slot: &CodeSlot,
     second: Option<SecondFactor>,
     issue: Issue,
-    device: domain::OpaqueToken,
+    device: Kept,
 ) -> Result<Completed, Error> {
     let first = FirstFactor::from_stored(slot.first_factor.as_deref());
-    let issued = super::complete::issue_for(state, &user, issue, first);
-    let record = DeviceRecord::signed_in(&user.id, time::now_ms(), DEVICE_TTL_SECS);
+    let named = Some(second_amr(second.as_ref()));
+    let issued = super::complete::issue_for(state, &user, issue, first, named);
+    let (device, record) = (device.token, device.record);
     let device_hash = device.hash();
     let named = second_factor(second.as_ref(), true);
-    let events = signed_in(attempt, first, named, &device);
+    let mut events = signed_in(attempt, first, named, &device);
+    if let Some(SecondFactor::Passkey(used)) = &second {
+        // The sign-in (last) names the passkey.
+        let named = events.pop().map(|e| e.with("passkey", used.name.as_str()));
+        events.extend(named);
+    }
     let redeemed = state
         .store
         .redeem_code(&Redemption {

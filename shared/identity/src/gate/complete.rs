@@ -3,12 +3,13 @@
 //! standing and on the password that was checked), the second factor it
 //! spent and the device it came from, in one transaction.
 
-use super::{Attempt, DEVICE_COOKIE};
+use super::remember::Kept;
+use super::DEVICE_COOKIE;
 use crate::{cookies, session, AppState};
 use domain::lockout::DEVICE_TTL_SECS;
-use domain::{time, Error, OpaqueToken, User};
+use domain::{Error, OpaqueToken, User};
 use http::{HeaderName, HeaderValue};
-use table::{DeviceRecord, LoginWrite, LoginWriteError, SecondFactor};
+use table::{LoginWrite, LoginWriteError, SecondFactor};
 
 /// What a surface issues when a sign-in completes: the one choice a
 /// surface makes. Every rule of the account applies whatever it picks.
@@ -118,30 +119,26 @@ pub(super) struct Proof<'a> {
     pub events: Vec<domain::audit::Event>,
 }
 
-/// The device token to keep: the one presented when it is this account's,
-/// else a new one.
-pub(super) fn device_for(attempt: &Attempt, trusted: bool) -> OpaqueToken {
-    match (&attempt.device, trusted) {
-        (Some(token), true) => token.clone(),
-        _ => OpaqueToken::generate(),
+/// How a second factor is named in `amr` (RFC 8176): a code (`otp`) or
+/// a passkey (`hwk`).
+pub(super) fn second_amr(second: Option<&SecondFactor>) -> &'static str {
+    match second {
+        Some(SecondFactor::Passkey(_)) => "hwk",
+        _ => "otp",
     }
 }
 
-/// How the sign-in was proven (RFC 8176): the gate completes no sign-in
-/// of an account with 2FA on without its second factor, so the account's
-/// state at completion says which.
-fn amr(user: &User, first: FirstFactor) -> Vec<String> {
-    let second: &[&str] = if first.is_both_factors() {
-        &["user", "mfa"]
-    } else if user.two_factor_enabled {
-        &["otp", "mfa"]
-    } else {
-        &[]
-    };
-    std::iter::once(first.amr())
-        .chain(second.iter().copied())
-        .map(str::to_owned)
-        .collect()
+/// How the sign-in was proven (RFC 8176): the first factor, then the
+/// second one given (`second`, an `amr` value) or `user` when the first
+/// was both factors.
+fn amr(first: FirstFactor, second: Option<&'static str>) -> Vec<String> {
+    let mut amr = vec![first.amr()];
+    if first.is_both_factors() {
+        amr.extend(["user", "mfa"]);
+    } else if let Some(second) = second {
+        amr.extend([second, "mfa"]);
+    }
+    amr.into_iter().map(str::to_owned).collect()
 }
 
 /// The token a completed sign-in of `user` issues, stating how it was
@@ -152,9 +149,10 @@ pub(super) fn issue_for(
     user: &User,
     issue: Issue,
     first: FirstFactor,
+    second: Option<&'static str>,
 ) -> crate::IssuedToken {
     let mut issued = crate::issue(issue.kind(), &user.id, issue.ttl_secs(state));
-    issued.record.amr = amr(user, first);
+    issued.record.amr = amr(first, second);
     issued
 }
 
@@ -164,11 +162,12 @@ pub(super) async fn complete(
     state: &AppState,
     user: User,
     issue: Issue,
-    device: OpaqueToken,
+    device: Kept,
     proof: Proof<'_>,
 ) -> Result<Completed, Error> {
-    let issued = issue_for(state, &user, issue, proof.first);
-    let record = DeviceRecord::signed_in(&user.id, time::now_ms(), DEVICE_TTL_SECS);
+    let second = proof.second.map(|s| second_amr(Some(s)));
+    let issued = issue_for(state, &user, issue, proof.first, second);
+    let (device, record) = (device.token, device.record);
     let device_hash = device.hash();
     let written = state
         .store

@@ -7,8 +7,9 @@
 //!   device that signed in before keeps its own budget; everyone else
 //!   shares the account's growing lockout and their address's budget);
 //! - a ban, and an address still waiting for its verification;
-//! - the second factor: an account with 2FA on completes no sign-in
-//!   without it. A surface with a challenge step gets a challenge; one
+//! - the second factor: an account with 2FA on, or of a role the operator
+//!   requires MFA for (`MFA_REQUIRED_ROLES`), completes no sign-in without
+//!   it. A surface with a challenge step gets a challenge; one
 //!   without passes the code with the password ([`Inline`]) or renders the
 //!   challenge as its documented error;
 //! - the completing write re-checks, under its condition, that the account
@@ -22,15 +23,20 @@ mod attempt;
 mod audit;
 mod challenge;
 mod complete;
+mod due;
 mod network;
 mod passkey;
 mod password;
+mod remember;
+mod second_passkey;
 
 pub use attempt::{Attempt, DEVICE_COOKIE};
-pub use challenge::{answer_challenge, Answer};
+pub use challenge::{answer_challenge, answer_challenge_remembering, Answer, Answered};
 pub use complete::{Completed, FirstFactor, Issue, ACCOUNTS_TOKEN_KIND};
+pub use due::role_requires_mfa;
 pub use network::sign_in_by_network;
 pub use passkey::sign_in_by_passkey;
+pub use second_passkey::{answer_with_passkey, passkey_may_answer, passkey_refused, Assertion};
 
 use crate::AppState;
 use domain::codes::{Challenge, Purpose};
@@ -172,6 +178,16 @@ pub async fn sign_in(
     result
 }
 
+/// A challenge's answer, counted as a sign-in's outcome.
+fn answer_counted(result: Result<Completed, Error>) -> Result<Completed, Error> {
+    let outcome = match &result {
+        Ok(_) => "completed",
+        Err(e) => refusal(e),
+    };
+    metrics::count(Metric::SignIn, outcome);
+    result
+}
+
 /// How a failed sign-in is counted: the caller's refusal, or ours.
 fn refusal(e: &Error) -> &'static str {
     match e.kind {
@@ -201,18 +217,22 @@ async fn sign_in_once(
         password::source_hits(store, attempt),
         inline_slot
     );
-    let found = found?;
-    let trust = Trust::of(attempt, device?, found.as_ref(), time::now_ms());
+    let (found, device) = (found?, device?);
+    let trust = Trust::of(attempt, device.clone(), found.as_ref(), time::now_ms());
     let verified = verify_standing(store, attempt, found, password, &trust, hits?).await?;
-    let device = complete::device_for(attempt, matches!(trust, Trust::Device { .. }));
-    if !verified.user.two_factor_enabled {
-        let first = complete::FirstFactor::Password;
+    let now = time::now_ms();
+    let known = remember::trusted(attempt, device, &verified.user, now);
+    let device = remember::keep(attempt, &verified.user, known.as_ref(), false);
+    let first = complete::FirstFactor::Password;
+    let due = due::second_factor_due(&state.config, &verified.user, first);
+    if !due || remember::remembers(known.as_ref(), &verified.user, now) {
+        let skipped = due.then_some(remember::SKIPPED);
         let proof = complete::Proof {
             first,
             checked_hash: &verified.user.password_hash.clone(),
             rehash: verified.rehash.as_deref(),
             second: None,
-            events: audit::signed_in(attempt, first, None, &device),
+            events: audit::signed_in(attempt, first, skipped, &device.token),
         };
         let done = complete::complete(state, verified.user, issue, device, proof).await?;
         return Ok(SignedIn::Completed(done));
@@ -221,10 +241,7 @@ async fn sign_in_once(
         Some(given) => Ok(SignedIn::Completed(
             challenge::inline(state, attempt, verified, &given, slot?, issue, device).await?,
         )),
-        None => {
-            let first = complete::FirstFactor::Password;
-            challenge::open(store, verified.user, verified.rehash, first).await
-        }
+        None => challenge::open(store, verified.user, verified.rehash, first).await,
     }
 }
 

@@ -9,8 +9,9 @@
 
 use super::audit::{refused, signed_in};
 use super::challenge;
-use super::complete::{complete, device_for, FirstFactor, Issue, Proof};
-use super::password::{banned, device, invalid_credentials, Trust};
+use super::complete::{complete, FirstFactor, Issue, Proof};
+use super::password::{banned, device, invalid_credentials};
+use super::remember;
 use super::{rules_noted, Attempt, SignedIn};
 use crate::AppState;
 use domain::audit::Failure;
@@ -46,18 +47,21 @@ pub(super) async fn proven(
             return Err(banned());
         }
         rules_noted(&state.store, attempt, &user, first).await?;
-        if user.two_factor_enabled && !first.is_both_factors() {
+        let now = time::now_ms();
+        let known = remember::trusted(attempt, known?, &user, now);
+        let due = super::due::second_factor_due(&state.config, &user, first);
+        if due && !remember::remembers(known.as_ref(), &user, now) {
             return challenge::open(&state.store, user, None, first).await;
         }
-        let trust = Trust::of(attempt, known?, Some(&user), time::now_ms());
-        let device = device_for(attempt, matches!(trust, Trust::Device { .. }));
+        let device = remember::keep(attempt, &user, known.as_ref(), false);
         let checked = user.password_hash.clone();
+        let skipped = due.then_some(remember::SKIPPED);
         let proof = Proof {
             first,
             checked_hash: &checked,
             rehash: None,
             second: None,
-            events: signed_in(attempt, first, None, &device),
+            events: signed_in(attempt, first, skipped, &device.token),
         };
         Ok(SignedIn::Completed(
             complete(state, user, issue, device, proof).await?,
