@@ -8,6 +8,7 @@
 mod envelope;
 mod login;
 mod manage;
+mod options;
 mod register;
 pub mod rp;
 mod second_factor;

@@ -17,7 +17,7 @@ use domain::message::{Message, MessageKind};
 use domain::OpaqueToken;
 use domain::{Error, ErrorKind, User, UserId};
 use identity::cookies;
-use identity::gate::{sign_in_by_passkey, Issue, SignedIn};
+use identity::gate::{prefetch_for_passkey, sign_in_by_passkey, Issue, SignedIn};
 use identity::AppState;
 use serde_json::{json, Value};
 use web::SignInAttempt;
@@ -118,7 +118,15 @@ pub async fn verify(
     let (auth, challenge) = rp::parse_login(credential.to_string().as_bytes())?;
     let store = PasskeyStore(&state.store);
     let id = rp::credential_id(&auth);
-    let (ceremony, found) = tokio::join!(store.take_ceremony(&challenge), store.get(&id));
+    // The account the authenticator names is read beside the ceremony and
+    // the credential (two rounds in all); the gate signs it in only if it
+    // is the credential's owner.
+    let handle = rp::user_of(&auth).ok_or_else(refused)?;
+    let (ceremony, found, account) = tokio::join!(
+        store.take_ceremony(&challenge),
+        store.get(&id),
+        prefetch_for_passkey(&state, &attempt, &handle)
+    );
     let ceremony = ceremony?
         .filter(|c| c.kind == LOGIN && from_its_browser(c, &headers))
         .ok_or_else(expired)?;
@@ -130,8 +138,11 @@ pub async fn verify(
         &auth,
         &found.kept(&owner),
     )?;
-    let dynamic = match asserted {
-        Asserted::Ok(d) => d,
+    let (dynamic, user_verified) = match asserted {
+        Asserted::Ok {
+            state,
+            user_verified,
+        } => (state, user_verified),
         Asserted::CounterBackwards => {
             return Err(counter_backwards(&state, &attempt, &owner, &found.name)
                 .await
@@ -146,8 +157,8 @@ pub async fn verify(
     let signed = sign_in_by_passkey(
         &state,
         &attempt,
-        &owner,
-        dynamic.user_verified,
+        (account, &owner),
+        user_verified,
         Issue::Session,
     );
     let (signed, recorded) = tokio::join!(signed, store.record_use(&found, used));

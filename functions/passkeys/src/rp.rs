@@ -5,31 +5,29 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
-use domain::{Error, User, UserId};
+use domain::{Error, UserId};
 use std::fmt::Debug;
 use webauthn_rp::bin::{Decode, Encode};
-use webauthn_rp::request::auth::AllowedCredentials;
 use webauthn_rp::request::auth::AuthenticationVerificationOptions;
-use webauthn_rp::request::register::{
-    PublicKeyCredentialUserEntity, RegistrationVerificationOptions, UserHandle, Username,
-};
-use webauthn_rp::request::{
-    AsciiDomain, Credentials, PublicKeyCredentialDescriptor, RpId, TimedCeremony,
-};
+use webauthn_rp::request::register::{RegistrationVerificationOptions, UserHandle};
+use webauthn_rp::request::{AsciiDomain, RpId};
 use webauthn_rp::response::auth::error::AuthCeremonyErr;
-use webauthn_rp::response::auth::Authentication;
+use webauthn_rp::response::auth::{Authentication, AuthenticatorData};
 use webauthn_rp::response::register::{CompressedPubKey, DynamicState, StaticState};
-use webauthn_rp::response::{AuthTransports, Backup, CredentialId, SentChallenge};
+use webauthn_rp::response::{Backup, CredentialId, SentChallenge};
 use webauthn_rp::{
     AuthenticatedCredential, DiscoverableAuthentication, DiscoverableAuthenticationServerState,
-    DiscoverableCredentialRequestOptions, NonDiscoverableAuthentication,
-    NonDiscoverableAuthenticationServerState, NonDiscoverableCredentialRequestOptions,
-    PublicKeyCredentialCreationOptions, Registration, RegistrationServerState,
+    NonDiscoverableAuthentication, NonDiscoverableAuthenticationServerState, Registration,
+    RegistrationServerState,
 };
 
 /// User handles are the account's id (24 ASCII hex digits).
 pub const HANDLE_LEN: usize = 24;
 pub type Handle = UserHandle<HANDLE_LEN>;
+
+pub use crate::options::{
+    descriptors, start_login, start_registration, start_second_factor, Started,
+};
 
 /// Where passkeys are valid: the RP ID (a domain) and the origins
 /// allowed to run ceremonies. From `WEBAUTHN_RP_ID` / `WEBAUTHN_ORIGINS`
@@ -84,6 +82,13 @@ fn origin_of(url: &url::Url) -> String {
     }
 }
 
+/// The account a username-less assertion's user handle names (handles
+/// are account ids), if it is one.
+pub fn user_of(auth: &DiscoverableAuthentication<HANDLE_LEN>) -> Option<UserId> {
+    let handle = auth.response().user_handle();
+    UserId::parse(std::str::from_utf8(handle.as_ref()).ok()?).ok()
+}
+
 /// A challenge as the table keys its ceremony.
 pub fn challenge_key(c: SentChallenge) -> String {
     format!("{:032x}", c.0)
@@ -102,66 +107,6 @@ pub fn bad_response(detail: impl std::fmt::Display) -> Error {
         "invalid_credential",
         "the authenticator's response could not be verified",
     )
-}
-
-/// A ceremony begun: what the table keeps, and the options for the client.
-pub struct Started {
-    pub challenge: String,
-    pub state: String,
-    pub options: serde_json::Value,
-}
-
-/// Registration options for `user`; `existing` (their passkeys' ids) are
-/// excluded, so an authenticator holding one says so instead of making a
-/// second.
-pub fn start_registration(
-    rp: &Relying,
-    user: &User,
-    existing: &[String],
-) -> Result<Started, Error> {
-    let handle = handle_of(&user.id);
-    // The name authenticators show; the id when the username is not one
-    // WebAuthn takes (RFC 8265's profile).
-    let name = Username::try_from(user.username.as_str())
-        .or_else(|_| Username::try_from(user.id.as_str()))
-        .map_err(|e| Error::internal(format!("webauthn username: {e}")))?;
-    let entity = PublicKeyCredentialUserEntity {
-        name,
-        id: &handle,
-        display_name: None,
-    };
-    let (server, client) =
-        PublicKeyCredentialCreationOptions::passkey(&rp.rp_id, entity, descriptors(existing))
-            .start_ceremony()
-            .map_err(|e| Error::internal(format!("webauthn options: {e}")))?;
-    Started::of(&server, &client)
-}
-
-pub fn start_login(rp: &Relying) -> Result<Started, Error> {
-    let (server, client) = DiscoverableCredentialRequestOptions::passkey(&rp.rp_id)
-        .start_ceremony()
-        .map_err(|e| Error::internal(format!("webauthn options: {e}")))?;
-    Started::of(&server, &client)
-}
-
-impl Started {
-    fn of<S, C>(server: &S, client: &C) -> Result<Self, Error>
-    where
-        S: TimedCeremony + Encode,
-        for<'a> S::Output<'a>: Into<Vec<u8>>,
-        S::Err: std::fmt::Display,
-        C: serde::Serialize,
-    {
-        let state = server
-            .encode()
-            .map(Into::into)
-            .map_err(|e| Error::internal(format!("webauthn state: {e}")))?;
-        Ok(Started {
-            challenge: challenge_key(server.sent_challenge()),
-            state: B64.encode(state),
-            options: serde_json::to_value(client).map_err(|e| Error::internal(e.to_string()))?,
-        })
-    }
 }
 
 /// The longest credential id kept (base64url): it stands in a sort key
@@ -234,7 +179,12 @@ type StoredKey = StaticState<CompressedPubKey<[u8; 32], [u8; 32], [u8; 48], Vec<
 
 /// How a verified assertion left the credential, or why it failed.
 pub enum Asserted {
-    Ok(DynamicState),
+    /// The credential's new state, and whether this assertion (not an
+    /// earlier one: the state's flag sticks) verified its user.
+    Ok {
+        state: DynamicState,
+        user_verified: bool,
+    },
     /// The counter did not grow: a cloned authenticator, maybe.
     CounterBackwards,
 }
@@ -319,27 +269,14 @@ pub fn finish<S: Ceremony<D>, const D: bool>(
         ..Default::default()
     };
     match server.check(rp, auth, &mut cred, &options) {
-        Ok(_) => Ok(Asserted::Ok(cred.dynamic_state())),
+        Ok(_) => Ok(Asserted::Ok {
+            state: cred.dynamic_state(),
+            user_verified: AuthenticatorData::try_from(auth.response().authenticator_data())
+                .is_ok_and(|data| data.flags().user_verified),
+        }),
         Err(AuthCeremonyErr::SignatureCounter) => Ok(Asserted::CounterBackwards),
         Err(e) => Err(bad_response(format!("{e:?}"))),
     }
-}
-
-/// Request options for a second factor: only `ids` (the account's
-/// passkeys, base64url) may answer. `None` when there is none.
-pub fn start_second_factor(rp: &Relying, ids: &[String]) -> Result<Option<Started>, Error> {
-    let mut allowed = AllowedCredentials::with_capacity(ids.len());
-    for descriptor in descriptors(ids) {
-        allowed.push(descriptor.into());
-    }
-    let Ok(options) = NonDiscoverableCredentialRequestOptions::second_factor(&rp.rp_id, allowed)
-    else {
-        return Ok(None);
-    };
-    let (server, client) = options
-        .start_ceremony()
-        .map_err(|e| Error::internal(format!("webauthn options: {e}")))?;
-    Started::of(&server, &client).map(Some)
 }
 
 pub fn parse_second_factor(
@@ -349,22 +286,6 @@ pub fn parse_second_factor(
         .map_err(bad_response)?;
     let challenge = auth.challenge_relaxed().map_err(bad_response)?;
     Ok((auth, challenge_key(challenge)))
-}
-
-/// Registered credentials (ids, base64url) as the options name them
-/// (`allowCredentials`, `excludeCredentials`); transports are not kept.
-pub fn descriptors(ids: &[String]) -> Vec<PublicKeyCredentialDescriptor<Vec<u8>>> {
-    let Ok(none) = AuthTransports::decode(0) else {
-        return Vec::new();
-    };
-    ids.iter()
-        .filter_map(|id| B64.decode(id).ok())
-        .filter_map(|bytes| CredentialId::<Vec<u8>>::decode(bytes).ok())
-        .map(|id| PublicKeyCredentialDescriptor {
-            id,
-            transports: none,
-        })
-        .collect()
 }
 
 pub fn encode_dynamic(d: DynamicState) -> String {

@@ -107,7 +107,7 @@ async fn assertion(
     let kept = found.kept(&owner);
     let verified = rp::finish::<NonDiscoverableAuthenticationServerState, false>;
     let dynamic = match verified(&rp, &ceremony.state, auth, &kept) {
-        Ok(Asserted::Ok(dynamic)) => dynamic,
+        Ok(Asserted::Ok { state, .. }) => state,
         Ok(Asserted::CounterBackwards) => {
             let refusal = counter_backwards(state, attempt, &owner, &found.name).await;
             return Ok(Assertion::Refused(refusal));

@@ -6,10 +6,11 @@
 
 use crate::passkeys_support::*;
 use crate::users_support::{assert_error, call, cookie, session, verified};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine;
 use domain::UserId;
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
-use table::UserFlag;
 
 async fn list(env: &platform_tests::TestEnv, sid: &str) -> Vec<Value> {
     let r = call(env, Method::GET, "/user/passkeys", None, &[("cookie", sid)]).await;
@@ -64,16 +65,51 @@ async fn a_two_factor_account_is_not_challenged_by_a_verifying_passkey() {
     let env = env().await;
     let mut device = device();
     let (p, _, _) = with_passkey(&env, &mut device).await;
-    let id = UserId::parse(&p.id).unwrap();
-    let store = &env.state.store;
-    assert!(store
-        .set_user_flag(&id, UserFlag::TwoFactor, true)
-        .await
-        .unwrap());
+    crate::gate_support::two_factor_on(&env, &p).await;
     let r = sign_in(&env, &mut device).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["data"]["2faEnabled"], false);
     assert_eq!(amr_of(&env, &r).await, ["hwk", "user", "mfa"]);
+}
+
+#[tokio::test]
+async fn a_passkey_that_did_not_verify_its_user_is_one_factor() {
+    let env = env().await;
+    let mut device = device();
+    let (p, _, _) = with_passkey(&env, &mut device).await;
+    // The first sign-in verified its user; the flag must not stick.
+    assert_eq!(sign_in(&env, &mut device).await.status, StatusCode::OK);
+    device.unverified = true;
+    let r = sign_in(&env, &mut device).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["data"]["2faEnabled"], false);
+    assert_eq!(amr_of(&env, &r).await, ["hwk"]);
+    // With 2FA on, it is the first factor only: the challenge follows.
+    crate::gate_support::two_factor_on(&env, &p).await;
+    let r = sign_in(&env, &mut device).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["data"]["2faEnabled"], true);
+    assert!(r.body["data"]["sessionHash"].is_string());
+    assert!(cookie_of(&r).is_none());
+}
+
+#[tokio::test]
+async fn a_passkey_naming_another_account_signs_in_nobody() {
+    let env = env().await;
+    let mut device = device();
+    with_passkey(&env, &mut device).await;
+    let (other, _, _) = with_passkey(&env, &mut crate::passkeys_support::device()).await;
+    // The authenticator sends another account's handle with this passkey.
+    device.user_handle = B64.encode(other.id.as_bytes());
+    let before = env.items().await.len();
+    // webauthn_rp checks the handle against the credential's owner; the
+    // gate would refuse the other account anyway (its read must be the
+    // owner's).
+    let r = sign_in(&env, &mut device).await;
+    assert_error(&r, StatusCode::BAD_REQUEST, "InvalidCredential");
+    assert!(cookie_of(&r).is_none());
+    // Nothing new: the ceremony was spent, nothing else written.
+    assert!(env.items().await.len() <= before);
 }
 
 #[tokio::test]

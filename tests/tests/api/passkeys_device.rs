@@ -27,8 +27,10 @@ const ATTESTED: u8 = 0x40;
 pub struct Device {
     pkcs8: Vec<u8>,
     id: Vec<u8>,
-    user_handle: String,
+    pub user_handle: String,
     counter: u32,
+    /// A security key without PIN or biometrics: UV never set.
+    pub unverified: bool,
 }
 
 fn bstr(bytes: &[u8]) -> Vec<u8> {
@@ -117,7 +119,12 @@ impl Device {
     pub fn get(&mut self, options: &Value) -> Value {
         self.counter += 1;
         let client = client_data("webauthn.get", options);
-        let data = auth_data(options["rpId"].as_str().unwrap(), FLAGS, self.counter, &[]);
+        let flags = if self.unverified {
+            FLAGS & !0x04
+        } else {
+            FLAGS
+        };
+        let data = auth_data(options["rpId"].as_str().unwrap(), flags, self.counter, &[]);
         let mut signed = data.clone();
         signed.extend_from_slice(&Sha256::digest(&client));
         let signature = self.key().sign(&SystemRandom::new(), &signed).unwrap();

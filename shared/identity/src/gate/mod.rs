@@ -34,8 +34,8 @@ pub use attempt::{Attempt, DEVICE_COOKIE};
 pub use challenge::{answer_challenge, answer_challenge_remembering, Answer, Answered};
 pub use complete::{Completed, FirstFactor, Issue, ACCOUNTS_TOKEN_KIND};
 pub use due::role_requires_mfa;
-pub use network::sign_in_by_network;
-pub use passkey::sign_in_by_passkey;
+pub use network::{sign_in_by_network, Prefetched};
+pub use passkey::{prefetch_for_passkey, sign_in_by_passkey};
 pub use second_passkey::{answer_with_passkey, passkey_may_answer, passkey_refused, Assertion};
 
 use crate::AppState;

@@ -16,7 +16,8 @@ use super::{rules_noted, Attempt, SignedIn};
 use crate::AppState;
 use domain::audit::Failure;
 use domain::metrics::{self, Metric};
-use domain::{time, Error, UserId};
+use domain::{time, Error, User, UserId};
+use table::DeviceRecord;
 
 #[tracing::instrument(skip_all, fields(issue = issue.kind()))]
 pub async fn sign_in_by_network(
@@ -28,6 +29,23 @@ pub async fn sign_in_by_network(
     proven(state, attempt, user, FirstFactor::Network, issue).await
 }
 
+/// What a proven sign-in decides on, read side by side: the account and
+/// the device. Only the gate reads it (`prefetch`), so a caller can run it
+/// beside its own reads without being able to forge the account's state.
+pub struct Prefetched {
+    user: Result<Option<User>, Error>,
+    known: Result<Option<DeviceRecord>, Error>,
+}
+
+/// Reads what signing `user` in decides on.
+pub(super) async fn prefetch(state: &AppState, attempt: &Attempt, user: &UserId) -> Prefetched {
+    let (user, known) = tokio::join!(state.store.get_user(user), device(&state.store, attempt));
+    Prefetched {
+        user: user.map_err(Error::from),
+        known,
+    }
+}
+
 /// Signs `user` in, `first` having proven who they are.
 pub(super) async fn proven(
     state: &AppState,
@@ -36,11 +54,24 @@ pub(super) async fn proven(
     first: FirstFactor,
     issue: Issue,
 ) -> Result<SignedIn, Error> {
+    let read = prefetch(state, attempt, user).await;
+    proven_from(state, attempt, (read, user), first, issue).await
+}
+
+/// Signs the prefetched account in, if it is `user`.
+pub(super) async fn proven_from(
+    state: &AppState,
+    attempt: &Attempt,
+    (read, user): (Prefetched, &UserId),
+    first: FirstFactor,
+    issue: Issue,
+) -> Result<SignedIn, Error> {
     let result = async {
-        let (user, known) = tokio::join!(state.store.get_user(user), device(&state.store, attempt));
+        let known = read.known;
         // An account being deleted is as good as gone.
-        let user = user?
-            .filter(|u| u.deleting_since.is_none())
+        let user = read
+            .user?
+            .filter(|u| u.deleting_since.is_none() && &u.id == user)
             .ok_or_else(invalid_credentials)?;
         if user.banned {
             refused(&state.store, &user.id, attempt, Failure::Banned, first).await;
