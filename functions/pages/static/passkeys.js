@@ -86,6 +86,8 @@
     if (code === "InvalidCredentials") return d.msgUnknown;
     if (code === "PasskeyExists" || code === "InvalidStateError") return d.msgExists;
     if (code === "PasskeyCounter") return d.msgCounter;
+    if (code === "NoPasskey") return d.msgNone;
+    if (code === "InvalidCode") return d.msgStale;
     if (error && error.field === "name") return d.msgName;
     return d.msgFailed;
   }
@@ -167,6 +169,31 @@
         });
       });
     }
+  }
+
+  // Second-factor step: a passkey of the account answers its challenge --
+  function secondFactor(box) {
+    var button = document.getElementById("passkey-factor-button");
+    var region = document.getElementById("passkey-factor-message");
+    var remember = document.getElementById("remember");
+    var asked = { target: box.dataset.target, sessionHash: box.dataset.challenge };
+    box.hidden = false;
+    button.addEventListener("click", function () {
+      say(region, "");
+      button.disabled = true;
+      api("POST", "/user/passkeys/second-factor/options", asked).then(function (options) {
+        return navigator.credentials.get({ publicKey: requestOptions(options) });
+      }).then(function (cred) {
+        var body = { target: asked.target, sessionHash: asked.sessionHash,
+          credential: credentialJSON(cred), remember: !!(remember && remember.checked) };
+        return api("POST", "/user/passkeys/second-factor/verify", body);
+      }).then(function () {
+        window.location.assign(box.dataset.returnTo || "/account");
+      }).catch(function (e) {
+        failure(region, box, e);
+        button.disabled = false;
+      });
+    });
   }
 
   // Account page ---------------------------------------------------------
@@ -261,8 +288,10 @@
   function start() {
     var signin = document.getElementById("passkey-signin");
     var mine = document.getElementById("passkeys");
+    var factor = document.getElementById("passkey-factor");
     if (!PKC || !navigator.credentials) return;
     if (signin) signIn(signin);
+    if (factor) secondFactor(factor);
     if (mine) account(mine);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

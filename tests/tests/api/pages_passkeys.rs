@@ -141,3 +141,39 @@ async fn the_passkey_code_step_refuses_bad_and_foreign_forms() {
     assert_eq!(env.snapshot().await, before);
     assert!(!b.cookies.contains_key("sid") && !cross.cookies.contains_key("sid"));
 }
+
+#[tokio::test]
+async fn the_code_step_offers_a_passkey_and_remembers_the_device_when_asked() {
+    let env = env().await;
+    let p = signed_up(&env).await;
+    email_two_factor(&env, &p).await;
+    let mut b = Browser::default();
+    let r = b.sign_in(&env, &p.username, PASSWORD, "/account").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", html(&r));
+    let page = html(&r).to_owned();
+    assert!(page.contains(r#"id="passkey-factor""#), "{page}");
+    assert!(page.contains(r#"name="remember""#), "{page}");
+    assert_no_inline_script(&page);
+    let code = crate::users_support::last_code(&env, &p.email).await;
+    let fields = [
+        ("target", hidden(&page, "target")),
+        ("challenge", hidden(&page, "challenge")),
+        ("return_to", "/account"),
+        ("code", code.as_str()),
+        ("remember", "1"),
+    ];
+    let r = b.post(&env, "/signin/second-factor", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", html(&r));
+    assert_eq!(location(&r), "/account");
+
+    // Signed out, the same browser signs in with the password alone...
+    b.cookies.remove("sid");
+    let r = b.sign_in(&env, &p.username, PASSWORD, "/account").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", html(&r));
+    assert!(b.cookies.contains_key("sid"));
+    // ...and another browser still answers the code step.
+    let mut other = Browser::default();
+    let r = other.sign_in(&env, &p.username, PASSWORD, "/account").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", html(&r));
+    assert!(html(&r).contains(r#"name="challenge""#));
+}

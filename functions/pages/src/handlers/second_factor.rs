@@ -1,7 +1,10 @@
 //! `POST /signin/second-factor`: the second step of a sign-in whose account
 //! has 2FA on: the emailed code, the authenticator's code or a recovery
-//! code, answered through `identity::gate::answer_challenge` under the same
-//! rules as the APIs' (five wrong codes end the challenge).
+//! code, answered through `identity::gate::answer_challenge_remembering`
+//! under the same rules as the APIs' (five wrong codes end the challenge),
+//! with "remember this device" as `/user/do-2fa`'s `remember`. A passkey
+//! answers the same challenge from the page's script, through the
+//! passkeys API (`/user/passkeys/second-factor/*`).
 
 use super::action;
 use crate::context::Ctx;
@@ -12,7 +15,7 @@ use axum::extract::State;
 use axum::response::Response;
 use domain::codes::Challenge;
 use domain::{Error, Language, User, UserId};
-use identity::gate::{answer_challenge, Answer, Issue};
+use identity::gate::{answer_challenge_remembering, Answer, Answered, Issue};
 use identity::AppState;
 use web::SignInAttempt;
 
@@ -25,6 +28,7 @@ pub fn challenge_page(lang: Language, user: &User, challenge: &str, return_to: &
 /// The code form for the challenge `challenge` of user `target`.
 pub fn code_page(lang: Language, target: &str, challenge: &str, return_to: &str) -> Page {
     Page::new("second_factor.html")
+        .var("passkeys", true)
         .var("action", action("/signin/second-factor", lang))
         .var("target", target)
         .var("challenge", challenge)
@@ -77,16 +81,12 @@ pub async fn submit(
         Ok(parsed) => parsed,
         Err(e) => return again(&e),
     };
-    match answer_challenge(
-        &state,
-        &attempt,
-        &target,
-        &challenge,
-        &answer,
-        Issue::Session,
-    )
-    .await
-    {
+    let answered = Answered {
+        answer: &answer,
+        issue: Issue::Session,
+        remember: form.raw("remember") == Some("1"),
+    };
+    match answer_challenge_remembering(&state, &attempt, &target, &challenge, answered).await {
         Ok(done) => see_other(&return_to, done.cookies()),
         Err(e) => again(&e),
     }
