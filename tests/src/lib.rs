@@ -236,6 +236,23 @@ impl TestEnv {
         self.call(Method::PUT, uri, Some(body)).await
     }
 
+    /// Writes `item` as it is, unconditionally: data the platform would not
+    /// write itself now (an older version's layout, a stream image).
+    pub async fn put_raw(
+        &self,
+        item: std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
+    ) {
+        let store = &self.state.store;
+        store
+            .client()
+            .put_item()
+            .table_name(store.table())
+            .set_item(Some(item))
+            .send()
+            .await
+            .expect("put");
+    }
+
     /// Every item of the test's table (a Scan: tests only, never a request path).
     pub async fn items(
         &self,

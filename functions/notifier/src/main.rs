@@ -20,10 +20,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     web::logging::init_lambda();
     let sdk = table::aws::sdk_config();
     let config = identity::Config::from_env();
-    let store = table::Store::new(
-        aws_sdk_dynamodb::Client::new(&sdk),
-        config.table_name.as_str(),
-    );
+    let store = table::Store::connect(&sdk, config.table_name.as_str());
     let ses = Ses::new(aws_sdk_sesv2::Client::new(&sdk), config.email_from.as_str())
         .with_configuration_set(config.ses_configuration_set.as_deref());
     let notifier = Notifier::new(store, ses, Settings::from_config(&config));

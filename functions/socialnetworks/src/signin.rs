@@ -157,10 +157,9 @@ pub fn disabled() -> Error {
 /// Network `id`, if it exists and is enabled.
 pub async fn enabled_network(state: &AppState, id: u64) -> Result<NetworkRecord, Error> {
     let network = NetworksStore::of(state)
-        .get_network(id)
+        .get_network_record(id)
         .await?
-        .ok_or_else(|| Error::not_found("no such network"))?
-        .record;
+        .ok_or_else(|| Error::not_found("no such network"))?;
     match network.enabled {
         true => Ok(network),
         false => Err(disabled()),

@@ -13,10 +13,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     web::logging::init_lambda();
     let sdk = table::aws::sdk_config();
     let config = identity::Config::from_env();
-    let store = table::Store::new(
-        aws_sdk_dynamodb::Client::new(&sdk),
-        config.table_name.as_str(),
-    );
+    let store = table::Store::connect(&sdk, config.table_name.as_str());
     let keys = std::sync::Arc::new(kms::Kms::from_env(&sdk));
     let dead_letters = std::env::var("WEBHOOK_DLQ_URL")
         .ok()

@@ -18,10 +18,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(sdk: &SdkConfig, config: Config) -> Self {
-        let store = Store::new(
-            aws_sdk_dynamodb::Client::new(sdk),
-            config.table_name.as_str(),
-        );
+        let store = Store::connect(sdk, config.table_name.as_str());
         Self {
             access_tokens: crate::jwt::AccessTokens::new(store.clone(), &config),
             store,

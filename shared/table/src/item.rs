@@ -21,6 +21,11 @@ pub fn n(value: impl ToString) -> AttributeValue {
     AttributeValue::N(value.to_string())
 }
 
+/// A number attribute of `item` as an integer; `None` when absent or not one.
+pub fn number(item: &Item, attribute: &str) -> Option<i64> {
+    item.get(attribute)?.as_n().ok()?.parse().ok()
+}
+
 /// The key attributes of one item.
 pub fn key(pk: String, sk: &str) -> Item {
     HashMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])

@@ -84,6 +84,12 @@ impl Store {
         }
     }
 
+    /// The store of `table` through a client of `sdk` (built once per cold
+    /// start by each function's main).
+    pub fn connect(sdk: &aws::SdkConfig, table: impl Into<Arc<str>>) -> Self {
+        Self::new(Client::new(sdk), table)
+    }
+
     pub fn client(&self) -> &Client {
         &self.client
     }

@@ -115,10 +115,7 @@ pub fn sum(items: Vec<Item>, attribute: &str) -> HashMap<String, i64> {
     let mut totals = HashMap::new();
     for item in items {
         let owner = item.get("owner").and_then(|v| v.as_s().ok());
-        let value = item
-            .get(attribute)
-            .and_then(|v| v.as_n().ok())
-            .and_then(|v| v.parse::<i64>().ok());
+        let value = super::item::number(&item, attribute);
         if let (Some(owner), Some(value)) = (owner, value) {
             *totals.entry(owner.clone()).or_default() += value;
         }

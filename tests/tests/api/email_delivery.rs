@@ -200,15 +200,7 @@ async fn a_permanent_rejection_fails_the_item_and_its_owner_without_retries() {
         ("sk".to_owned(), AttributeValue::S("INVITATION#1".into())),
         ("status".to_owned(), AttributeValue::S("created".into())),
     ]);
-    env.state
-        .store
-        .client()
-        .put_item()
-        .table_name(env.state.store.table())
-        .set_item(Some(owner))
-        .send()
-        .await
-        .unwrap();
+    env.put_raw(owner).await;
     let message =
         Message::new(address(), MessageKind::SiteInvitation).owned_by("SITE#1", "INVITATION#1");
     let item = queue(&env, &message).await;
@@ -269,15 +261,7 @@ async fn the_replayed_stream_event_renders_in_the_recipients_language() {
     let image: Item = serde_dynamo::from_item(event.records[0].change.new_image.clone())
         .map(|v: serde_json::Value| serde_dynamo::to_item(v).unwrap())
         .unwrap();
-    env.state
-        .store
-        .client()
-        .put_item()
-        .table_name(env.state.store.table())
-        .set_item(Some(image))
-        .send()
-        .await
-        .unwrap();
+    env.put_raw(image).await;
     // The event's address is fixed: count what a long-lived emulator holds.
     let before = env.emails_to("replay@example.com").await.len();
     let notifier = Notifier::new(env.state.store.clone(), ses(&env).await, settings(&env));

@@ -110,18 +110,8 @@ async fn seed_memberships(
         totals.insert(name, AttributeValue::N(value.to_string()));
     }
     items.push(totals);
-    let store = &env.state.store;
     stream::iter(items)
-        .map(|item| async move {
-            store
-                .client()
-                .put_item()
-                .table_name(store.table())
-                .set_item(Some(item))
-                .send()
-                .await
-                .unwrap();
-        })
+        .map(|item| env.put_raw(item))
         .buffer_unordered(16)
         .collect::<Vec<()>>()
         .await;

@@ -128,18 +128,11 @@ async fn old_link(env: &TestEnv, network: u64, (seq, position): (u64, u64)) {
             .collect(),
         sentinel.to_vec(),
     ];
-    let store = &env.state.store;
     for item in items {
-        let item = item.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-        store
-            .client()
-            .put_item()
-            .table_name(store.table())
-            .set_item(Some(item))
-            .send()
-            .await
-            .unwrap();
+        env.put_raw(item.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+            .await;
     }
+    let store = &env.state.store;
     store
         .client()
         .update_item()

@@ -4,7 +4,7 @@
 use super::network::active_attr;
 use super::shards::{shard_of, shard_update};
 use super::{iso, keys, lost_race, month_of, retrying, NetworksStore};
-use super::{AccountRecord, LinkError, Network, NetworkRecord};
+use super::{AccountRecord, LinkError, NetworkRecord};
 use aws_sdk_dynamodb::types::Update;
 use chrono::{DateTime, Utc};
 use table::contention::Step;
@@ -13,7 +13,8 @@ use table::StoreError;
 
 /// Reads an authorization decides on.
 pub struct AuthorizationSnapshot {
-    pub network: Option<Network>,
+    /// The record alone: an authorization reads none of the shards.
+    pub network: Option<NetworkRecord>,
     pub account: Option<AccountRecord>,
 }
 
@@ -121,7 +122,7 @@ impl NetworksStore<'_> {
         value: &str,
     ) -> Result<AuthorizationSnapshot, StoreError> {
         let (net, account) = tokio::join!(
-            self.get_network(network),
+            self.get_network_record(network),
             self.table.get_record(keys::account_key(network, value))
         );
         Ok(AuthorizationSnapshot {
@@ -146,12 +147,12 @@ impl NetworksStore<'_> {
             || async move { Ok(self.authorization_snapshot(network_id, value).await?) },
             |snapshot| async move {
                 let network = snapshot.network.ok_or(LinkError::NetworkNotFound)?;
-                if !network.record.enabled {
+                if !network.enabled {
                     return Err(LinkError::Disabled);
                 }
                 let account = snapshot.account.ok_or(LinkError::NotLinked)?;
                 let at = domain::time::now();
-                if let Some(retry_after_secs) = cooldown_left(&network.record, &account, at) {
+                if let Some(retry_after_secs) = cooldown_left(&network, &account, at) {
                     return Err(LinkError::Cooldown { retry_after_secs });
                 }
                 self.try_authorize(network_id, value, &account, at).await

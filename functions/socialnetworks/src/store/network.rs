@@ -115,10 +115,7 @@ pub(super) fn registered_attr(month: &str) -> String {
 }
 
 fn signed_n(item: &Item, attr: &str) -> i64 {
-    item.get(attr)
-        .and_then(|v| v.as_n().ok())
-        .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or(0)
+    table::item::number(item, attr).unwrap_or(0)
 }
 
 fn counter_n(item: &Item, attr: &str) -> u64 {
@@ -163,6 +160,13 @@ impl NetworksStore<'_> {
             .send()
             .await?;
         Ok(out.item)
+    }
+
+    /// One network's record without its shards (what a sign-in through
+    /// it decides on), strongly consistent.
+    pub async fn get_network_record(&self, id: u64) -> Result<Option<NetworkRecord>, StoreError> {
+        let item = self.get_item(keys::record_key(id)).await?;
+        item.map(from_item).transpose()
     }
 
     /// One network with its shards, strongly consistent, side by side.

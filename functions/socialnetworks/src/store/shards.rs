@@ -83,14 +83,11 @@ pub struct ShardCounts {
 }
 
 fn number(item: &Item, attr: &str) -> i64 {
-    item.get(attr)
-        .and_then(|v| v.as_n().ok())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
+    table::item::number(item, attr).unwrap_or(0)
 }
 
 /// The shards of `network` in shard order, from a BatchGetItem's items.
-pub fn shard_counts(network: u64, items: &[Item], month: &str) -> Vec<ShardCounts> {
+pub(super) fn shard_counts(network: u64, items: &[Item], month: &str) -> Vec<ShardCounts> {
     (0..SHARDS)
         .map(|k| {
             let pk = USERS.partition(&network.to_string(), k);
