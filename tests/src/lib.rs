@@ -306,9 +306,26 @@ impl TestEnv {
     }
 
     /// A snapshot of the table to compare before and after a refused
-    /// request, taken once the outbox has settled.
+    /// request, taken once the outbox has settled and the table is quiet:
+    /// a sent message's owner (an invitation's status) follows its outbox
+    /// item by a second write, so two scans in a row must agree.
     pub async fn snapshot(&self) -> Vec<String> {
         self.settle().await;
+        let started = std::time::Instant::now();
+        let mut last = self.rows().await;
+        while started.elapsed() < SETTLE_DEADLINE {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            let now = self.rows().await;
+            if now == last {
+                break;
+            }
+            last = now;
+        }
+        last
+    }
+
+    /// Every item rendered as one sorted line, the lines sorted.
+    async fn rows(&self) -> Vec<String> {
         let mut rows: Vec<String> = self
             .items()
             .await
